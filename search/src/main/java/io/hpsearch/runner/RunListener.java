@@ -1,0 +1,33 @@
+package io.hpsearch.runner;
+
+import io.hpsearch.store.EpochMetrics;
+import io.hpsearch.store.TestEvaluation;
+import io.hpsearch.store.TrialState;
+import io.hpsearch.trial.TrialParams;
+
+/**
+ * Progress of a run, for display. The store is the source of truth; listeners only show. Trial callbacks arrive on
+ * worker threads, concurrently.
+ */
+public interface RunListener {
+
+    /** @param plannedTrials trials the run will train, unless cancelled or the space runs out first */
+    default void runStarted(long runId, String name, int plannedTrials) {
+    }
+
+    default void trialStarted(int number, TrialParams params) {
+    }
+
+    default void batchEnded(int number, int epoch, int batch, int batchesPerEpoch) {
+    }
+
+    default void epochEnded(int number, EpochMetrics metrics) {
+    }
+
+    /** @param reason why a trial failed or was cancelled; null for a completed trial */
+    default void trialFinished(int number, TrialState state, Double score, String reason) {
+    }
+
+    default void testEvaluated(TestEvaluation evaluation) {
+    }
+}

@@ -1,0 +1,293 @@
+package io.hpsearch.runner;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.data.Split;
+import io.hpsearch.sampler.Sampler;
+import io.hpsearch.sampler.Samplers;
+import io.hpsearch.space.SpaceSize;
+import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.EpochMetrics;
+import io.hpsearch.store.NewRun;
+import io.hpsearch.store.Objective;
+import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.Store;
+import io.hpsearch.store.TestEvaluation;
+import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialState;
+import io.hpsearch.trainer.NativeThreads;
+import io.hpsearch.trainer.TestEvaluator;
+import io.hpsearch.trainer.TrainingListener;
+import io.hpsearch.trainer.TrialFailedException;
+import io.hpsearch.trainer.TrialTrainer;
+import io.hpsearch.trial.TrialParams;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs one tuning run: draws candidates, trains them on a pool of workers, records everything in the store as it
+ * happens, then evaluates the best network once on the test set.
+ */
+public final class SearchRunner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Store store;
+    private final FashionMnist data;
+    private final Path modelDir;
+    private final int workers;
+    private final RunListener listener;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+
+    /**
+     * @param modelDir where each run's best network is written (a folder per run)
+     * @param workers  trials trained side by side; ND4J's native threads are set so that workers x threads = cores
+     */
+    public SearchRunner(Store store, FashionMnist data, Path modelDir, int workers, RunListener listener) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+        }
+        this.store = store;
+        this.data = data;
+        this.modelDir = modelDir;
+        this.workers = workers;
+        this.listener = listener;
+    }
+
+    /** Asks a run in progress to stop: trials in flight end as cancelled at their next minibatch. */
+    public void cancel() {
+        cancelled.set(true);
+    }
+
+    /** What a finished run came to. */
+    public record Outcome(long runId, RunStatus status, String message, Optional<TestEvaluation> test) {
+    }
+
+    /** Runs the space to the end (or until cancelled); returns once everything is stored. */
+    public Outcome run(SpaceSpec spec, String spaceYaml) {
+        Provenance provenance = Provenance.current();
+        long runId = store.createRun(new NewRun(spec.name(), spaceYaml, toJson(spec.describe()), spec.search().key(),
+                spec.objective(), spec.maxTrials(), spec.seed(), provenance.javaVersion(), provenance.dl4jVersion(),
+                provenance.hpsearchVersion()));
+        try {
+            return execute(runId, spec);
+        } catch (RuntimeException | Error e) {
+            store.cancelRunningTrials(runId);
+            store.finishRun(runId, RunStatus.FAILED, "hpsearch stopped on an internal error: " + e);
+            throw e;
+        }
+    }
+
+    private Outcome execute(long runId, SpaceSpec spec) {
+        int planned = plannedTrials(spec);
+        listener.runStarted(runId, spec.name(), planned);
+        Split split = Split.stratified(data.train(), spec.training().validationSplit(), spec.seed(),
+                spec.training().trainLimit());
+        TrialTrainer trainer = new TrialTrainer(split.train(), split.validation(), FashionMnist.CLASS_NAMES.size());
+        NativeThreads.configure(NativeThreads.perWorker(workers, Runtime.getRuntime().availableProcessors()));
+
+        Coordinator coordinator = new Coordinator(runId, spec, Samplers.forSpace(spec, Set.of()), planned);
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, "hpsearch-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                futures.add(pool.submit(() -> work(coordinator, trainer, spec)));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+        } catch (ExecutionException e) {
+            cancel();
+            throw new IllegalStateException("a worker stopped unexpectedly: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return finish(runId, coordinator, split);
+    }
+
+    private static int plannedTrials(SpaceSpec spec) {
+        BigInteger size = switch (spec.search()) {
+            case GRID -> SpaceSize.distinctNetworks(spec);
+            case RANDOM -> SpaceSize.finiteNetworks(spec).orElse(BigInteger.valueOf(Integer.MAX_VALUE));
+        };
+        return size.min(BigInteger.valueOf(spec.maxTrials())).intValue();
+    }
+
+    /** A worker: takes the next candidate and trains it, until there is none or the run is cancelled. */
+    private void work(Coordinator coordinator, TrialTrainer trainer, SpaceSpec spec) {
+        Optional<Assignment> next;
+        while (!cancelled.get() && (next = coordinator.next()).isPresent()) {
+            Trial trial = next.get().trial();
+            TrialParams params = next.get().params();
+            listener.trialStarted(trial.number(), params);
+            try {
+                TrialTrainer.Result result = trainer.train(params, trialSeed(spec.seed(), trial.number()),
+                        spec.training().epochs(), spec.training().batchSize(), new TrainingListener() {
+                            @Override
+                            public void epochEnded(EpochMetrics metrics) {
+                                store.recordEpoch(trial.id(), metrics);
+                                listener.epochEnded(trial.number(), metrics);
+                            }
+
+                            @Override
+                            public void batchEnded(int epoch, int batchesDone, int batchesPerEpoch) {
+                                listener.batchEnded(trial.number(), epoch, batchesDone, batchesPerEpoch);
+                            }
+                        }, cancelled::get);
+                double score = score(spec.objective(), result.last());
+                coordinator.completed(trial.number(), score, result.network());
+                store.finishTrial(trial.id(), TrialState.COMPLETED, score, null);
+                listener.trialFinished(trial.number(), TrialState.COMPLETED, score, null);
+            } catch (CancellationException e) {
+                String reason = "cancelled by the user";
+                store.finishTrial(trial.id(), TrialState.CANCELLED, null, reason);
+                listener.trialFinished(trial.number(), TrialState.CANCELLED, null, reason);
+            } catch (TrialFailedException e) {
+                fail(trial, e.getMessage());
+            } catch (RuntimeException | OutOfMemoryError e) {
+                fail(trial, "unexpected error: " + e);
+            }
+        }
+    }
+
+    private void fail(Trial trial, String reason) {
+        store.finishTrial(trial.id(), TrialState.FAILED, null, reason);
+        listener.trialFinished(trial.number(), TrialState.FAILED, null, reason);
+    }
+
+    /** Distinct, reproducible seeds per trial: the same space and seed give the same initial weights and batches. */
+    static long trialSeed(long runSeed, int trialNumber) {
+        return runSeed * 1_000_003L + trialNumber;
+    }
+
+    private static double score(Objective objective, EpochMetrics last) {
+        return switch (objective) {
+            case VAL_ACCURACY -> last.valAccuracy();
+            case VAL_LOSS -> last.valLoss();
+        };
+    }
+
+    private Outcome finish(long runId, Coordinator coordinator, Split split) {
+        if (cancelled.get()) {
+            store.cancelRunningTrials(runId);
+            String message = "cancelled by the user after " + coordinator.completed() + " completed trial(s)";
+            store.finishRun(runId, RunStatus.CANCELLED, message);
+            return new Outcome(runId, RunStatus.CANCELLED, message, Optional.empty());
+        }
+        Optional<Coordinator.Best> best = coordinator.best();
+        if (best.isEmpty()) {
+            String message = "no trial completed: every trial failed (see the trials' failure reasons)";
+            store.finishRun(runId, RunStatus.FAILED, message);
+            return new Outcome(runId, RunStatus.FAILED, message, Optional.empty());
+        }
+        TestEvaluation test = TestEvaluator.evaluate(best.get().network(), data.test(), FashionMnist.CLASS_NAMES,
+                runId, best.get().trialNumber(), best.get().path().toString());
+        store.saveTestEvaluation(test);
+        listener.testEvaluated(test);
+        String message = coordinator.completed() + " trial(s) completed; best: trial " + best.get().trialNumber();
+        store.finishRun(runId, RunStatus.COMPLETED, message);
+        return new Outcome(runId, RunStatus.COMPLETED, message, Optional.of(test));
+    }
+
+    private static String toJson(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write JSON", e);
+        }
+    }
+
+    /** A trial row just started in the store, with the parameters it trains. */
+    private record Assignment(Trial trial, TrialParams params) {
+    }
+
+    /** Hands out trials one at a time and keeps the best network. Shared by the workers, so synchronized. */
+    private final class Coordinator {
+        record Best(int trialNumber, double score, MultiLayerNetwork network, Path path) {
+        }
+
+        private final long runId;
+        private final SpaceSpec spec;
+        private final Sampler sampler;
+        private final int planned;
+        private int issued;
+        private int completed;
+        private Best best;
+
+        Coordinator(long runId, SpaceSpec spec, Sampler sampler, int planned) {
+            this.runId = runId;
+            this.spec = spec;
+            this.sampler = sampler;
+            this.planned = planned;
+        }
+
+        synchronized Optional<Assignment> next() {
+            if (issued >= planned || cancelled.get()) {
+                return Optional.empty();
+            }
+            Optional<TrialParams> candidate = sampler.next();
+            if (candidate.isEmpty()) {
+                return Optional.empty();
+            }
+            issued++;
+            TrialParams params = candidate.get();
+            return Optional.of(new Assignment(store.startTrial(runId, issued, toJson(params.asMap()), params.key()),
+                    params));
+        }
+
+        /** Counts a completed trial and keeps its network if it is the best so far: on disk at once, for crashes. */
+        synchronized void completed(int trialNumber, double score, MultiLayerNetwork network) {
+            completed++;
+            boolean better = best == null || (spec.objective().maximise() ? score > best.score() : score < best.score());
+            if (!better) {
+                return;
+            }
+            Path dir = modelDir.resolve("run-" + runId);
+            Path path = dir.resolve("trial-" + trialNumber + ".zip");
+            try {
+                Files.createDirectories(dir);
+                Path tmp = Files.createTempFile(dir, "trial-" + trialNumber, ".tmp");
+                ModelSerializer.writeModel(network, tmp.toFile(), false);
+                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                if (best != null) {
+                    Files.deleteIfExists(best.path());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot save the best model to " + path + ": " + e.getMessage(), e);
+            }
+            best = new Best(trialNumber, score, network, path);
+        }
+
+        synchronized int completed() {
+            return completed;
+        }
+
+        synchronized Optional<Best> best() {
+            return Optional.ofNullable(best);
+        }
+    }
+}

@@ -1,0 +1,484 @@
+package io.hpsearch.space;
+
+import io.hpsearch.store.Objective;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.math.BigInteger;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.DoublePredicate;
+
+/**
+ * Reads a space YAML file into a validated {@link SpaceSpec}. Every problem is a {@link SpaceException} naming the
+ * file, line and key, raised before anything is run or stored.
+ */
+public final class SpaceParser {
+
+    /** Space files are a page of YAML; anything far larger is a mistake, not a space. */
+    public static final int MAX_BYTES = 1 << 20;
+    /** Grid searches larger than this are a typo, not a plan (a million 1-epoch trials is weeks of CPU). */
+    public static final long MAX_GRID_POINTS = 1_000_000;
+
+    private static final double DEFAULT_VALIDATION_SPLIT = 0.2;
+
+    private final String source;
+
+    private SpaceParser(String source) {
+        this.source = source;
+    }
+
+    /** Reads and validates a space file; the file's path is used in messages as given. */
+    public static SpaceSpec parse(Path file) {
+        String source = file.toString();
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_BYTES) {
+                throw new SpaceException(source, 0, "", "the file is " + Files.size(file)
+                        + " bytes; a space file must be under " + MAX_BYTES + " bytes");
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new SpaceException(source, 0, "", "cannot read the file (" + e.getMessage() + ")");
+        }
+        return parse(decode(bytes, source), source);
+    }
+
+    /** Validates space YAML text; {@code source} names it in messages (a file path, or e.g. "request body"). */
+    public static SpaceSpec parse(String yaml, String source) {
+        if (yaml.length() > MAX_BYTES) {
+            throw new SpaceException(source, 0, "", "the space is " + yaml.length()
+                    + " characters long; a space must be under " + MAX_BYTES);
+        }
+        return new SpaceParser(source).document(compose(yaml, source));
+    }
+
+    private static String decode(byte[] bytes, String source) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new SpaceException(source, 0, "", "the file is not UTF-8 text (is it a YAML file?)");
+        }
+    }
+
+    private static Node compose(String yaml, String source) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(10);
+        options.setNestingDepthLimit(20);
+        options.setCodePointLimit(MAX_BYTES);
+        try {
+            if (yaml.indexOf('\0') >= 0) {
+                throw new SpaceException(source, 0, "", "the file holds binary data, not YAML text");
+            }
+            Node root = new Yaml(new SafeConstructor(options)).compose(new StringReader(yaml));
+            if (root == null) {
+                throw new SpaceException(source, 0, "", "the file is empty; see spaces/fashion-mlp.yaml for an example");
+            }
+            return root;
+        } catch (MarkedYAMLException e) {
+            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+            if (e.getContext() != null && e.getContextMark() != null && e.getContextMark() != mark) {
+                // "while parsing a flow sequence" on line 3: where the unclosed thing began is where to look.
+                problem += " (" + e.getContext() + " started on line " + (e.getContextMark().getLine() + 1) + ")";
+            }
+            throw new SpaceException(source, mark == null ? 0 : mark.getLine() + 1, "", "invalid YAML: " + problem);
+        } catch (YAMLException e) {
+            throw new SpaceException(source, 0, "", "invalid YAML: " + e.getMessage());
+        }
+    }
+
+    private SpaceSpec document(Node root) {
+        Section top = section(root, "");
+        top.allowOnly("name", "dataset", "search", "max_trials", "seed", "objective", "grid_points", "training",
+                "model");
+        String name = top.text("name").orElseThrow(() -> top.missing("name"));
+        if (name.isBlank() || name.length() > 200) {
+            throw top.error("name", "must be 1 to 200 characters");
+        }
+        String dataset = top.text("dataset").orElse("fashion-mnist");
+        if (!dataset.equals("fashion-mnist")) {
+            throw top.error("dataset", "unknown dataset '" + dataset + "'; the only dataset is fashion-mnist");
+        }
+        SearchKind search = top.text("search").map(s -> enumValue(top, "search", s, SearchKind.class))
+                .orElse(SearchKind.RANDOM);
+        int maxTrials = top.integer("max_trials", 1, 1_000_000).orElse(20);
+        long seed = top.longValue("seed").orElse(42L);
+        Objective objective = top.text("objective").map(key -> Objective.fromKey(key).orElseThrow(
+                () -> top.error("objective", "unknown objective '" + key + "'; use one of " + objectiveKeys())))
+                .orElse(Objective.VAL_ACCURACY);
+        int gridPoints = top.integer("grid_points", 2, 100).orElse(5);
+        TrainingSpec training = training(top.child("training"));
+        Section model = top.child("model").orElseThrow(() -> top.missing("model"));
+        MlpSpec mlp = mlp(model);
+        SpaceSpec spec = new SpaceSpec(name, dataset, search, maxTrials, seed, objective, gridPoints, training, mlp);
+        if (search == SearchKind.GRID) {
+            BigInteger size = SpaceSize.distinctNetworks(spec);
+            if (size.compareTo(BigInteger.valueOf(MAX_GRID_POINTS)) > 0) {
+                throw top.error("search", "grid search over this space has " + size + " points (more than "
+                        + MAX_GRID_POINTS + "); use fewer choices, larger steps or fewer grid_points, "
+                        + "or search: random");
+            }
+        }
+        return spec;
+    }
+
+    private TrainingSpec training(Optional<Section> maybe) {
+        if (maybe.isEmpty()) {
+            return new TrainingSpec(10, 128, DEFAULT_VALIDATION_SPLIT, 0);
+        }
+        Section t = maybe.get();
+        t.allowOnly("epochs", "batch_size", "validation_split", "train_limit");
+        int epochs = t.integer("epochs", 1, 10_000).orElse(10);
+        int batchSize = t.integer("batch_size", 1, 60_000).orElse(128);
+        double split = t.decimal("validation_split", v -> v > 0 && v < 1, "must be between 0 and 1, exclusive")
+                .orElse(DEFAULT_VALIDATION_SPLIT);
+        int trainLimit = t.integer("train_limit", 1, 60_000).orElse(0);
+        return new TrainingSpec(epochs, batchSize, split, trainLimit);
+    }
+
+    private MlpSpec mlp(Section m) {
+        m.allowOnly("type", "input_dropout", "hidden_layers", "units", "dropout", "optimizer", "learning_rate");
+        String type = m.text("type").orElseThrow(() -> m.missing("type"));
+        if (!type.equals("mlp")) {
+            throw m.error("type", "unknown model type '" + type + "'; the supported type is mlp");
+        }
+        Param zero = new Param.Fixed(0.0);
+        return new MlpSpec(
+                m.param("input_dropout", ParamType.DECIMAL, Bounds.DROPOUT).orElse(zero),
+                m.param("hidden_layers", ParamType.INTEGER, new Bounds(1, 16)).orElseThrow(() -> m.missing("hidden_layers")),
+                m.param("units", ParamType.INTEGER, new Bounds(1, 65_536)).orElseThrow(() -> m.missing("units")),
+                m.param("dropout", ParamType.DECIMAL, Bounds.DROPOUT).orElse(zero),
+                m.param("optimizer", ParamType.TEXT, Bounds.NONE).orElse(new Param.Fixed("adam")),
+                m.param("learning_rate", ParamType.DECIMAL, Bounds.LEARNING_RATE)
+                        .orElseThrow(() -> m.missing("learning_rate")));
+    }
+
+    private static String objectiveKeys() {
+        List<String> keys = new ArrayList<>();
+        for (Objective o : Objective.values()) {
+            keys.add(o.key());
+        }
+        return String.join(", ", keys);
+    }
+
+    private static <E extends Enum<E>> E enumValue(Section at, String key, String text, Class<E> type) {
+        try {
+            return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            List<String> names = new ArrayList<>();
+            for (E value : type.getEnumConstants()) {
+                names.add(value.name().toLowerCase(Locale.ROOT));
+            }
+            throw at.error(key, "unknown value '" + text + "'; use one of " + String.join(", ", names));
+        }
+    }
+
+    /** Allowed values of a numeric parameter, inclusive unless said otherwise. */
+    private record Bounds(double min, double max, boolean maxExclusive, boolean minExclusive) {
+        static final Bounds NONE = new Bounds(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false, false);
+        /** Dropping every unit (1.0) would leave nothing to learn from. */
+        static final Bounds DROPOUT = new Bounds(0, 1, true, false);
+        static final Bounds LEARNING_RATE = new Bounds(0, 10, false, true);
+
+        Bounds(double min, double max) {
+            this(min, max, false, false);
+        }
+
+        boolean contains(double v) {
+            return (minExclusive ? v > min : v >= min) && (maxExclusive ? v < max : v <= max);
+        }
+
+        String describe(ParamType type) {
+            String lo = type == ParamType.INTEGER ? String.valueOf((long) min) : String.valueOf(min);
+            String hi = type == ParamType.INTEGER ? String.valueOf((long) max) : String.valueOf(max);
+            return "must be " + (minExclusive ? "> " : ">= ") + lo + " and " + (maxExclusive ? "< " : "<= ") + hi;
+        }
+    }
+
+    private static final Set<String> OPTIMIZERS = Set.of("adam", "sgd", "nesterovs", "rmsprop");
+
+    private Section section(Node node, String path) {
+        if (!(node instanceof MappingNode mapping)) {
+            throw new SpaceException(source, line(node), path, path.isEmpty()
+                    ? "the file must be a YAML mapping of keys (name:, search:, model:, ...)"
+                    : "expected a mapping of keys, found " + describe(node));
+        }
+        return new Section(mapping, path);
+    }
+
+    private int line(Node node) {
+        return node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+    }
+
+    private static String describe(Node node) {
+        if (node instanceof ScalarNode scalar) {
+            return "'" + abbreviate(scalar.getValue()) + "'";
+        }
+        return node instanceof SequenceNode ? "a list" : "a mapping";
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
+    }
+
+    /** One YAML mapping, with its dotted path, read key by key. */
+    private final class Section {
+        private final MappingNode node;
+        private final String path;
+        private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
+
+        Section(MappingNode node, String path) {
+            this.node = node;
+            this.path = path;
+            for (NodeTuple tuple : node.getValue()) {
+                if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                    throw new SpaceException(source, line(tuple.getKeyNode()), path, "keys must be plain names");
+                }
+                if (entries.put(key.getValue(), tuple) != null) {
+                    throw new SpaceException(source, line(key), qualify(key.getValue()), "duplicate key");
+                }
+            }
+        }
+
+        String qualify(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+
+        SpaceException error(String key, String problem) {
+            NodeTuple tuple = entries.get(key);
+            return new SpaceException(source, tuple == null ? line(node) : line(tuple.getValueNode()), qualify(key),
+                    problem);
+        }
+
+        SpaceException missing(String key) {
+            return new SpaceException(source, line(node), qualify(key), "required key is missing");
+        }
+
+        void allowOnly(String... keys) {
+            Set<String> allowed = Set.of(keys);
+            for (Map.Entry<String, NodeTuple> e : entries.entrySet()) {
+                if (!allowed.contains(e.getKey())) {
+                    throw new SpaceException(source, line(e.getValue().getKeyNode()), qualify(e.getKey()),
+                            "unknown key; expected one of " + String.join(", ", keys));
+                }
+            }
+        }
+
+        Optional<Section> child(String key) {
+            return value(key).map(n -> section(n, qualify(key)));
+        }
+
+        private Optional<Node> value(String key) {
+            NodeTuple tuple = entries.get(key);
+            if (tuple == null || isNull(tuple.getValueNode())) {
+                return Optional.empty();
+            }
+            return Optional.of(tuple.getValueNode());
+        }
+
+        private ScalarNode scalar(String key, Node n) {
+            if (!(n instanceof ScalarNode s)) {
+                throw error(key, "expected a single value, found " + describe(n));
+            }
+            return s;
+        }
+
+        Optional<String> text(String key) {
+            return value(key).map(n -> {
+                ScalarNode s = scalar(key, n);
+                if (!s.getTag().equals(Tag.STR)) {
+                    throw error(key, "expected text, found " + describe(s));
+                }
+                return s.getValue();
+            });
+        }
+
+        Optional<Long> longValue(String key) {
+            return value(key).map(n -> wholeNumber(key, scalar(key, n)));
+        }
+
+        Optional<Integer> integer(String key, int min, int max) {
+            return value(key).map(n -> {
+                long v = wholeNumber(key, scalar(key, n));
+                if (v < min || v > max) {
+                    throw error(key, "must be between " + min + " and " + max + ", found " + v);
+                }
+                return (int) v;
+            });
+        }
+
+        Optional<Double> decimal(String key, DoublePredicate valid, String rule) {
+            return value(key).map(n -> {
+                double v = number(key, scalar(key, n));
+                if (!valid.test(v)) {
+                    throw error(key, rule + ", found " + v);
+                }
+                return v;
+            });
+        }
+
+        private long wholeNumber(String key, ScalarNode s) {
+            if (!s.getTag().equals(Tag.INT)) {
+                throw error(key, "expected a whole number, found " + describe(s));
+            }
+            try {
+                return Long.parseLong(s.getValue().replace("_", "").replaceFirst("^\\+", ""));
+            } catch (NumberFormatException e) {
+                throw error(key, "number " + abbreviate(s.getValue()) + " is too large");
+            }
+        }
+
+        private double number(String key, ScalarNode s) {
+            if (!s.getTag().equals(Tag.INT) && !s.getTag().equals(Tag.FLOAT)) {
+                throw error(key, "expected a number, found " + describe(s));
+            }
+            double v;
+            try {
+                v = Double.parseDouble(s.getValue().replace("_", ""));
+            } catch (NumberFormatException e) {
+                throw error(key, "expected a number, found " + describe(s));
+            }
+            if (!Double.isFinite(v)) {
+                throw error(key, "number " + abbreviate(s.getValue()) + " is out of range");
+            }
+            return v;
+        }
+
+        /** A plain value, {@code {choice: [...]}} or {@code {min, max, step, log}}. */
+        Optional<Param> param(String key, ParamType type, Bounds bounds) {
+            return value(key).map(n -> {
+                if (n instanceof MappingNode) {
+                    Section spec = section(n, qualify(key));
+                    return spec.entries.containsKey("choice") ? spec.choice(type, bounds) : spec.range(type, bounds);
+                }
+                return new Param.Fixed(spec(key, scalar(key, n), type, bounds));
+            });
+        }
+
+        private Param choice(ParamType type, Bounds bounds) {
+            allowOnly("choice");
+            Node n = entries.get("choice").getValueNode();
+            if (!(n instanceof SequenceNode list)) {
+                throw error("choice", "expected a list of values, e.g. choice: [64, 128]");
+            }
+            if (list.getValue().isEmpty()) {
+                throw error("choice", "must not be empty");
+            }
+            List<Object> values = new ArrayList<>();
+            Set<Object> seen = new HashSet<>();
+            for (Node item : list.getValue()) {
+                Object v = spec("choice", scalar("choice", item), type, bounds);
+                if (!seen.add(v)) {
+                    throw new SpaceException(source, line(item), qualify("choice"), "value " + v + " is listed twice");
+                }
+                values.add(v);
+            }
+            return values.size() == 1 ? new Param.Fixed(values.get(0)) : new Param.Choice(values);
+        }
+
+        private Param range(ParamType type, Bounds bounds) {
+            if (type == ParamType.TEXT) {
+                throw new SpaceException(source, line(node), path, "expected a value or {choice: [...]}");
+            }
+            allowOnly("min", "max", "step", "log");
+            ScalarNode minNode = scalar("min", value("min").orElseThrow(() -> missing("min")));
+            ScalarNode maxNode = scalar("max", value("max").orElseThrow(() -> missing("max")));
+            double min = ((Number) spec("min", minNode, type, bounds)).doubleValue();
+            double max = ((Number) spec("max", maxNode, type, bounds)).doubleValue();
+            if (min > max) {
+                throw error("min", "min (" + minNode.getValue() + ") is greater than max (" + maxNode.getValue() + ")");
+            }
+            Double step = null;
+            if (value("step").isPresent()) {
+                ScalarNode stepNode = scalar("step", value("step").get());
+                step = type == ParamType.INTEGER ? (double) wholeNumber("step", stepNode) : number("step", stepNode);
+                if (step <= 0) {
+                    throw error("step", "must be greater than 0");
+                }
+            }
+            boolean log = false;
+            if (value("log").isPresent()) {
+                ScalarNode logNode = scalar("log", value("log").get());
+                if (!logNode.getTag().equals(Tag.BOOL)) {
+                    throw error("log", "expected true or false, found " + describe(logNode));
+                }
+                log = Boolean.parseBoolean(logNode.getValue().toLowerCase(Locale.ROOT));
+                if (log && (step != null || type == ParamType.INTEGER)) {
+                    throw error("log", "log applies to continuous ranges only (no step, decimal values)");
+                }
+                if (log && min <= 0) {
+                    throw error("log", "a log range needs min > 0");
+                }
+            }
+            Param.Range range = new Param.Range(type, min, max, step, log);
+            List<Object> values = range.discreteValues().orElse(null);
+            if (values != null && values.size() > 100_000) {
+                throw error("step", "the range has " + values.size() + " values; use a larger step");
+            }
+            if (min == max || (values != null && values.size() == 1)) {
+                return new Param.Fixed(values != null ? values.get(0) : min);
+            }
+            return range;
+        }
+
+        /** One value of a parameter, typed and within bounds. */
+        private Object spec(String key, ScalarNode s, ParamType type, Bounds bounds) {
+            Object v = switch (type) {
+                case INTEGER -> {
+                    long whole = wholeNumber(key, s);
+                    if (whole < bounds.min() || whole > bounds.max()) {
+                        throw new SpaceException(source, line(s), qualify(key), bounds.describe(type) + ", found " + whole);
+                    }
+                    yield (int) whole;
+                }
+                case DECIMAL -> {
+                    double d = number(key, s);
+                    if (!bounds.contains(d)) {
+                        throw new SpaceException(source, line(s), qualify(key), bounds.describe(type) + ", found " + d);
+                    }
+                    yield d;
+                }
+                case TEXT -> {
+                    if (!s.getTag().equals(Tag.STR) || !OPTIMIZERS.contains(s.getValue())) {
+                        throw new SpaceException(source, line(s), qualify(key), "unknown optimizer "
+                                + describe(s) + "; use one of " + String.join(", ", OPTIMIZERS.stream().sorted().toList()));
+                    }
+                    yield s.getValue();
+                }
+            };
+            return v;
+        }
+    }
+
+    private static boolean isNull(Node n) {
+        return n instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
+    }
+}

@@ -1,0 +1,48 @@
+package io.hpsearch.trainer;
+
+import io.hpsearch.data.Examples;
+import io.hpsearch.store.ClassMetrics;
+import io.hpsearch.store.TestEvaluation;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.ConfusionMatrix;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.evaluation.EvaluationAveraging;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The single look at the test set a run allows itself: its best network, evaluated once. */
+public final class TestEvaluator {
+    private static final int BATCH = 4096;
+
+    private TestEvaluator() {
+    }
+
+    public static TestEvaluation evaluate(MultiLayerNetwork network, Examples test, List<String> classNames,
+                                          long runId, int trialNumber, String modelPath) {
+        int classes = classNames.size();
+        Evaluation eval = new Evaluation(classNames);
+        int[] all = new int[test.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = i;
+        }
+        for (int from = 0; from < test.size(); from += BATCH) {
+            int to = Math.min(test.size(), from + BATCH);
+            var batch = Batches.gather(test, all, from, to, classes);
+            eval.eval(batch.getLabels(), network.output(batch.getFeatures(), false));
+        }
+        List<ClassMetrics> perClass = new ArrayList<>();
+        int[][] confusion = new int[classes][classes];
+        ConfusionMatrix<Integer> matrix = eval.getConfusionMatrix();
+        for (int c = 0; c < classes; c++) {
+            // Evaluation answers 0 for a class never predicted, rather than NaN: keep that.
+            perClass.add(new ClassMetrics(c, classNames.get(c), eval.precision(c), eval.recall(c), eval.f1(c),
+                    eval.classCount(c)));
+            for (int p = 0; p < classes; p++) {
+                confusion[c][p] = matrix.getCount(c, p);
+            }
+        }
+        return new TestEvaluation(runId, trialNumber, modelPath, eval.accuracy(),
+                eval.f1(EvaluationAveraging.Macro), perClass, confusion);
+    }
+}

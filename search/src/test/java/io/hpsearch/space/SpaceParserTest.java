@@ -1,0 +1,165 @@
+package io.hpsearch.space;
+
+import io.hpsearch.store.Objective;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SpaceParserTest {
+
+    static final Path REFERENCE = Path.of("../spaces/fashion-mlp.yaml");
+
+    @Test
+    void referenceSpaceIsTheKerasTunerStudy() {
+        SpaceSpec spec = SpaceParser.parse(REFERENCE);
+        assertEquals("fashion-mlp", spec.name());
+        assertEquals(SearchKind.RANDOM, spec.search());
+        assertEquals(20, spec.maxTrials());
+        assertEquals(42, spec.seed());
+        assertEquals(Objective.VAL_ACCURACY, spec.objective());
+        assertEquals(new TrainingSpec(10, 128, 0.2, 0), spec.training());
+        MlpSpec m = spec.model();
+        assertEquals(List.of(0.0, 0.1, 0.2, 0.3), m.inputDropout().discreteValues().orElseThrow());
+        assertEquals(List.of(1, 2, 3, 4), m.hiddenLayers().discreteValues().orElseThrow());
+        assertEquals(List.of(512, 256, 128, 64, 32), m.units().discreteValues().orElseThrow());
+        assertEquals(List.of(0.0, 0.1, 0.2, 0.3, 0.4), m.dropout().discreteValues().orElseThrow());
+        assertEquals(new Param.Fixed("adam"), m.optimizer());
+        assertEquals(List.of(0.01, 0.001), m.learningRate().discreteValues().orElseThrow());
+    }
+
+    @Test
+    void referenceSpaceSizeIsDepthConditional() {
+        // 4 input dropouts x 2 learning rates x sum over depth d of (5 units x 5 dropouts)^d
+        BigInteger expected = BigInteger.valueOf(8L * (25 + 625 + 15_625 + 390_625));
+        assertEquals(expected, SpaceSize.distinctNetworks(SpaceParser.parse(REFERENCE)));
+    }
+
+    @Test
+    void continuousAndLogRanges() {
+        SpaceSpec spec = parse("""
+                name: c
+                model:
+                  type: mlp
+                  hidden_layers: 2
+                  units: 64
+                  dropout: {min: 0.1, max: 0.5}
+                  learning_rate: {min: 0.0001, max: 0.1, log: true}
+                """);
+        Param.Range lr = (Param.Range) spec.model().learningRate();
+        assertTrue(lr.log());
+        assertTrue(spec.model().dropout().discreteValues().isEmpty());
+        assertTrue(SpaceSize.finiteNetworks(spec).isEmpty());
+        assertEquals(BigInteger.valueOf(125), SpaceSize.distinctNetworks(spec),
+                "5 grid points of learning rate x 5 of dropout for each of the 2 layers");
+    }
+
+    @Test
+    void defaultsFillWhatTheFileLeavesOut() {
+        SpaceSpec spec = parse("name: d\nmodel: {type: mlp, hidden_layers: 1, units: 32, learning_rate: 0.001}\n");
+        assertEquals(SearchKind.RANDOM, spec.search());
+        assertEquals(new Param.Fixed(0.0), spec.model().dropout());
+        assertEquals(new Param.Fixed("adam"), spec.model().optimizer());
+        assertEquals(new TrainingSpec(10, 128, 0.2, 0), spec.training());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown top key        | 2 | colour                      | unknown key; expected one of
+            unknown model key      | 5 | model.activations           | unknown key
+            wrong type             | 6 | model.units                 | expected a whole number, found 'many'
+            empty choice           | 6 | model.units.choice          | must not be empty
+            min above max          | 5 | model.hidden_layers.min     | min (4) is greater than max (1)
+            negative units         | 6 | model.units                 | must be >= 1 and <= 65536, found -64
+            unknown search kind    | 2 | search                      | unknown value 'bayesian'; use one of random, grid
+            duplicate key          | 3 | name                        | duplicate key
+            wrong dataset          | 2 | dataset                     | unknown dataset 'mnist'
+            dropout of one         | 7 | model.dropout               | must be >= 0.0 and < 1.0, found 1.0
+            huge number            | 2 | max_trials                  | number 99999999999999999999999 is too large
+            float where int        | 2 | max_trials                  | expected a whole number, found '2.5'
+            repeated choice        | 6 | model.units.choice          | value 64 is listed twice
+            grid too large         | 2 | search                      | points (more than 1000000)
+            syntax error           | 4 |                             | flow sequence started on line 3
+            missing model          | 1 | model                       | required key is missing
+            log with step          | 8 | model.learning_rate.log     | log applies to continuous ranges only
+            """)
+    void badSpacesNameFileLineAndKey(String name, int line, String key, String problem, @TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve(name.replace(' ', '-') + ".yaml");
+        Files.writeString(file, BAD.get(name));
+        SpaceException e = assertThrows(SpaceException.class, () -> SpaceParser.parse(file));
+        assertEquals(line, e.line(), e.getMessage());
+        assertEquals(key == null ? "" : key, e.key(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(file + ":" + line + ": "), e.getMessage());
+        assertTrue(e.problem().contains(problem), e.getMessage());
+    }
+
+    @Test
+    void binaryJunkAndOversizedFilesAreRefusedWithoutParsing(@TempDir Path dir) throws IOException {
+        Path junk = dir.resolve("junk.yaml");
+        Files.write(junk, new byte[]{0x7f, 'E', 'L', 'F', 0, 0, (byte) 0xff, (byte) 0xfe});
+        assertTrue(assertThrows(SpaceException.class, () -> SpaceParser.parse(junk)).getMessage()
+                .contains("not UTF-8"));
+        Path big = dir.resolve("big.yaml");
+        Files.writeString(big, "name: big\n" + "# padding\n".repeat(300_000));
+        assertTrue(assertThrows(SpaceException.class, () -> SpaceParser.parse(big)).getMessage()
+                .contains("must be under"));
+    }
+
+    @Test
+    void emptyFile(@TempDir Path dir) throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
+        assertTrue(assertThrows(SpaceException.class, () -> SpaceParser.parse(empty)).getMessage().contains("empty"));
+    }
+
+    private static SpaceSpec parse(String yaml) {
+        return SpaceParser.parse(yaml, "test.yaml");
+    }
+
+    private static final String MODEL = """
+            model:
+              type: mlp
+              hidden_layers: {min: 1, max: 2}
+              units: {choice: [64, 32]}
+              dropout: 0.1
+              learning_rate: 0.001
+            """;
+
+    private static final java.util.Map<String, String> BAD = java.util.Map.ofEntries(
+            java.util.Map.entry("unknown top key", "name: x\ncolour: blue\n" + MODEL),
+            java.util.Map.entry("unknown model key", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n"
+                    + "  activations: relu\n  units: 3\n  learning_rate: 0.1\n"),
+            java.util.Map.entry("wrong type", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  learning_rate: 0.1\n"
+                    + "  units: many\n"),
+            java.util.Map.entry("empty choice", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  learning_rate: 0.1\n"
+                    + "  units: {choice: []}\n"),
+            java.util.Map.entry("min above max", "name: x\nmodel:\n  type: mlp\n  units: 8\n"
+                    + "  hidden_layers: {min: 4, max: 1}\n  learning_rate: 0.1\n"),
+            java.util.Map.entry("negative units", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  learning_rate: 0.1\n"
+                    + "  units: -64\n"),
+            java.util.Map.entry("unknown search kind", "name: x\nsearch: bayesian\n" + MODEL),
+            java.util.Map.entry("duplicate key", "name: x\nseed: 1\nname: y\n" + MODEL),
+            java.util.Map.entry("wrong dataset", "name: x\ndataset: mnist\n" + MODEL),
+            java.util.Map.entry("dropout of one", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: 8\n"
+                    + "  learning_rate: 0.1\n  dropout: 1.0\n"),
+            java.util.Map.entry("huge number", "name: x\nmax_trials: 99999999999999999999999\n" + MODEL),
+            java.util.Map.entry("float where int", "name: x\nmax_trials: 2.5\n" + MODEL),
+            java.util.Map.entry("repeated choice", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  learning_rate: 0.1\n"
+                    + "  units: {choice: [64, 32, 64]}\n"),
+            java.util.Map.entry("grid too large", "name: x\nsearch: grid\nmodel:\n  type: mlp\n"
+                    + "  hidden_layers: {min: 1, max: 8}\n  units: {min: 1, max: 512}\n  learning_rate: 0.1\n"),
+            java.util.Map.entry("syntax error", "name: x\nmodel:\n  type: [mlp\n"),
+            java.util.Map.entry("missing model", "name: x\n"),
+            java.util.Map.entry("log with step", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: 8\n"
+                    + "  learning_rate:\n    min: 0.001\n    log: true\n    max: 0.1\n    step: 0.01\n"));
+}

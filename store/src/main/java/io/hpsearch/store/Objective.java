@@ -1,0 +1,34 @@
+package io.hpsearch.store;
+
+import java.util.Optional;
+
+/** What a run optimises, and in which direction. */
+public enum Objective {
+    VAL_ACCURACY("val_accuracy", true),
+    VAL_LOSS("val_loss", false);
+
+    private final String key;
+    private final boolean maximise;
+
+    Objective(String key, boolean maximise) {
+        this.key = key;
+        this.maximise = maximise;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public boolean maximise() {
+        return maximise;
+    }
+
+    public static Optional<Objective> fromKey(String key) {
+        for (Objective o : values()) {
+            if (o.key.equals(key)) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,227 @@
+package io.hpsearch.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The single source of truth of hpsearch: runs, trials, epoch metrics and test evaluations in an H2 file database.
+ * Each write is one transaction, so a crash loses at most the write in flight. Thread-safe.
+ */
+public final class Store implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dbFile;
+    private final JdbcConnectionPool pool;
+    private final Jdbi jdbi;
+
+    private Store(Path dbFile, JdbcConnectionPool pool) {
+        this.dbFile = dbFile;
+        this.pool = pool;
+        this.jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin());
+        jdbi.registerRowMapper(ConstructorMapper.factory(Run.class));
+        jdbi.registerRowMapper(ConstructorMapper.factory(Trial.class));
+        jdbi.registerRowMapper(ConstructorMapper.factory(EpochMetrics.class));
+        jdbi.registerRowMapper(ConstructorMapper.factory(ClassMetrics.class));
+        jdbi.registerRowMapper(ConstructorMapper.factory(TrialDao.EvaluationRow.class));
+        jdbi.registerRowMapper(RunSummary.class, (rs, ctx) -> new RunSummary(
+                ctx.findRowMapperFor(Run.class).orElseThrow().map(rs, ctx),
+                rs.getInt("completed"), rs.getInt("failed"), rs.getInt("cancelled"), rs.getInt("running"),
+                rs.getObject("best_score", Double.class), rs.getObject("test_accuracy", Double.class)));
+    }
+
+    /**
+     * Opens (creating if needed) the database whose base path is {@code dbFile}: H2 keeps it in
+     * {@code dbFile + ".mv.db"}. The schema is brought up to date by Flyway.
+     */
+    public static Store open(Path dbFile) {
+        Path file = dbFile.toAbsolutePath().normalize();
+        Path dir = file.getParent();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StoreException("cannot create the database directory " + dir + " (" + e.getMessage()
+                    + "); choose another place with --db PATH", e);
+        }
+        // AUTO_SERVER lets a dashboard and a command-line run share one file; DB_CLOSE_ON_EXIT=FALSE keeps the
+        // database open for the writes our own shutdown hook makes when Ctrl-C stops a run.
+        String url = "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        } catch (FlywayException | JdbiException e) {
+            pool.dispose();
+            throw new StoreException("cannot open the database " + file + ".mv.db: " + rootMessage(e)
+                    + ". Is it an hpsearch database, and writable? Choose another with --db PATH", e);
+        }
+        return new Store(file, pool);
+    }
+
+    /** The database's base path (H2 adds {@code .mv.db}). */
+    public Path dbFile() {
+        return dbFile;
+    }
+
+    public long createRun(NewRun run) {
+        return jdbi.inTransaction(h -> h.attach(RunDao.class).insert(run, Instant.now()));
+    }
+
+    public Optional<Run> run(long id) {
+        return jdbi.withExtension(RunDao.class, dao -> dao.find(id));
+    }
+
+    /** Every run with its trial counts, newest first. */
+    public List<RunSummary> runSummaries() {
+        return jdbi.withExtension(RunDao.class, RunDao::summaries);
+    }
+
+    public void finishRun(long runId, RunStatus status, String message) {
+        jdbi.useTransaction(h -> h.attach(RunDao.class).finish(runId, status, message, Instant.now()));
+    }
+
+    /**
+     * Records a trial as running. A run never holds two trials with one number, nor two trials of one network
+     * ({@code paramsKey}): either is refused with a {@link StoreException}.
+     */
+    public Trial startTrial(long runId, int number, String params, String paramsKey) {
+        try {
+            return jdbi.inTransaction(h -> {
+                TrialDao dao = h.attach(TrialDao.class);
+                return dao.find(dao.insert(runId, number, params, paramsKey, Instant.now()));
+            });
+        } catch (JdbiException e) {
+            if (isConstraintViolation(e)) {
+                throw new StoreException("run " + runId + " already has trial " + number
+                        + " or a trial of the same network (" + paramsKey + ")", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Records one epoch and marks the trial alive, in one transaction. */
+    public void recordEpoch(long trialId, EpochMetrics metrics) {
+        jdbi.useTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            dao.insertEpoch(trialId, metrics);
+            dao.heartbeat(trialId, Instant.now());
+        });
+    }
+
+    public void finishTrial(long trialId, TrialState state, Double score, String failureReason) {
+        jdbi.useTransaction(h -> h.attach(TrialDao.class).finish(trialId, state, score, failureReason, Instant.now()));
+    }
+
+    /** Marks every trial of the run still running as cancelled; returns how many. */
+    public int cancelRunningTrials(long runId) {
+        return jdbi.inTransaction(h -> h.attach(TrialDao.class)
+                .cancelRunning(runId, "cancelled: the run stopped while it trained", Instant.now()));
+    }
+
+    /** Trials of a run by number. */
+    public List<Trial> trials(long runId) {
+        return jdbi.withExtension(TrialDao.class, dao -> dao.ofRun(runId));
+    }
+
+    public Optional<Trial> trial(long runId, int number) {
+        return jdbi.withExtension(TrialDao.class, dao -> dao.find(runId, number));
+    }
+
+    /**
+     * Completed trials best first in the run's objective direction (ties by number), then the others by number.
+     *
+     * @param limit at most this many; 0 or less for all
+     */
+    public List<Trial> rankedTrials(long runId, int limit) {
+        Objective objective = run(runId).map(Run::objective).orElse(Objective.VAL_ACCURACY);
+        // The direction comes from the enum, never from user text.
+        String direction = objective.maximise() ? "DESC" : "ASC";
+        return jdbi.withHandle(h -> h.createQuery(TrialDao.TRIAL + """
+                         WHERE t.run_id = :runId
+                        ORDER BY CASE WHEN t.state = 'COMPLETED' THEN 0 ELSE 1 END,
+                                 CASE WHEN t.state = 'COMPLETED' THEN t.score END\s""" + direction + """
+                        , t.trial_number
+                        LIMIT :limit""")
+                .bind("runId", runId)
+                .bind("limit", limit > 0 ? limit : Integer.MAX_VALUE)
+                .mapTo(Trial.class)
+                .list());
+    }
+
+    public List<EpochMetrics> epochs(long trialId) {
+        return jdbi.withExtension(TrialDao.class, dao -> dao.epochs(trialId));
+    }
+
+    /** Stores (or replaces) a run's test evaluation with its per-class rows, in one transaction. */
+    public void saveTestEvaluation(TestEvaluation evaluation) {
+        String confusion = toJson(evaluation.confusion());
+        jdbi.useTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            dao.deleteClassMetrics(evaluation.runId());
+            dao.deleteEvaluation(evaluation.runId());
+            dao.insertEvaluation(evaluation, confusion, Instant.now());
+            dao.insertClassMetrics(evaluation.runId(), evaluation.classes());
+        });
+    }
+
+    public Optional<TestEvaluation> testEvaluation(long runId) {
+        return jdbi.withExtension(TrialDao.class, dao -> dao.evaluation(runId).map(row -> new TestEvaluation(
+                row.runId(), row.trialNumber(), row.modelPath(), row.accuracy(), row.macroF1(),
+                dao.classMetrics(runId), fromJson(row.confusion()))));
+    }
+
+    @Override
+    public void close() {
+        pool.dispose();
+    }
+
+    private static boolean isConstraintViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLIntegrityConstraintViolationException
+                    || (t instanceof SQLException sql && "23505".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.toString() : root.getMessage();
+        // H2 appends its version and an error code line: keep the first line, which says what happened.
+        return message.lines().findFirst().orElse(message);
+    }
+
+    private static String toJson(int[][] matrix) {
+        try {
+            return JSON.writeValueAsString(matrix);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a confusion matrix as JSON", e);
+        }
+    }
+
+    private static int[][] fromJson(String json) {
+        try {
+            return JSON.readValue(json, int[][].class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored confusion matrix is not JSON: " + json, e);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.hpsearch.store;
+
+import org.jdbi.v3.sqlobject.customizer.Bind;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+import org.jdbi.v3.sqlobject.statement.SqlUpdate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The fixed queries on trials, epochs and test evaluations. */
+interface TrialDao {
+
+    /** Columns of {@link Trial}, in the shape its mapper expects. */
+    String TRIAL = """
+            SELECT t.id, t.run_id, t.trial_number AS number, t.params, t.params_key, t.state, t.score,
+                   (SELECT COUNT(*) FROM epochs e WHERE e.trial_id = t.id) AS epochs,
+                   t.failure_reason, t.started_at, t.finished_at
+            FROM trials t""";
+
+    @SqlUpdate("""
+            INSERT INTO trials (run_id, trial_number, params, params_key, state, started_at, heartbeat_at)
+            VALUES (:runId, :number, :params, :paramsKey, 'RUNNING', :now, :now)""")
+    @GetGeneratedKeys("id")
+    long insert(@Bind("runId") long runId, @Bind("number") int number, @Bind("params") String params,
+                @Bind("paramsKey") String paramsKey, @Bind("now") Instant now);
+
+    @SqlQuery(TRIAL + " WHERE t.id = :id")
+    Trial find(@Bind("id") long id);
+
+    @SqlQuery(TRIAL + " WHERE t.run_id = :runId AND t.trial_number = :number")
+    Optional<Trial> find(@Bind("runId") long runId, @Bind("number") int number);
+
+    @SqlQuery(TRIAL + " WHERE t.run_id = :runId ORDER BY t.trial_number")
+    List<Trial> ofRun(@Bind("runId") long runId);
+
+    @SqlUpdate("""
+            INSERT INTO epochs (trial_id, epoch, train_loss, val_loss, val_accuracy, seconds)
+            VALUES (:trialId, :epoch, :trainLoss, :valLoss, :valAccuracy, :seconds)""")
+    void insertEpoch(@Bind("trialId") long trialId, @BindMethods EpochMetrics metrics);
+
+    @SqlUpdate("UPDATE trials SET heartbeat_at = :now WHERE id = :id")
+    void heartbeat(@Bind("id") long trialId, @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            UPDATE trials SET state = :state, score = :score, failure_reason = :reason, finished_at = :now,
+                              heartbeat_at = :now
+            WHERE id = :id""")
+    int finish(@Bind("id") long trialId, @Bind("state") TrialState state, @Bind("score") Double score,
+               @Bind("reason") String reason, @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            UPDATE trials SET state = 'CANCELLED', failure_reason = :reason, finished_at = :now
+            WHERE run_id = :runId AND state = 'RUNNING'""")
+    int cancelRunning(@Bind("runId") long runId, @Bind("reason") String reason, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT epoch, train_loss, val_loss, val_accuracy, seconds FROM epochs WHERE trial_id = :id ORDER BY epoch")
+    List<EpochMetrics> epochs(@Bind("id") long trialId);
+
+    @SqlUpdate("DELETE FROM test_evaluations WHERE run_id = :runId")
+    void deleteEvaluation(@Bind("runId") long runId);
+
+    @SqlUpdate("DELETE FROM class_metrics WHERE run_id = :runId")
+    void deleteClassMetrics(@Bind("runId") long runId);
+
+    @SqlUpdate("""
+            INSERT INTO test_evaluations (run_id, trial_number, model_path, accuracy, macro_f1, confusion, evaluated_at)
+            VALUES (:runId, :trialNumber, :modelPath, :accuracy, :macroF1, :confusion, :now)""")
+    void insertEvaluation(@BindMethods TestEvaluation evaluation, @Bind("confusion") String confusionJson,
+                          @Bind("now") Instant now);
+
+    @SqlBatch("""
+            INSERT INTO class_metrics (run_id, class_index, class_name, prec, recall, f1, support)
+            VALUES (:runId, :classIndex, :className, :precision, :recall, :f1, :support)""")
+    void insertClassMetrics(@Bind("runId") long runId, @BindMethods List<ClassMetrics> metrics);
+
+    @SqlQuery("SELECT run_id, trial_number, model_path, accuracy, macro_f1, confusion FROM test_evaluations WHERE run_id = :runId")
+    Optional<EvaluationRow> evaluation(@Bind("runId") long runId);
+
+    @SqlQuery("""
+            SELECT class_index, class_name, prec AS precision, recall, f1, support
+            FROM class_metrics WHERE run_id = :runId ORDER BY class_index""")
+    List<ClassMetrics> classMetrics(@Bind("runId") long runId);
+
+    /** A test_evaluations row, before its JSON confusion matrix is read. */
+    record EvaluationRow(long runId, int trialNumber, String modelPath, double accuracy, double macroF1,
+                         String confusion) {
+    }
+}

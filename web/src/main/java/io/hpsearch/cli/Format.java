@@ -1,0 +1,67 @@
+package io.hpsearch.cli;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+
+/** Plain-text formatting shared by the commands. */
+final class Format {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneId.systemDefault());
+
+    private Format() {
+    }
+
+    static String score(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    static String percent(Double v) {
+        return v == null ? "-" : String.format(Locale.ROOT, "%.2f %%", v * 100);
+    }
+
+    static String instant(Instant t) {
+        return t == null ? "-" : TIME.format(t);
+    }
+
+    static String duration(Duration d) {
+        long s = d.toSeconds();
+        return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
+                : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
+                : String.format(Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+    }
+
+    /** Left-aligned columns, two spaces apart, a dashed rule under the header. */
+    static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
+        int[] width = new int[header.size()];
+        for (int c = 0; c < width.length; c++) {
+            width[c] = header.get(c).length();
+            for (List<String> row : rows) {
+                width[c] = Math.max(width[c], row.get(c).length());
+            }
+        }
+        line(out, header, width);
+        StringBuilder rule = new StringBuilder();
+        for (int c = 0; c < width.length; c++) {
+            rule.append("-".repeat(width[c])).append(c < width.length - 1 ? "  " : "");
+        }
+        out.println(rule);
+        for (List<String> row : rows) {
+            line(out, row, width);
+        }
+        out.flush();
+    }
+
+    private static void line(PrintWriter out, List<String> cells, int[] width) {
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < cells.size(); c++) {
+            String cell = cells.get(c);
+            sb.append(c < cells.size() - 1 ? cell + " ".repeat(width[c] - cell.length() + 2) : cell);
+        }
+        out.println(sb);
+    }
+}

@@ -1,0 +1,53 @@
+package io.hpsearch.cli;
+
+import io.hpsearch.data.DataException;
+import io.hpsearch.space.SpaceException;
+import io.hpsearch.store.StoreException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/** The hpsearch command line: the composition root, wiring store, data and search with plain constructors. */
+@Command(name = "hpsearch", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Hyperparameter search for DL4J networks on Fashion-MNIST.",
+        subcommands = {RunCommand.class, RunsCommand.class, TrialsCommand.class})
+public final class Main {
+
+    /** Exit code for bad input: a space file, a flag, a data directory or a database path. */
+    static final int BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; returns its exit code. Tests call this in-process. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setParameterExceptionHandler((ex, ignored) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("hpsearch: " + ex.getMessage());
+            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, cmd, ignored) -> {
+            if (ex instanceof SpaceException || ex instanceof DataException || ex instanceof StoreException
+                    || ex instanceof UsageException) {
+                cmd.getErr().println("hpsearch: " + ex.getMessage());
+                return BAD_INPUT;
+            }
+            throw ex;
+        });
+        return cli.execute(args);
+    }
+
+    /** A bad argument found while a command runs (an unknown run id, say). */
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.hpsearch.cli;
+
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.space.SpaceParser;
+import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.space.TrainingSpec;
+import io.hpsearch.store.ClassMetrics;
+import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.Store;
+import io.hpsearch.store.TestEvaluation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a hyperparameter search over a space file and print the trials ranked.",
+                "Flags override the file's values. Ctrl-C stops cleanly: running trials are marked cancelled."})
+final class RunCommand implements Callable<Integer> {
+    /** Shell convention for a command ended by Ctrl-C. */
+    static final int CANCELLED = 130;
+
+    @Parameters(index = "0", paramLabel = "SPACE.yaml", description = "Search space file, e.g. spaces/fashion-mlp.yaml.")
+    Path spaceFile;
+
+    @Mixin
+    StoreOptions store;
+
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Trials trained side by side (default: the number of cores).")
+    Integer workers;
+
+    @Option(names = "--max-trials", paramLabel = "N", description = "Overrides max_trials.")
+    Integer maxTrials;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Overrides training.epochs.")
+    Integer epochs;
+
+    @Option(names = "--train-limit", paramLabel = "N",
+            description = "Overrides training.train_limit: at most N training examples, for quick runs.")
+    Integer trainLimit;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Overrides seed.")
+    Long seed;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        SpaceSpec space = withOverrides(SpaceParser.parse(spaceFile));
+        int poolSize = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
+        FashionMnist fashion = data.load();
+        String yaml = Files.readString(spaceFile, StandardCharsets.UTF_8);
+        try (Store s = store.open()) {
+            ProgressDisplay progress = new ProgressDisplay(out, space);
+            SearchRunner runner = new SearchRunner(s, fashion, store.modelDir(), poolSize, progress);
+            CountDownLatch finished = new CountDownLatch(1);
+            Thread onCtrlC = new Thread(() -> {
+                runner.cancel();
+                awaitQuietly(finished);
+            }, "hpsearch-cancel");
+            Runtime.getRuntime().addShutdownHook(onCtrlC);
+            SearchRunner.Outcome outcome;
+            try {
+                outcome = runner.run(space, yaml);
+            } finally {
+                progress.close();
+                finished.countDown();
+            }
+            removeHook(onCtrlC);
+            out.println();
+            out.println("Run " + outcome.runId() + " " + outcome.status().name().toLowerCase(Locale.ROOT) + ": "
+                    + outcome.message());
+            new TrialReport(s.run(outcome.runId()).orElseThrow(), s.rankedTrials(outcome.runId(), 10))
+                    .print(out, TrialReport.Format.TABLE);
+            outcome.test().ifPresent(test -> printTest(out, test));
+            out.println();
+            out.println("All trials: ./hpsearch trials " + outcome.runId() + " --db " + store.db);
+            out.flush();
+            return switch (outcome.status()) {
+                case COMPLETED -> 0;
+                case CANCELLED -> CANCELLED;
+                default -> 1;
+            };
+        }
+    }
+
+    private SpaceSpec withOverrides(SpaceSpec space) {
+        positive("--workers", workers);
+        positive("--max-trials", maxTrials);
+        positive("--epochs", epochs);
+        positive("--train-limit", trainLimit);
+        TrainingSpec t = space.training();
+        SpaceSpec out = space.withTraining(new TrainingSpec(epochs != null ? epochs : t.epochs(), t.batchSize(),
+                t.validationSplit(), trainLimit != null ? trainLimit : t.trainLimit()));
+        if (maxTrials != null) {
+            out = out.withMaxTrials(maxTrials);
+        }
+        if (seed != null) {
+            out = out.withSeed(seed);
+        }
+        return out;
+    }
+
+    private static void positive(String flag, Integer value) {
+        if (value != null && value < 1) {
+            throw new Main.UsageException(flag + " must be at least 1, was " + value);
+        }
+    }
+
+    private static void printTest(PrintWriter out, TestEvaluation test) {
+        out.println();
+        out.printf(Locale.ROOT, "Best trial %d on the test set (%s): accuracy %.2f %%, macro F1 %.4f%n",
+                test.trialNumber(), test.modelPath(), test.accuracy() * 100, test.macroF1());
+        List<List<String>> rows = new ArrayList<>();
+        for (ClassMetrics c : test.classes()) {
+            rows.add(List.of(c.className(), fmt(c.precision()), fmt(c.recall()), fmt(c.f1()),
+                    String.valueOf(c.support())));
+        }
+        Format.table(out, List.of("class", "precision", "recall", "f1", "support"), rows);
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is already exiting (Ctrl-C after the run ended): the hook has nothing left to wait for.
+        }
+    }
+}

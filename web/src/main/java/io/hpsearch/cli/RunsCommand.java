@@ -1,0 +1,53 @@
+package io.hpsearch.cli;
+
+import io.hpsearch.store.RunSummary;
+import io.hpsearch.store.Store;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs, newest first.")
+final class RunsCommand implements Callable<Integer> {
+    @Mixin
+    StoreOptions store;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Store s = store.open()) {
+            List<RunSummary> runs = s.runSummaries();
+            if (runs.isEmpty()) {
+                out.println("No runs yet in " + store.db + ". Start one with: ./hpsearch run spaces/fashion-mlp.yaml");
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (RunSummary r : runs) {
+                Instant end = r.run().finishedAt() != null ? r.run().finishedAt() : Instant.now();
+                rows.add(List.of(
+                        String.valueOf(r.run().id()),
+                        r.run().name(),
+                        r.run().status().name().toLowerCase(),
+                        r.completed() + "/" + r.failed() + "/" + (r.completed() + r.failed() + r.cancelled() + r.running()),
+                        r.run().objective().key(),
+                        Format.score(r.bestScore()),
+                        Format.percent(r.testAccuracy()),
+                        Format.instant(r.run().createdAt()),
+                        Format.duration(Duration.between(r.run().createdAt(), end))));
+            }
+            Format.table(out, List.of("id", "name", "status", "done/failed/all", "objective", "best", "test acc",
+                    "started", "duration"), rows);
+            return 0;
+        }
+    }
+}

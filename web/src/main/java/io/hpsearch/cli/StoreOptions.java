@@ -1,0 +1,23 @@
+package io.hpsearch.cli;
+
+import io.hpsearch.store.Store;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** --db, shared by every command that reads or writes runs. */
+public final class StoreOptions {
+    @Option(names = "--db", paramLabel = "PATH", defaultValue = "${env:HPSEARCH_DB:-hpsearch-data/hpsearch}",
+            description = "H2 database file, without extension (default: ${DEFAULT-VALUE}; env HPSEARCH_DB).")
+    Path db;
+
+    Store open() {
+        return Store.open(db);
+    }
+
+    /** Best models are kept beside the database they belong to. */
+    Path modelDir() {
+        Path parent = db.toAbsolutePath().getParent();
+        return parent.resolve("models");
+    }
+}

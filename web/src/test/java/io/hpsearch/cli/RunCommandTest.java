@@ -1,0 +1,151 @@
+package io.hpsearch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.store.Run;
+import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.Store;
+import io.hpsearch.store.TestEvaluation;
+import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialState;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The whole command line against a real H2 file and a small slice of the real Fashion-MNIST. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RunCommandTest {
+    static final Path DATA = Path.of("../../shared/data/fashion-mnist");
+    static final Path SPACE = Path.of("../spaces/fashion-mlp.yaml");
+
+    @TempDir
+    Path dir;
+    Path db;
+    Result run;
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    void smallRun() {
+        assumeTrue(Files.isDirectory(DATA), "Fashion-MNIST is not at " + DATA.toAbsolutePath());
+        db = dir.resolve("store/hpsearch");
+        run = cli("run", SPACE.toString(), "--data", DATA.toString(), "--db", db.toString(), "--max-trials", "3",
+                "--epochs", "1", "--train-limit", "2000", "--workers", "2");
+    }
+
+    @Test
+    @Order(1)
+    void runTrainsThreeTrialsRanksThemAndEvaluatesTheBestOnTheTestSet() {
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("Run 1 'fashion-mlp': random search, 3 trial(s) of 1 epoch(s)"), run.out());
+        assertTrue(run.out().contains("Run 1 completed"), run.out());
+        assertTrue(run.out().contains("on the test set"), run.out());
+        try (Store store = Store.open(db)) {
+            Run stored = store.run(1).orElseThrow();
+            assertEquals(RunStatus.COMPLETED, stored.status());
+            assertEquals(42, stored.seed());
+            assertTrue(stored.spaceYaml().contains("keras-tuner"), "the space file is stored as written");
+            assertTrue(stored.resolvedSpace().contains("\"train_limit\":2000"), stored.resolvedSpace());
+            assertFalse(stored.dl4jVersion().equals("unknown"));
+            List<Trial> trials = store.rankedTrials(1, 0);
+            assertEquals(3, trials.size());
+            for (Trial t : trials) {
+                assertEquals(TrialState.COMPLETED, t.state());
+                assertEquals(1, t.epochs());
+                assertEquals(1, store.epochs(t.id()).size());
+            }
+            assertTrue(trials.get(0).score() >= trials.get(1).score());
+            assertTrue(trials.get(1).score() >= trials.get(2).score());
+            TestEvaluation test = store.testEvaluation(1).orElseThrow();
+            assertEquals(trials.get(0).number(), test.trialNumber(), "the best trial is the one evaluated");
+            assertTrue(test.accuracy() > 0.6, "2,000 examples and one epoch still beat 60 %: " + test.accuracy());
+            assertEquals(10, test.classes().size());
+            assertEquals(10_000, Arrays.stream(test.confusion()).flatMapToInt(Arrays::stream).sum());
+            assertTrue(Files.isRegularFile(Path.of(test.modelPath())), test.modelPath());
+        }
+    }
+
+    @Test
+    @Order(2)
+    void trialsCommandPrintsTheRankingAsTableCsvAndJson() throws Exception {
+        Result table = cli("trials", "1", "--db", db.toString());
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().lines().findFirst().orElseThrow().contains("units_1"), table.out());
+
+        Result csv = cli("trials", "1", "--db", db.toString(), "--format", "csv");
+        List<String> lines = csv.out().lines().toList();
+        assertEquals(4, lines.size(), csv.out());
+        assertTrue(lines.get(0).startsWith("rank,trial,status,val_accuracy,epochs,input_dropout,hidden_layers"));
+        assertTrue(lines.get(1).startsWith("1,"));
+
+        Result json = cli("trials", "1", "--db", db.toString(), "--format", "json", "--top", "2");
+        JsonNode items = new ObjectMapper().readTree(json.out());
+        assertEquals(2, items.size());
+        assertEquals(1, items.get(0).get("rank").asInt());
+        assertTrue(items.get(0).get("score").asDouble() >= items.get(1).get("score").asDouble());
+        assertTrue(items.get(0).get("params").has("learning_rate"));
+    }
+
+    @Test
+    @Order(3)
+    void runsCommandListsTheRun() {
+        Result runs = cli("runs", "--db", db.toString());
+        assertEquals(0, runs.code(), runs.err());
+        assertTrue(runs.out().contains("fashion-mlp"), runs.out());
+        assertTrue(runs.out().contains("3/0/3"), runs.out());
+    }
+
+    @Test
+    @Order(4)
+    void aBadSpaceExitsWithCode2AndWritesNothing() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.yaml"), "name: bad\nmodel:\n  type: mlp\n  hidden_layers: 1\n"
+                + "  units: {choice: []}\n  learning_rate: 0.01\n");
+        Path otherDb = dir.resolve("other/hpsearch");
+        Result r = cli("run", bad.toString(), "--data", DATA.toString(), "--db", otherDb.toString());
+        assertEquals(2, r.code());
+        assertEquals(bad + ":5: model.units.choice: must not be empty", r.err().lines().findFirst().orElseThrow());
+        assertFalse(Files.exists(otherDb.getParent()), "nothing is written for a bad space");
+    }
+
+    @Test
+    @Order(5)
+    void badFlagsAndUnknownRunsAreShortErrorsWithCode2() {
+        Result zeroWorkers = cli("run", SPACE.toString(), "--workers", "0", "--db", db.toString());
+        assertEquals(2, zeroWorkers.code());
+        assertTrue(zeroWorkers.err().contains("--workers must be at least 1, was 0"), zeroWorkers.err());
+
+        Result notANumber = cli("run", SPACE.toString(), "--epochs", "ten");
+        assertEquals(2, notANumber.code());
+        assertTrue(notANumber.err().contains("'ten'"), notANumber.err());
+        assertTrue(notANumber.err().contains("hpsearch run --help"), notANumber.err());
+
+        Result unknown = cli("trials", "99", "--db", db.toString());
+        assertEquals(2, unknown.code());
+        assertTrue(unknown.err().contains("no run 99"), unknown.err());
+    }
+}
