@@ -1,6 +1,7 @@
 package io.hpsearch.trainer;
 
 import io.hpsearch.data.Examples;
+import io.hpsearch.data.Permutations;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -53,7 +54,7 @@ public final class TrialTrainer {
         List<EpochMetrics> history = new ArrayList<>();
         for (int epoch = 1; epoch <= epochs; epoch++) {
             long start = System.nanoTime();
-            shuffleInPlace(order, shuffle);
+            Permutations.shuffle(order, shuffle);
             double lossSum = 0;
             for (int b = 0; b < batches; b++) {
                 if (cancelled.getAsBoolean()) {
@@ -108,14 +109,5 @@ public final class TrialTrainer {
             }
         }
         return new double[]{loss / set.size(), (double) correct / set.size()};
-    }
-
-    private static void shuffleInPlace(int[] a, Random random) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
     }
 }

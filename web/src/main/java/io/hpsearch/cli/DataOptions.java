@@ -4,8 +4,6 @@ import io.hpsearch.data.FashionMnist;
 import io.hpsearch.data.FashionMnistFiles;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-
 /** --data: where Fashion-MNIST lives. */
 public final class DataOptions {
     @Option(names = "--data", paramLabel = "DIR",
@@ -14,6 +12,7 @@ public final class DataOptions {
     String data;
 
     FashionMnist load() {
-        return FashionMnistFiles.load(data);
+        return new FashionMnistFiles(FashionMnistFiles.OFFICIAL_MIRROR, FashionMnistFiles.defaultCache(),
+                System.err::println).load(data, System.getenv("HPSEARCH_DATA"));
     }
 }

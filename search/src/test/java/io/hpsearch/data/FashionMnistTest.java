@@ -1,0 +1,107 @@
+package io.hpsearch.data;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The real Fashion-MNIST files in ../shared (present in CI), and the split the runs train on. */
+class FashionMnistTest {
+    static final Path SHARED = Path.of("../../shared/data/fashion-mnist");
+    private static FashionMnist data;
+
+    @BeforeAll
+    static void load() {
+        assumeTrue(Files.isDirectory(SHARED), "../shared/data/fashion-mnist is not beside the checkout");
+        data = FashionMnist.load(SHARED);
+    }
+
+    @Test
+    void holdsTheStandardSixtyAndTenThousandImagesInTenBalancedClasses() {
+        assertEquals(60_000, data.train().size());
+        assertEquals(10_000, data.test().size());
+        assertEquals(784, data.train().featureCount());
+        int[] sixThousandEach = new int[10];
+        Arrays.fill(sixThousandEach, 6000);
+        assertArrayEquals(sixThousandEach, data.train().classCounts(10));
+        float min = Float.MAX_VALUE;
+        float max = -Float.MAX_VALUE;
+        for (float v : data.train().features()) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+        }
+        assertEquals(0f, min);
+        assertEquals(1f, max);
+    }
+
+    @Test
+    void defaultSplitIsStratifiedFortyEightToTwelveThousand() {
+        Split split = Split.stratified(data.train(), 0.2, 42, 0);
+
+        assertEquals(48_000, split.train().size());
+        assertEquals(12_000, split.validation().size());
+        int[] each = new int[10];
+        Arrays.fill(each, 1200);
+        assertArrayEquals(each, split.validation().classCounts(10));
+        Arrays.fill(each, 4800);
+        assertArrayEquals(each, split.train().classCounts(10));
+    }
+
+    @Test
+    void splitIsReproducibleFromTheSeedAndDisjoint() {
+        Split a = Split.stratified(data.train(), 0.2, 7, 0);
+        Split b = Split.stratified(data.train(), 0.2, 7, 0);
+        Split other = Split.stratified(data.train(), 0.2, 8, 0);
+
+        assertEquals(a, b);
+        assertNotEquals(a.validation(), other.validation());
+        Set<Integer> trainRows = rows(a.train());
+        long shared = rows(a.validation()).stream().filter(trainRows::contains).count();
+        // Fashion-MNIST has a handful of duplicate images; a disjoint split of rows shares almost none.
+        assertTrue(shared < 50, shared + " validation images also in training");
+    }
+
+    @Test
+    void trainLimitCapsTrainingPerClassAndKeepsValidationWhole() {
+        Split split = Split.stratified(data.train(), 0.2, 42, 2000);
+
+        assertEquals(2000, split.train().size());
+        assertEquals(12_000, split.validation().size());
+        int[] each = new int[10];
+        Arrays.fill(each, 200);
+        assertArrayEquals(each, split.train().classCounts(10));
+    }
+
+    @Test
+    void directoryMissingFilesListsThem(@TempDir Path dir) throws Exception {
+        Files.copy(SHARED.resolve("t10k-labels-idx1-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
+
+        DataException e = assertThrows(DataException.class, () -> FashionMnist.load(dir));
+
+        assertEquals(dir + ": missing train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, "
+                + "t10k-images-idx3-ubyte.gz. The directory must hold the four Fashion-MNIST .gz files.",
+                e.getMessage());
+    }
+
+    /** Content hashes of the images, so rows can be compared across the two parts. */
+    private static Set<Integer> rows(Examples examples) {
+        int w = examples.featureCount();
+        Set<Integer> rows = new HashSet<>();
+        IntStream.range(0, examples.size()).forEach(i ->
+                rows.add(Arrays.hashCode(Arrays.copyOfRange(examples.features(), i * w, (i + 1) * w))));
+        return rows;
+    }
+}
