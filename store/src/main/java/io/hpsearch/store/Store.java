@@ -58,9 +58,8 @@ public final class Store implements AutoCloseable {
             throw new StoreException("cannot create the database directory " + dir + " (" + e.getMessage()
                     + "); choose another place with --db PATH", e);
         }
-        // AUTO_SERVER lets a dashboard and a command-line run share one file; DB_CLOSE_ON_EXIT=FALSE keeps the
-        // database open for the writes our own shutdown hook makes when Ctrl-C stops a run.
-        String url = "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+        // AUTO_SERVER lets a dashboard and a command-line run share one file: the first process serves the others.
+        String url = "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();

@@ -6,7 +6,6 @@ import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.space.TrainingSpec;
 import io.hpsearch.store.ClassMetrics;
-import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
 import io.hpsearch.store.TestEvaluation;
 import picocli.CommandLine.Command;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a hyperparameter search over a space file and print the trials ranked.",
@@ -73,20 +71,12 @@ final class RunCommand implements Callable<Integer> {
         try (Store s = store.open()) {
             ProgressDisplay progress = new ProgressDisplay(out, space);
             SearchRunner runner = new SearchRunner(s, fashion, store.modelDir(), poolSize, progress);
-            CountDownLatch finished = new CountDownLatch(1);
-            Thread onCtrlC = new Thread(() -> {
-                runner.cancel();
-                awaitQuietly(finished);
-            }, "hpsearch-cancel");
-            Runtime.getRuntime().addShutdownHook(onCtrlC);
             SearchRunner.Outcome outcome;
-            try {
+            try (StopSignals signals = new StopSignals(spec.commandLine().getErr(), runner::cancel)) {
                 outcome = runner.run(space, yaml);
             } finally {
                 progress.close();
-                finished.countDown();
             }
-            removeHook(onCtrlC);
             out.println();
             out.println("Run " + outcome.runId() + " " + outcome.status().name().toLowerCase(Locale.ROOT) + ": "
                     + outcome.message());
@@ -141,21 +131,5 @@ final class RunCommand implements Callable<Integer> {
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // The JVM is already exiting (Ctrl-C after the run ended): the hook has nothing left to wait for.
-        }
     }
 }

@@ -36,7 +36,7 @@ class RunCommandTest {
     static final Path SPACE = Path.of("../spaces/fashion-mlp.yaml");
 
     @TempDir
-    Path dir;
+    static Path dir;
     Path db;
     Result run;
 
@@ -128,7 +128,7 @@ class RunCommandTest {
         Path otherDb = dir.resolve("other/hpsearch");
         Result r = cli("run", bad.toString(), "--data", DATA.toString(), "--db", otherDb.toString());
         assertEquals(2, r.code());
-        assertEquals(bad + ":5: model.units.choice: must not be empty", r.err().lines().findFirst().orElseThrow());
+        assertEquals("hpsearch: " + bad + ":5: model.units.choice: must not be empty", r.err().lines().findFirst().orElseThrow());
         assertFalse(Files.exists(otherDb.getParent()), "nothing is written for a bad space");
     }
 

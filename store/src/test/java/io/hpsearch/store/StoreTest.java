@@ -1,0 +1,242 @@
+package io.hpsearch.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The store on a real H2 file database, migrated by Flyway from the same SQL the application ships. */
+class StoreTest {
+    @TempDir
+    Path dir;
+    private Store store;
+
+    @BeforeEach
+    void open() {
+        store = Store.open(dir.resolve("db/hpsearch"));
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private long newRun(String name, Objective objective) {
+        return store.createRun(new NewRun(name, "name: " + name + "\n", "{\"name\":\"" + name + "\"}", "random",
+                objective, 5, 42, "17.0.15", "1.0.0-M2.1", "0.1.0-SNAPSHOT"));
+    }
+
+    private Trial completed(long runId, int number, double score) {
+        Trial trial = store.startTrial(runId, number, "{\"units_1\":" + number + "}", "units=" + number);
+        store.recordEpoch(trial.id(), new EpochMetrics(1, 0.9, 0.8, score, 1.5));
+        store.finishTrial(trial.id(), TrialState.COMPLETED, score, null);
+        return trial;
+    }
+
+    @Test
+    void runKeepsItsSpaceSeedAndProvenance() {
+        long id = newRun("fashion-mlp", Objective.VAL_ACCURACY);
+
+        Run run = store.run(id).orElseThrow();
+        assertEquals("fashion-mlp", run.name());
+        assertEquals("name: fashion-mlp\n", run.spaceYaml());
+        assertEquals("{\"name\":\"fashion-mlp\"}", run.resolvedSpace());
+        assertEquals(42, run.seed());
+        assertEquals(Objective.VAL_ACCURACY, run.objective());
+        assertEquals(RunStatus.RUNNING, run.status());
+        assertEquals("17.0.15", run.javaVersion());
+        assertEquals("1.0.0-M2.1", run.dl4jVersion());
+        assertEquals("0.1.0-SNAPSHOT", run.hpsearchVersion());
+        assertNotNull(run.createdAt());
+        assertNull(run.finishedAt());
+
+        store.finishRun(id, RunStatus.COMPLETED, "5 trials");
+        Run done = store.run(id).orElseThrow();
+        assertEquals(RunStatus.COMPLETED, done.status());
+        assertEquals("5 trials", done.message());
+        assertNotNull(done.finishedAt());
+    }
+
+    @Test
+    void epochsAppearWhileTheTrialRuns() {
+        long run = newRun("r", Objective.VAL_ACCURACY);
+        Trial trial = store.startTrial(run, 1, "{}", "k1");
+        store.recordEpoch(trial.id(), new EpochMetrics(1, 0.7, 0.6, 0.80, 2.0));
+        store.recordEpoch(trial.id(), new EpochMetrics(2, 0.5, 0.55, 0.83, 2.1));
+
+        Trial running = store.trial(run, 1).orElseThrow();
+        assertEquals(TrialState.RUNNING, running.state());
+        assertEquals(2, running.epochs());
+        assertEquals(List.of(new EpochMetrics(1, 0.7, 0.6, 0.80, 2.0), new EpochMetrics(2, 0.5, 0.55, 0.83, 2.1)),
+                store.epochs(trial.id()));
+    }
+
+    @Test
+    void rankingPutsTheBestCompletedFirstInTheObjectivesDirectionAndTheRestAfter() {
+        long acc = newRun("acc", Objective.VAL_ACCURACY);
+        completed(acc, 1, 0.85);
+        completed(acc, 2, 0.88);
+        Trial failed = store.startTrial(acc, 3, "{}", "k3");
+        store.finishTrial(failed.id(), TrialState.FAILED, null, "training loss became NaN in epoch 1");
+        completed(acc, 4, 0.81);
+        store.startTrial(acc, 5, "{}", "k5");
+
+        assertEquals(List.of(2, 1, 4, 3, 5), numbers(store.rankedTrials(acc, 0)));
+        assertEquals(List.of(2, 1), numbers(store.rankedTrials(acc, 2)));
+        assertEquals("training loss became NaN in epoch 1", store.trial(acc, 3).orElseThrow().failureReason());
+
+        long loss = newRun("loss", Objective.VAL_LOSS);
+        completed(loss, 1, 0.40);
+        completed(loss, 2, 0.30);
+        completed(loss, 3, 0.35);
+        assertEquals(List.of(2, 3, 1), numbers(store.rankedTrials(loss, 0)));
+    }
+
+    @Test
+    void aRunNeverHoldsTwoTrialsWithOneNumberOrOneNetwork() {
+        long run = newRun("r", Objective.VAL_ACCURACY);
+        store.startTrial(run, 1, "{}", "same");
+
+        StoreException number = assertThrows(StoreException.class, () -> store.startTrial(run, 1, "{}", "other"));
+        assertTrue(number.getMessage().startsWith("run " + run + " already has trial 1"), number.getMessage());
+        assertThrows(StoreException.class, () -> store.startTrial(run, 2, "{}", "same"));
+        assertEquals(1, store.trials(run).size());
+
+        long other = newRun("other", Objective.VAL_ACCURACY);
+        store.startTrial(other, 1, "{}", "same");
+        assertEquals(1, store.trials(other).size());
+    }
+
+    @Test
+    void cancellingStopsOnlyRunningTrialsAndKeepsCompletedOnes() {
+        long run = newRun("r", Objective.VAL_ACCURACY);
+        completed(run, 1, 0.9);
+        store.startTrial(run, 2, "{}", "k2");
+        store.startTrial(run, 3, "{}", "k3");
+
+        assertEquals(2, store.cancelRunningTrials(run));
+
+        List<Trial> trials = store.trials(run);
+        assertEquals(List.of(TrialState.COMPLETED, TrialState.CANCELLED, TrialState.CANCELLED),
+                trials.stream().map(Trial::state).toList());
+        assertEquals(0.9, trials.get(0).score());
+        assertNotNull(trials.get(1).finishedAt());
+    }
+
+    @Test
+    void summariesCountTrialsAndShowTheBestNewestFirst() {
+        long first = newRun("first", Objective.VAL_ACCURACY);
+        completed(first, 1, 0.80);
+        completed(first, 2, 0.86);
+        Trial failed = store.startTrial(first, 3, "{}", "k3");
+        store.finishTrial(failed.id(), TrialState.FAILED, null, "boom");
+        long second = newRun("second", Objective.VAL_LOSS);
+        completed(second, 1, 0.5);
+        completed(second, 2, 0.4);
+        store.startTrial(second, 3, "{}", "k3");
+
+        List<RunSummary> summaries = store.runSummaries();
+
+        assertEquals(List.of("second", "first"), summaries.stream().map(s -> s.run().name()).toList());
+        RunSummary s = summaries.get(0);
+        assertEquals(List.of(2, 0, 0, 1, 3), List.of(s.completed(), s.failed(), s.cancelled(), s.running(), s.total()));
+        assertEquals(0.4, s.bestScore());
+        RunSummary f = summaries.get(1);
+        assertEquals(List.of(2, 1, 3), List.of(f.completed(), f.failed(), f.total()));
+        assertEquals(0.86, f.bestScore());
+        assertNull(f.testAccuracy());
+    }
+
+    @Test
+    void testEvaluationRoundTripsAndIsReplacedNotDuplicated() {
+        long run = newRun("r", Objective.VAL_ACCURACY);
+        completed(run, 1, 0.9);
+        List<ClassMetrics> classes = List.of(new ClassMetrics(0, "T-shirt/top", 0.8, 0.9, 0.85, 100),
+                new ClassMetrics(1, "Trouser", 1.0, 0.95, 0.97, 100));
+        int[][] confusion = {{90, 10}, {5, 95}};
+        store.saveTestEvaluation(new TestEvaluation(run, 1, "/models/run-1/trial-1.zip", 0.925, 0.91, classes,
+                confusion));
+
+        TestEvaluation read = store.testEvaluation(run).orElseThrow();
+        assertEquals(1, read.trialNumber());
+        assertEquals("/models/run-1/trial-1.zip", read.modelPath());
+        assertEquals(0.925, read.accuracy());
+        assertEquals(classes, read.classes());
+        assertArrayEquals(confusion, read.confusion());
+        assertEquals(0.925, store.runSummaries().get(0).testAccuracy());
+
+        store.saveTestEvaluation(new TestEvaluation(run, 1, "/models/run-1/trial-1.zip", 0.93, 0.92,
+                classes.subList(0, 1), new int[][]{{1}}));
+        assertEquals(1, store.testEvaluation(run).orElseThrow().classes().size());
+        assertEquals(0.93, store.testEvaluation(run).orElseThrow().accuracy());
+    }
+
+    @Test
+    void everythingIsStillThereAfterReopening() {
+        long run = newRun("kept", Objective.VAL_ACCURACY);
+        completed(run, 1, 0.87);
+        store.close();
+
+        store = Store.open(dir.resolve("db/hpsearch"));
+
+        assertEquals("kept", store.run(run).orElseThrow().name());
+        assertEquals(0.87, store.rankedTrials(run, 1).get(0).score());
+        assertTrue(Files.exists(dir.resolve("db/hpsearch.mv.db")));
+    }
+
+    @Test
+    void twoStoresOnOneFileSeeEachOthersWrites() {
+        try (Store second = Store.open(dir.resolve("db/hpsearch"))) {
+            long run = newRun("shared", Objective.VAL_ACCURACY);
+            completed(run, 1, 0.8);
+
+            assertEquals("shared", second.run(run).orElseThrow().name());
+            Trial trial = second.startTrial(run, 2, "{}", "k2");
+            second.finishTrial(trial.id(), TrialState.COMPLETED, 0.9, null);
+            assertEquals(List.of(2, 1), numbers(store.rankedTrials(run, 0)));
+        }
+    }
+
+    @Test
+    void unknownRunIsEmpty() {
+        assertTrue(store.run(999).isEmpty());
+        assertTrue(store.trials(999).isEmpty());
+        assertTrue(store.testEvaluation(999).isEmpty());
+    }
+
+    @Test
+    void aFileThatIsNotADatabaseGivesAClearError() throws Exception {
+        Path junk = dir.resolve("junk/hpsearch");
+        Files.createDirectories(junk.getParent());
+        Files.write(dir.resolve("junk/hpsearch.mv.db"), "this is not an H2 database".repeat(200).getBytes());
+
+        StoreException e = assertThrows(StoreException.class, () -> Store.open(junk));
+
+        assertTrue(e.getMessage().startsWith("cannot open the database " + junk + ".mv.db: "), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Choose another with --db PATH"), e.getMessage());
+    }
+
+    @Test
+    void aDatabaseDirectoryThatCannotBeCreatedGivesAClearError() throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+
+        StoreException e = assertThrows(StoreException.class, () -> Store.open(file.resolve("hpsearch")));
+
+        assertTrue(e.getMessage().startsWith("cannot create the database directory " + file), e.getMessage());
+    }
+
+    private static List<Integer> numbers(List<Trial> trials) {
+        return trials.stream().map(Trial::number).toList();
+    }
+}
