@@ -53,21 +53,26 @@ public final class SearchRunner {
     private final FashionMnist data;
     private final Path modelDir;
     private final int workers;
+    private final int threads;
     private final RunListener listener;
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
     /**
      * @param modelDir where each run's best network is written (a folder per run)
-     * @param workers  trials trained side by side; ND4J's native threads are set so that workers x threads = cores
+     * @param workers trials trained side by side
+     * @param threads ND4J native threads per worker (see {@link NativeThreads})
      */
-    public SearchRunner(Store store, FashionMnist data, Path modelDir, int workers, RunListener listener) {
-        if (workers < 1) {
-            throw new IllegalArgumentException("workers must be at least 1, was " + workers);
+    public SearchRunner(Store store, FashionMnist data, Path modelDir, int workers, int threads,
+                        RunListener listener) {
+        if (workers < 1 || threads < 1) {
+            throw new IllegalArgumentException("workers and threads must be at least 1, were " + workers + ", "
+                    + threads);
         }
         this.store = store;
         this.data = data;
         this.modelDir = modelDir;
         this.workers = workers;
+        this.threads = threads;
         this.listener = listener;
     }
 
@@ -77,7 +82,8 @@ public final class SearchRunner {
     }
 
     /** What a finished run came to. */
-    public record Outcome(long runId, RunStatus status, String message, Optional<TestEvaluation> test) {
+    public record Outcome(long runId, RunStatus status, String message, Optional<TestEvaluation> test,
+                          Throughput throughput) {
     }
 
     /** Runs the space to the end (or until cancelled); returns once everything is stored. */
@@ -101,7 +107,7 @@ public final class SearchRunner {
         Split split = Split.stratified(data.train(), spec.training().validationSplit(), spec.seed(),
                 spec.training().trainLimit());
         TrialTrainer trainer = new TrialTrainer(split.train(), split.validation(), FashionMnist.CLASS_NAMES.size());
-        NativeThreads.configure(NativeThreads.perWorker(workers, Runtime.getRuntime().availableProcessors()));
+        NativeThreads.configure(threads);
 
         Coordinator coordinator = new Coordinator(runId, spec, Samplers.forSpace(spec, Set.of()), planned);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -109,6 +115,7 @@ public final class SearchRunner {
             t.setDaemon(true);
             return t;
         });
+        long start = System.nanoTime();
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
@@ -126,7 +133,9 @@ public final class SearchRunner {
         } finally {
             pool.shutdownNow();
         }
-        return finish(runId, coordinator, split);
+        Throughput throughput = new Throughput(coordinator.examplesTrained(), (System.nanoTime() - start) / 1e9,
+                workers, threads);
+        return finish(runId, coordinator, throughput);
     }
 
     private static int plannedTrials(SpaceSpec spec) {
@@ -150,6 +159,7 @@ public final class SearchRunner {
                             @Override
                             public void epochEnded(EpochMetrics metrics) {
                                 store.recordEpoch(trial.id(), metrics);
+                                coordinator.epochTrained(trainer.trainingExamples());
                                 listener.epochEnded(trial.number(), metrics);
                             }
 
@@ -191,18 +201,18 @@ public final class SearchRunner {
         };
     }
 
-    private Outcome finish(long runId, Coordinator coordinator, Split split) {
+    private Outcome finish(long runId, Coordinator coordinator, Throughput throughput) {
         if (cancelled.get()) {
             store.cancelRunningTrials(runId);
             String message = "cancelled by the user after " + coordinator.completed() + " completed trial(s)";
             store.finishRun(runId, RunStatus.CANCELLED, message);
-            return new Outcome(runId, RunStatus.CANCELLED, message, Optional.empty());
+            return new Outcome(runId, RunStatus.CANCELLED, message, Optional.empty(), throughput);
         }
         Optional<Coordinator.Best> best = coordinator.best();
         if (best.isEmpty()) {
             String message = "no trial completed: every trial failed (see the trials' failure reasons)";
             store.finishRun(runId, RunStatus.FAILED, message);
-            return new Outcome(runId, RunStatus.FAILED, message, Optional.empty());
+            return new Outcome(runId, RunStatus.FAILED, message, Optional.empty(), throughput);
         }
         TestEvaluation test = TestEvaluator.evaluate(best.get().network(), data.test(), FashionMnist.CLASS_NAMES,
                 runId, best.get().trialNumber(), best.get().path().toString());
@@ -210,7 +220,7 @@ public final class SearchRunner {
         listener.testEvaluated(test);
         String message = coordinator.completed() + " trial(s) completed; best: trial " + best.get().trialNumber();
         store.finishRun(runId, RunStatus.COMPLETED, message);
-        return new Outcome(runId, RunStatus.COMPLETED, message, Optional.of(test));
+        return new Outcome(runId, RunStatus.COMPLETED, message, Optional.of(test), throughput);
     }
 
     private static String toJson(Object value) {
@@ -236,6 +246,7 @@ public final class SearchRunner {
         private final int planned;
         private int issued;
         private int completed;
+        private long examplesTrained;
         private Best best;
 
         Coordinator(long runId, SpaceSpec spec, Sampler sampler, int planned) {
@@ -280,6 +291,14 @@ public final class SearchRunner {
                 throw new UncheckedIOException("cannot save the best model to " + path + ": " + e.getMessage(), e);
             }
             best = new Best(trialNumber, score, network, path);
+        }
+
+        synchronized void epochTrained(int examples) {
+            examplesTrained += examples;
+        }
+
+        synchronized long examplesTrained() {
+            return examplesTrained;
         }
 
         synchronized int completed() {

@@ -3,16 +3,16 @@ package io.hpsearch.trainer;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * ND4J's native thread pools are process-wide. Small dense networks train fastest with one native thread per worker
- * and workers running side by side (measured: see the README's "Performance"), so a run sets threads per worker
- * such that workers x threads = cores.
+ * ND4J's native thread pools are process-wide. The networks hpsearch trains are small enough that OpenMP's
+ * coordination costs more than a second thread gains: on a 2-core machine one worker trained 12.7k examples/s with
+ * one native thread and 5.9k with two, and two one-thread workers side by side 20.8k (README, "Performance"). So
+ * parallelism comes from workers, each with one native thread, unless the user asks otherwise.
  */
 public final class NativeThreads {
-    private NativeThreads() {
-    }
+    /** Native threads per worker unless the user sets it. */
+    public static final int DEFAULT_PER_WORKER = 1;
 
-    public static int perWorker(int workers, int cores) {
-        return Math.max(1, cores / Math.max(1, workers));
+    private NativeThreads() {
     }
 
     /** Sets libnd4j's and OpenBLAS's thread counts. */

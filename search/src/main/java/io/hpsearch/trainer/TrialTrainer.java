@@ -29,6 +29,11 @@ public final class TrialTrainer {
         this.classes = classes;
     }
 
+    /** Examples in one training epoch. */
+    public int trainingExamples() {
+        return train.size();
+    }
+
     public record Result(MultiLayerNetwork network, List<EpochMetrics> epochs) {
         public EpochMetrics last() {
             return epochs.get(epochs.size() - 1);
@@ -78,6 +83,10 @@ public final class TrialTrainer {
                 listener.batchEnded(epoch, b + 1, batches);
             }
             double[] val = lossAndAccuracy(network, validation);
+            if (!Double.isFinite(val[0])) {
+                throw new TrialFailedException("validation loss became " + val[0] + " in epoch " + epoch
+                        + " (learning rate too high?)", epoch, null);
+            }
             EpochMetrics metrics = new EpochMetrics(epoch, lossSum / n, val[0], val[1],
                     (System.nanoTime() - start) / 1e9);
             history.add(metrics);

@@ -63,6 +63,7 @@ class RunCommandTest {
     void runTrainsThreeTrialsRanksThemAndEvaluatesTheBestOnTheTestSet() {
         assertEquals(0, run.code(), run.out() + run.err());
         assertTrue(run.out().contains("Run 1 'fashion-mlp': random search, 3 trial(s) of 1 epoch(s)"), run.out());
+        assertTrue(run.out().contains("Trained 6,000 examples in "), run.out());
         assertTrue(run.out().contains("Run 1 completed"), run.out());
         assertTrue(run.out().contains("on the test set"), run.out());
         try (Store store = Store.open(db)) {
@@ -134,6 +135,38 @@ class RunCommandTest {
 
     @Test
     @Order(5)
+    void aTrialWhoseLossDivergesFailsWithItsReasonAndTheRunSaysNoTrialCompleted() throws Exception {
+        Path diverging = Files.writeString(dir.resolve("diverging.yaml"), """
+                name: diverging
+                search: grid
+                training: {epochs: 2, batch_size: 64}
+                model:
+                  type: mlp
+                  hidden_layers: 2
+                  units: 512
+                  optimizer: sgd
+                  learning_rate: 10.0
+                """);
+        Path failDb = dir.resolve("fail/hpsearch");
+        Result r = cli("run", diverging.toString(), "--data", DATA.toString(), "--db", failDb.toString(),
+                "--train-limit", "500", "--workers", "1");
+
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("Run 1 'diverging': grid search over 1 networks, 1 trial(s) of 2 epoch(s)"),
+                r.out());
+        assertTrue(r.out().contains("Run 1 failed: no trial completed"), r.out());
+        try (Store store = Store.open(failDb)) {
+            assertEquals(RunStatus.FAILED, store.run(1).orElseThrow().status());
+            Trial trial = store.trial(1, 1).orElseThrow();
+            assertEquals(TrialState.FAILED, trial.state());
+            assertTrue(trial.failureReason().matches(
+                    "(training|validation) loss became (NaN|-?Infinity) in epoch \\d.*"), trial.failureReason());
+            assertTrue(store.testEvaluation(1).isEmpty());
+        }
+    }
+
+    @Test
+    @Order(6)
     void badFlagsAndUnknownRunsAreShortErrorsWithCode2() {
         Result zeroWorkers = cli("run", SPACE.toString(), "--workers", "0", "--db", db.toString());
         assertEquals(2, zeroWorkers.code());
