@@ -25,6 +25,11 @@ final class RunsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (!store.exists()) {
+            out.println("No runs yet: there is no database at " + store.db + ". Start one with: "
+                    + "./hpsearch run spaces/fashion-mlp.yaml");
+            return 0;
+        }
         try (Store s = store.open()) {
             List<RunSummary> runs = s.runSummaries();
             if (runs.isEmpty()) {

@@ -3,6 +3,7 @@ package io.hpsearch.cli;
 import io.hpsearch.store.Store;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** --db, shared by every command that reads or writes runs. */
@@ -13,6 +14,11 @@ public final class StoreOptions {
 
     Store open() {
         return Store.open(db);
+    }
+
+    /** Whether the database exists: reading commands must not create an empty one at a mistyped path. */
+    boolean exists() {
+        return Files.exists(Path.of(db + ".mv.db"));
     }
 
     /** Best models are kept beside the database they belong to. */

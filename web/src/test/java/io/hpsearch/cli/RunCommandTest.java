@@ -177,6 +177,16 @@ class RunCommandTest {
         assertTrue(notANumber.err().contains("'ten'"), notANumber.err());
         assertTrue(notANumber.err().contains("hpsearch run --help"), notANumber.err());
 
+        Path typo = dir.resolve("typo/hpsearch");
+        Result noDb = cli("trials", "1", "--db", typo.toString());
+        assertEquals(2, noDb.code());
+        assertEquals("hpsearch: no database at " + typo + "; pass --db with the one your runs are in",
+                noDb.err().trim());
+        Result noRuns = cli("runs", "--db", typo.toString());
+        assertEquals(0, noRuns.code());
+        assertTrue(noRuns.out().startsWith("No runs yet: there is no database at " + typo), noRuns.out());
+        assertFalse(Files.exists(typo.getParent()), "reading commands create nothing");
+
         Result unknown = cli("trials", "99", "--db", db.toString());
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("no run 99"), unknown.err());
