@@ -44,8 +44,9 @@ class CtrlCTest {
             boolean sent = false;
             while ((line = lines.readLine()) != null) {
                 output.append(line).append('\n');
-                // Once the first trial has completed, press Ctrl-C (SIGINT, as a terminal sends it).
-                if (!sent && line.matches("trial \\d+ completed.*")) {
+                // Trial 3 starts once a trial has completed, and trains for seconds: press Ctrl-C (SIGINT, as a
+                // terminal sends it) while it is in flight.
+                if (!sent && line.startsWith("trial 3 started")) {
                     new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
                     sent = true;
                 }
