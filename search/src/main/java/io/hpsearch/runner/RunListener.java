@@ -10,6 +10,9 @@ import io.hpsearch.trial.TrialParams;
  * worker threads, concurrently.
  */
 public interface RunListener {
+    /** Listens to nothing: for runs nobody watches live (the dashboard reads the store). */
+    RunListener NONE = new RunListener() { };
+
 
     /** @param plannedTrials trials the run will train, unless cancelled or the space runs out first */
     default void runStarted(long runId, String name, int plannedTrials) {

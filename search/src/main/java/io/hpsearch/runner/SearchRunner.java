@@ -11,6 +11,7 @@ import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.store.NewRun;
 import io.hpsearch.store.Objective;
+import io.hpsearch.store.Run;
 import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
 import io.hpsearch.store.TestEvaluation;
@@ -40,6 +41,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -86,18 +89,48 @@ public final class SearchRunner {
                           Throughput throughput) {
     }
 
-    /** Runs the space to the end (or until cancelled); returns once everything is stored. */
-    public Outcome run(SpaceSpec spec, String spaceYaml) {
+    /** Records a new run of the space, with its provenance; {@code status} RUNNING or QUEUED. */
+    public static long record(Store store, SpaceSpec spec, String spaceYaml, RunStatus status) {
         Provenance provenance = Provenance.current();
-        long runId = store.createRun(new NewRun(spec.name(), spaceYaml, toJson(spec.describe()), spec.search().key(),
+        return store.createRun(new NewRun(spec.name(), spaceYaml, toJson(spec.describe()), spec.search().key(),
                 spec.objective(), spec.maxTrials(), spec.seed(), provenance.javaVersion(), provenance.dl4jVersion(),
-                provenance.hpsearchVersion()));
+                provenance.hpsearchVersion()), status);
+    }
+
+    /** Records a run of the space and runs it to the end (or until cancelled); returns once everything is stored. */
+    public Outcome run(SpaceSpec spec, String spaceYaml) {
+        return run(record(store, spec, spaceYaml, RunStatus.RUNNING), spec);
+    }
+
+    /**
+     * Runs a recorded run to the end, or until cancelled here or through {@link Store#requestCancel} by any
+     * process. A queued run that was cancelled before its turn is left as it is.
+     */
+    public Outcome run(long runId, SpaceSpec spec) {
+        Run run = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
+        if (run.status() == RunStatus.QUEUED && !store.startRun(runId)) {
+            Run now = store.run(runId).orElseThrow();
+            return new Outcome(runId, now.status(), now.message(), Optional.empty(),
+                    new Throughput(0, 0, workers, threads));
+        }
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "hpsearch-cancel-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+        watcher.scheduleWithFixedDelay(() -> {
+            if (store.cancelRequested(runId)) {
+                cancel();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         try {
             return execute(runId, spec);
         } catch (RuntimeException | Error e) {
             store.cancelRunningTrials(runId);
             store.finishRun(runId, RunStatus.FAILED, "hpsearch stopped on an internal error: " + e);
             throw e;
+        } finally {
+            watcher.shutdownNow();
         }
     }
 
@@ -138,7 +171,8 @@ public final class SearchRunner {
         return finish(runId, coordinator, throughput);
     }
 
-    private static int plannedTrials(SpaceSpec spec) {
+    /** Trials a run of the space will train: max_trials, or fewer when the space has fewer distinct networks. */
+    public static int plannedTrials(SpaceSpec spec) {
         BigInteger size = switch (spec.search()) {
             case GRID -> SpaceSize.distinctNetworks(spec);
             case RANDOM -> SpaceSize.finiteNetworks(spec).orElse(BigInteger.valueOf(Integer.MAX_VALUE));

@@ -1,6 +1,7 @@
 package io.hpsearch.trial;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,18 @@ public record TrialParams(double inputDropout, List<Layer> layers, String optimi
         out.put("optimizer", optimizer);
         out.put("learning_rate", learningRate);
         return out;
+    }
+
+    /** The inverse of {@link #asMap()}, for parameters read back from the store. */
+    public static TrialParams fromMap(Map<String, ?> map) {
+        int depth = ((Number) map.get("hidden_layers")).intValue();
+        List<Layer> layers = new ArrayList<>();
+        for (int i = 1; i <= depth; i++) {
+            layers.add(new Layer(((Number) map.get("units_" + i)).intValue(),
+                    ((Number) map.get("dropout_" + i)).doubleValue()));
+        }
+        return new TrialParams(((Number) map.get("input_dropout")).doubleValue(), layers,
+                (String) map.get("optimizer"), ((Number) map.get("learning_rate")).doubleValue());
     }
 
     /** Two trials with equal keys train the same network: the layers that exist and their values, nothing else. */

@@ -16,10 +16,26 @@ interface RunDao {
     @SqlUpdate("""
             INSERT INTO runs (name, space_yaml, resolved_space, search_kind, objective, max_trials, seed, status,
                               java_version, dl4j_version, hpsearch_version, created_at)
-            VALUES (:name, :spaceYaml, :resolvedSpace, :searchKind, :objective, :maxTrials, :seed, 'RUNNING',
+            VALUES (:name, :spaceYaml, :resolvedSpace, :searchKind, :objective, :maxTrials, :seed, :status,
                     :javaVersion, :dl4jVersion, :hpsearchVersion, :now)""")
     @GetGeneratedKeys("id")
-    long insert(@BindMethods NewRun run, @Bind("now") Instant now);
+    long insert(@BindMethods NewRun run, @Bind("status") RunStatus status, @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE runs SET status = 'RUNNING' WHERE id = :id AND status = 'QUEUED'")
+    int start(@Bind("id") long id);
+
+    @SqlUpdate("""
+            UPDATE runs SET status = 'CANCELLED', message = 'cancelled before it started', finished_at = :now,
+                            cancel_requested = TRUE
+            WHERE id = :id AND status = 'QUEUED'""")
+    int cancelQueued(@Bind("id") long id, @Bind("now") Instant now);
+
+    /** Only a running run can be asked to stop; returns 0 for a finished or unknown one. */
+    @SqlUpdate("UPDATE runs SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
+    int requestCancel(@Bind("id") long id);
+
+    @SqlQuery("SELECT cancel_requested FROM runs WHERE id = :id")
+    boolean cancelRequested(@Bind("id") long id);
 
     @SqlQuery("SELECT * FROM runs WHERE id = :id")
     Optional<Run> find(@Bind("id") long id);
@@ -28,7 +44,8 @@ interface RunDao {
     int finish(@Bind("id") long id, @Bind("status") RunStatus status, @Bind("message") String message,
                @Bind("now") Instant now);
 
-    @SqlQuery("""
+    /** A run with its trial counts, best score and test accuracy; filtered between this and {@link #GROUPED}. */
+    String SUMMARY = """
             SELECT r.*,
                    COUNT(CASE WHEN t.state = 'COMPLETED' THEN 1 END) AS completed,
                    COUNT(CASE WHEN t.state = 'FAILED' THEN 1 END) AS failed,
@@ -41,7 +58,12 @@ interface RunDao {
             FROM runs r
             LEFT JOIN trials t ON t.run_id = r.id
             LEFT JOIN test_evaluations e ON e.run_id = r.id
-            GROUP BY r.id, e.accuracy
-            ORDER BY r.id DESC""")
+            """;
+    String GROUPED = " GROUP BY r.id, e.accuracy";
+
+    @SqlQuery(SUMMARY + GROUPED + " ORDER BY r.id DESC")
     List<RunSummary> summaries();
+
+    @SqlQuery(SUMMARY + " WHERE r.id = :id" + GROUPED)
+    Optional<RunSummary> summary(@Bind("id") long id);
 }

@@ -2,9 +2,11 @@ package io.hpsearch.store;
 
 /** Where a run is in its life. */
 public enum RunStatus {
+    /** Launched from the dashboard, waiting for the runs before it. */
+    QUEUED,
     RUNNING, COMPLETED, FAILED, CANCELLED;
 
     public boolean isFinished() {
-        return this != RUNNING;
+        return this != QUEUED && this != RUNNING;
     }
 }

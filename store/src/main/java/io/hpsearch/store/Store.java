@@ -76,8 +76,30 @@ public final class Store implements AutoCloseable {
         return dbFile;
     }
 
-    public long createRun(NewRun run) {
-        return jdbi.inTransaction(h -> h.attach(RunDao.class).insert(run, Instant.now()));
+    /** Records a run; {@code status} is RUNNING when it starts at once, QUEUED when it waits for others. */
+    public long createRun(NewRun run, RunStatus status) {
+        return jdbi.inTransaction(h -> h.attach(RunDao.class).insert(run, status, Instant.now()));
+    }
+
+    /** Moves a queued run to RUNNING; false if it is no longer queued. */
+    public boolean startRun(long runId) {
+        return jdbi.inTransaction(h -> h.attach(RunDao.class).start(runId)) == 1;
+    }
+
+    /**
+     * Asks the process training the run to stop it (it polls {@link #cancelRequested}), or cancels a queued run at
+     * once; false if the run is unknown or already finished.
+     */
+    public boolean requestCancel(long runId) {
+        return jdbi.inTransaction(h -> {
+            RunDao dao = h.attach(RunDao.class);
+            // A queued run has nothing in flight: it is cancelled on the spot and never starts.
+            return dao.cancelQueued(runId, Instant.now()) + dao.requestCancel(runId) == 1;
+        });
+    }
+
+    public boolean cancelRequested(long runId) {
+        return jdbi.withExtension(RunDao.class, dao -> dao.cancelRequested(runId));
     }
 
     public Optional<Run> run(long id) {
@@ -87,6 +109,10 @@ public final class Store implements AutoCloseable {
     /** Every run with its trial counts, newest first. */
     public List<RunSummary> runSummaries() {
         return jdbi.withExtension(RunDao.class, RunDao::summaries);
+    }
+
+    public Optional<RunSummary> runSummary(long runId) {
+        return jdbi.withExtension(RunDao.class, dao -> dao.summary(runId));
     }
 
     public void finishRun(long runId, RunStatus status, String message) {

@@ -11,6 +11,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -34,7 +35,7 @@ class StoreTest {
 
     private long newRun(String name, Objective objective) {
         return store.createRun(new NewRun(name, "name: " + name + "\n", "{\"name\":\"" + name + "\"}", "random",
-                objective, 5, 42, "17.0.15", "1.0.0-M2.1", "0.1.0-SNAPSHOT"));
+                objective, 5, 42, "17.0.15", "1.0.0-M2.1", "0.1.0-SNAPSHOT"), RunStatus.RUNNING);
     }
 
     private Trial completed(long runId, int number, double score) {
@@ -206,6 +207,39 @@ class StoreTest {
             second.finishTrial(trial.id(), TrialState.COMPLETED, 0.9, null);
             assertEquals(List.of(2, 1), numbers(store.rankedTrials(run, 0)));
         }
+    }
+
+    @Test
+    void cancellingAQueuedRunEndsItAtOnceAndARunningOneIsAskedToStop() {
+        long queued = store.createRun(new NewRun("queued", "name: q\n", "{}", "random", Objective.VAL_ACCURACY, 5, 1,
+                "17", "M2.1", "0.1"), RunStatus.QUEUED);
+        long running = newRun("running", Objective.VAL_ACCURACY);
+
+        assertTrue(store.requestCancel(queued));
+        Run cancelled = store.run(queued).orElseThrow();
+        assertEquals(RunStatus.CANCELLED, cancelled.status());
+        assertEquals("cancelled before it started", cancelled.message());
+        assertFalse(store.startRun(queued), "a cancelled run never starts");
+
+        assertFalse(store.cancelRequested(running));
+        assertTrue(store.requestCancel(running));
+        assertTrue(store.cancelRequested(running));
+        assertEquals(RunStatus.RUNNING, store.run(running).orElseThrow().status(), "its process ends it");
+
+        store.finishRun(running, RunStatus.CANCELLED, "stopped");
+        assertFalse(store.requestCancel(running), "a finished run cannot be cancelled");
+        assertFalse(store.requestCancel(999));
+    }
+
+    @Test
+    void aQueuedRunStartsOnce() {
+        long queued = store.createRun(new NewRun("queued", "name: q\n", "{}", "random", Objective.VAL_ACCURACY, 5, 1,
+                "17", "M2.1", "0.1"), RunStatus.QUEUED);
+        assertEquals(RunStatus.QUEUED, store.runSummary(queued).orElseThrow().run().status());
+
+        assertTrue(store.startRun(queued));
+        assertFalse(store.startRun(queued));
+        assertEquals(RunStatus.RUNNING, store.run(queued).orElseThrow().status());
     }
 
     @Test

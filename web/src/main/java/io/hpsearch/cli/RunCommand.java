@@ -1,5 +1,7 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.report.Text;
+import io.hpsearch.report.TrialReport;
 import io.hpsearch.data.FashionMnist;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.runner.Throughput;
@@ -34,6 +36,7 @@ import java.util.concurrent.Callable;
 final class RunCommand implements Callable<Integer> {
     /** Shell convention for a command ended by Ctrl-C. */
     static final int CANCELLED = 130;
+    static final String TRIALS_STOP = "trials in flight end at their next minibatch and are marked cancelled";
 
     @Parameters(index = "0", paramLabel = "SPACE.yaml", description = "Search space file, e.g. spaces/fashion-mlp.yaml.")
     Path spaceFile;
@@ -81,7 +84,7 @@ final class RunCommand implements Callable<Integer> {
             ProgressDisplay progress = new ProgressDisplay(out, space);
             SearchRunner runner = new SearchRunner(s, fashion, store.modelDir(), poolSize, threadsPerWorker, progress);
             SearchRunner.Outcome outcome;
-            try (StopSignals signals = new StopSignals(spec.commandLine().getErr(), runner::cancel)) {
+            try (StopSignals signals = new StopSignals(spec.commandLine().getErr(), TRIALS_STOP, runner::cancel)) {
                 outcome = runner.run(space, yaml);
             } finally {
                 progress.close();
@@ -95,7 +98,7 @@ final class RunCommand implements Callable<Integer> {
             Throughput t = outcome.throughput();
             out.println();
             out.printf(Locale.ROOT, "Trained %,d examples in %s: %,.0f examples/s (%d worker(s) x %d ND4J thread(s))%n",
-                    t.examples(), Format.duration(Duration.ofMillis(Math.round(t.seconds() * 1000))),
+                    t.examples(), Text.duration(Duration.ofMillis(Math.round(t.seconds() * 1000))),
                     t.examplesPerSecond(), t.workers(), t.threadsPerWorker());
             out.println();
             out.println("All trials: ./hpsearch trials " + outcome.runId() + " --db " + store.db);
@@ -141,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
             rows.add(List.of(c.className(), fmt(c.precision()), fmt(c.recall()), fmt(c.f1()),
                     String.valueOf(c.support())));
         }
-        Format.table(out, List.of("class", "precision", "recall", "f1", "support"), rows);
+        Text.table(out, List.of("class", "precision", "recall", "f1", "support"), rows);
     }
 
     private static String fmt(double v) {

@@ -1,5 +1,6 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.report.Text;
 import io.hpsearch.store.RunSummary;
 import io.hpsearch.store.Store;
 import picocli.CommandLine.Command;
@@ -45,12 +46,12 @@ final class RunsCommand implements Callable<Integer> {
                         r.run().status().name().toLowerCase(),
                         r.completed() + "/" + r.failed() + "/" + (r.completed() + r.failed() + r.cancelled() + r.running()),
                         r.run().objective().key(),
-                        Format.score(r.bestScore()),
-                        Format.percent(r.testAccuracy()),
-                        Format.instant(r.run().createdAt()),
-                        Format.duration(Duration.between(r.run().createdAt(), end))));
+                        Text.score(r.bestScore()),
+                        Text.percent(r.testAccuracy()),
+                        Text.instant(r.run().createdAt()),
+                        Text.duration(Duration.between(r.run().createdAt(), end))));
             }
-            Format.table(out, List.of("id", "name", "status", "done/failed/all", "objective", "best", "test acc",
+            Text.table(out, List.of("id", "name", "status", "done/failed/all", "objective", "best", "test acc",
                     "started", "duration"), rows);
             return 0;
         }

@@ -7,7 +7,7 @@ import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Turns Ctrl-C (SIGINT) and SIGTERM into a clean stop while a run is in progress. A JVM shutdown hook would be too
+ * Turns Ctrl-C (SIGINT) and SIGTERM into a clean stop while a run or the dashboard is in progress. A JVM shutdown hook would be too
  * late: H2 closes the database in its own hook, racing the writes that mark running trials cancelled. Handling the
  * signal keeps the JVM alive until the run has recorded its end. A second signal exits at once.
  */
@@ -16,8 +16,8 @@ final class StopSignals implements AutoCloseable {
 
     private final SignalHandler[] previous = new SignalHandler[SIGNALS.length];
 
-    /** Calls {@code stop} on the first signal, after telling the user on {@code err} what happens next. */
-    StopSignals(PrintWriter err, Runnable stop) {
+    /** Calls {@code stop} on the first signal, after telling the user on {@code err} {@code whatHappens}. */
+    StopSignals(PrintWriter err, String whatHappens, Runnable stop) {
         AtomicBoolean stopping = new AtomicBoolean();
         SignalHandler handler = signal -> {
             if (stopping.getAndSet(true)) {
@@ -25,8 +25,7 @@ final class StopSignals implements AutoCloseable {
                 err.flush();
                 System.exit(RunCommand.CANCELLED);
             }
-            err.println("\nhpsearch: stopping: trials in flight end at their next minibatch and are marked "
-                    + "cancelled (press Ctrl-C again to quit at once).");
+            err.println("\nhpsearch: stopping: " + whatHappens + " (press Ctrl-C again to quit at once).");
             err.flush();
             stop.run();
         };

@@ -1,5 +1,6 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.report.TrialReport;
 import io.hpsearch.store.Run;
 import io.hpsearch.store.Store;
 import picocli.CommandLine.Command;

@@ -8,6 +8,7 @@ import io.hpsearch.store.Store;
 import io.hpsearch.store.TestEvaluation;
 import io.hpsearch.store.Trial;
 import io.hpsearch.store.TrialState;
+import io.hpsearch.testing.TestPaths;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,8 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunCommandTest {
-    static final Path DATA = Path.of("../../shared/data/fashion-mnist");
-    static final Path SPACE = Path.of("../spaces/fashion-mlp.yaml");
+    static final Path DATA = TestPaths.DATA;
+    static final Path SPACE = TestPaths.REFERENCE_SPACE;
 
     @TempDir
     static Path dir;
@@ -101,7 +102,8 @@ class RunCommandTest {
         Result csv = cli("trials", "1", "--db", db.toString(), "--format", "csv");
         List<String> lines = csv.out().lines().toList();
         assertEquals(4, lines.size(), csv.out());
-        assertTrue(lines.get(0).startsWith("rank,trial,status,val_accuracy,epochs,input_dropout,hidden_layers"));
+        assertTrue(lines.get(0).startsWith("rank,trial,status,val_accuracy,epochs,input_dropout,hidden_layers"),
+                lines.get(0));
         assertTrue(lines.get(1).startsWith("1,"));
 
         Result json = cli("trials", "1", "--db", db.toString(), "--format", "json", "--top", "2");

@@ -1,4 +1,4 @@
-package io.hpsearch.cli;
+package io.hpsearch.report;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -9,26 +9,26 @@ import java.util.List;
 import java.util.Locale;
 
 /** Plain-text formatting shared by the commands. */
-final class Format {
+public final class Text {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneId.systemDefault());
 
-    private Format() {
+    private Text() {
     }
 
-    static String score(Double v) {
+    public static String score(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
     }
 
-    static String percent(Double v) {
+    public static String percent(Double v) {
         return v == null ? "-" : String.format(Locale.ROOT, "%.2f %%", v * 100);
     }
 
-    static String instant(Instant t) {
+    public static String instant(Instant t) {
         return t == null ? "-" : TIME.format(t);
     }
 
-    static String duration(Duration d) {
+    public static String duration(Duration d) {
         long s = d.toSeconds();
         return s >= 3600 ? String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60)
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
@@ -36,7 +36,7 @@ final class Format {
     }
 
     /** Left-aligned columns, two spaces apart, a dashed rule under the header. */
-    static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
+    public static void table(PrintWriter out, List<String> header, List<List<String>> rows) {
         int[] width = new int[header.size()];
         for (int c = 0; c < width.length; c++) {
             width[c] = header.get(c).length();

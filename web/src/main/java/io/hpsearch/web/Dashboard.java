@@ -1,0 +1,49 @@
+package io.hpsearch.web;
+
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.store.Store;
+import io.javalin.Javalin;
+
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/** The dashboard wired up and listening: the server, its API and the queue of runs launched from it. */
+public final class Dashboard implements AutoCloseable {
+    private final RunLauncher launcher;
+    private final Javalin app;
+
+    private Dashboard(RunLauncher launcher, Javalin app) {
+        this.launcher = launcher;
+        this.app = app;
+    }
+
+    /**
+     * Starts listening on {@code host:port} (port 0: any free one).
+     *
+     * @param data loads Fashion-MNIST when the first run is launched
+     * @throws io.javalin.util.JavalinBindException when the address is taken or not this machine's
+     */
+    public static Dashboard start(Store store, Supplier<FashionMnist> data, Path modelDir, int workers, int threads,
+                                  String host, int port) {
+        RunLauncher launcher = new RunLauncher(store, data, modelDir, workers, threads);
+        Javalin app = WebServer.create(new RunsController(store, launcher));
+        try {
+            app.start(host, port);
+        } catch (RuntimeException e) {
+            launcher.close();
+            throw e;
+        }
+        return new Dashboard(launcher, app);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    /** Stops a launched run in progress cleanly, then the server. */
+    @Override
+    public void close() {
+        launcher.close();
+        app.stop();
+    }
+}

@@ -1,0 +1,97 @@
+package io.hpsearch.web;
+
+import io.hpsearch.data.DataException;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.runner.RunListener;
+import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Runs launched from the dashboard, one at a time on the server's worker pool: a run waits as QUEUED until the
+ * runs before it have finished. Cancelling goes through the store, so it reaches runs of other processes too.
+ */
+public final class RunLauncher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RunLauncher.class);
+
+    private final Store store;
+    private final Supplier<FashionMnist> data;
+    private final Path modelDir;
+    private final int workers;
+    private final int threads;
+    private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "hpsearch-runs"));
+    private final AtomicReference<SearchRunner> active = new AtomicReference<>();
+    private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
+
+    /**
+     * @param data loads Fashion-MNIST on first use (a dashboard that only browses never needs it)
+     */
+    public RunLauncher(Store store, Supplier<FashionMnist> data, Path modelDir, int workers, int threads) {
+        this.store = store;
+        this.data = data;
+        this.modelDir = modelDir;
+        this.workers = workers;
+        this.threads = threads;
+    }
+
+    /** Records the run as QUEUED and returns its id; it starts when the runs before it are done. */
+    public long launch(SpaceSpec spec, String spaceYaml) {
+        long runId = SearchRunner.record(store, spec, spaceYaml, RunStatus.QUEUED);
+        waiting.add(runId);
+        queue.submit(() -> runQueued(runId, spec));
+        return runId;
+    }
+
+    private void runQueued(long runId, SpaceSpec spec) {
+        waiting.remove(runId);
+        FashionMnist fashion;
+        try {
+            fashion = data.get();
+        } catch (DataException e) {
+            if (store.startRun(runId)) {
+                store.finishRun(runId, RunStatus.FAILED, e.getMessage());
+            }
+            return;
+        }
+        SearchRunner runner = new SearchRunner(store, fashion, modelDir, workers, threads, RunListener.NONE);
+        active.set(runner);
+        try {
+            runner.run(runId, spec);
+        } catch (RuntimeException e) {
+            // The runner has already recorded the run as failed with this reason; the server keeps serving.
+            LOG.error("run {} failed", runId, e);
+        } finally {
+            active.set(null);
+        }
+    }
+
+    /** Stops the run in progress cleanly (its trials in flight are marked cancelled) and drops queued ones. */
+    @Override
+    public void close() {
+        queue.shutdownNow();
+        waiting.forEach(store::requestCancel);
+        SearchRunner runner = active.get();
+        if (runner != null) {
+            runner.cancel();
+        }
+        try {
+            if (!queue.awaitTermination(2, TimeUnit.MINUTES)) {
+                LOG.warn("the run in progress did not stop within 2 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.hpsearch.web;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.report.RankedTrials;
+import io.hpsearch.report.TrialReport;
+import io.hpsearch.report.TrialView;
+import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.space.SearchKind;
+import io.hpsearch.space.SpaceParser;
+import io.hpsearch.space.SpaceSize;
+import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.Run;
+import io.hpsearch.store.RunSummary;
+import io.hpsearch.store.Store;
+import io.hpsearch.store.Trial;
+import io.hpsearch.trainer.NetworkSummary;
+import io.hpsearch.trial.TrialParams;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/** The JSON API over runs and trials; every handler is a method, routed in {@link WebServer}. */
+public final class RunsController {
+    /** Name under which a space sent to the API is reported in errors. */
+    static final String BODY_SOURCE = "space.yaml";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> FIXED_SORTS = List.of("rank", "number", "score", "epochs", "duration", "state");
+
+    private final Store store;
+    private final RunLauncher launcher;
+
+    public RunsController(Store store, RunLauncher launcher) {
+        this.store = store;
+        this.launcher = launcher;
+    }
+
+    public void runs(Context ctx) {
+        ctx.json(store.runSummaries().stream().map(Views.RunView::of).toList());
+    }
+
+    public void run(Context ctx) {
+        RunSummary summary = summary(ctx);
+        Run run = summary.run();
+        RankedTrials trials = new RankedTrials(store.rankedTrials(run.id(), 0));
+        ctx.json(new Views.RunDetail(Views.RunView.of(summary), run.spaceYaml(), readJson(run.resolvedSpace()),
+                Map.of("java", run.javaVersion(), "dl4j", run.dl4jVersion(), "hpsearch", run.hpsearchVersion()),
+                trials.paramNames(), store.testEvaluation(run.id()).map(Views.TestView::of).orElse(null)));
+    }
+
+    /** Ranked trials; {@code ?status=} filters, {@code ?sort=&order=} re-sorts (ranks stay the objective's). */
+    public void trials(Context ctx) {
+        RunSummary summary = summary(ctx);
+        List<TrialView> views = new RankedTrials(store.rankedTrials(summary.run().id(), 0)).views();
+        String status = ctx.queryParam("status");
+        if (status != null && !status.isEmpty()) {
+            String state = status.toUpperCase(Locale.ROOT);
+            if (!Set.of("COMPLETED", "FAILED", "CANCELLED", "RUNNING").contains(state)) {
+                throw new ApiError(400, "status must be completed, failed, cancelled or running, not '" + status + "'");
+            }
+            views = views.stream().filter(v -> v.state().equals(state)).toList();
+        }
+        String sort = ctx.queryParam("sort");
+        if (sort != null && !sort.isEmpty()) {
+            String order = ctx.queryParamAsClass("order", String.class).getOrDefault("asc");
+            if (!order.equals("asc") && !order.equals("desc")) {
+                throw new ApiError(400, "order must be asc or desc, not '" + order + "'");
+            }
+            Comparator<Object> values = RunsController::compareValues;
+            Function<TrialView, Object> key = sortKey(sort, views);
+            // Trials without a value (no score yet, a layer they do not have) stay last in either order.
+            views = views.stream().sorted(Comparator.comparing(key,
+                    Comparator.nullsLast(order.equals("asc") ? values : values.reversed()))).toList();
+        }
+        ctx.json(views);
+    }
+
+    public void trial(Context ctx) {
+        RunSummary summary = summary(ctx);
+        int number = ctx.pathParamAsClass("number", Integer.class).getOrThrow(e ->
+                new ApiError(400, "trial number must be a whole number, not '" + ctx.pathParam("number") + "'"));
+        Trial trial = store.trial(summary.run().id(), number).orElseThrow(() ->
+                new ApiError(404, "run " + summary.run().id() + " has no trial " + number));
+        TrialView view = new RankedTrials(store.rankedTrials(summary.run().id(), 0)).views().stream()
+                .filter(v -> v.number() == number).findFirst().orElseThrow();
+        NetworkSummary network = NetworkSummary.of(TrialParams.fromMap(view.params()),
+                28 * 28, FashionMnist.CLASS_NAMES.size());
+        ctx.json(new Views.TrialDetail(view, store.epochs(trial.id()), network));
+    }
+
+    public void trialsCsv(Context ctx) {
+        RunSummary summary = summary(ctx);
+        StringWriter csv = new StringWriter();
+        new TrialReport(summary.run(), store.rankedTrials(summary.run().id(), 0))
+                .print(new PrintWriter(csv), TrialReport.Format.CSV);
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"run-" + summary.run().id() + "-trials.csv\"");
+        ctx.result(csv.toString());
+    }
+
+    /** Checks a space without running it: the same errors as the command line. */
+    public void validate(Context ctx) {
+        SpaceSpec spec = SpaceParser.parse(ctx.body(), BODY_SOURCE);
+        Long gridSize = spec.search() == SearchKind.GRID ? SpaceSize.distinctNetworks(spec).longValue() : null;
+        ctx.json(new Views.Validation(spec.name(), spec.search().key(), SearchRunner.plannedTrials(spec), gridSize));
+    }
+
+    public void launch(Context ctx) {
+        String yaml = ctx.body();
+        SpaceSpec spec = SpaceParser.parse(yaml, BODY_SOURCE);
+        long runId = launcher.launch(spec, yaml);
+        ctx.status(HttpStatus.CREATED).json(Views.RunView.of(store.runSummary(runId).orElseThrow()));
+    }
+
+    public void cancel(Context ctx) {
+        RunSummary summary = summary(ctx);
+        long id = summary.run().id();
+        if (!store.requestCancel(id)) {
+            throw new ApiError(409, "run " + id + " has already finished ("
+                    + summary.run().status().name().toLowerCase(Locale.ROOT) + "); there is nothing to cancel");
+        }
+        ctx.status(HttpStatus.ACCEPTED).json(Views.RunView.of(store.runSummary(id).orElseThrow()));
+    }
+
+    /** The reference space, to start from on the New run page. */
+    public void defaultSpace(Context ctx) throws IOException {
+        try (InputStream in = RunsController.class.getResourceAsStream("/spaces/fashion-mlp.yaml")) {
+            if (in == null) {
+                throw new ApiError(500, "the reference space is missing from this build");
+            }
+            ctx.contentType("text/plain; charset=utf-8").result(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private RunSummary summary(Context ctx) {
+        long id = ctx.pathParamAsClass("id", Long.class).getOrThrow(e ->
+                new ApiError(400, "run id must be a whole number, not '" + ctx.pathParam("id") + "'"));
+        return store.runSummary(id).orElseThrow(() -> new ApiError(404, "no run " + id));
+    }
+
+    private static Function<TrialView, Object> sortKey(String sort, List<TrialView> views) {
+        return switch (sort) {
+            case "rank" -> TrialView::rank;
+            case "number" -> TrialView::number;
+            case "score" -> TrialView::score;
+            case "epochs" -> TrialView::epochs;
+            case "duration" -> TrialView::durationSeconds;
+            case "state" -> TrialView::state;
+            default -> {
+                if (views.stream().noneMatch(v -> v.params().containsKey(sort))) {
+                    throw new ApiError(400, "cannot sort by '" + sort + "': use one of " + FIXED_SORTS
+                            + " or a parameter of this run");
+                }
+                yield v -> v.params().get(sort);
+            }
+        };
+    }
+
+    /** Numbers by value, text alphabetically. */
+    private static int compareValues(Object a, Object b) {
+        if (a instanceof Number x && b instanceof Number y) {
+            return Double.compare(x.doubleValue(), y.doubleValue());
+        }
+        return String.valueOf(a).compareTo(String.valueOf(b));
+    }
+
+    private static Object readJson(String json) {
+        try {
+            return JSON.readValue(json, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored resolved space is not JSON: " + json, e);
+        }
+    }
+}

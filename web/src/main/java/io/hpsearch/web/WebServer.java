@@ -1,0 +1,85 @@
+package io.hpsearch.web;
+
+import io.hpsearch.space.SpaceException;
+import io.hpsearch.space.SpaceParser;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/** The dashboard's HTTP server: every route is declared here. */
+public final class WebServer {
+    private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
+
+    private WebServer() {
+    }
+
+    public static Javalin create(RunsController runs) {
+        Javalin app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.staticFiles.add("/public", Location.CLASSPATH);
+            config.staticFiles.enableWebjars();
+            // A space file is at most this big; larger bodies are refused with 413 before they are read.
+            config.http.maxRequestSize = SpaceParser.MAX_BYTES;
+            config.http.prefer405over404 = true;
+        });
+
+        app.get("/runs/{id}", page("run.html"));
+        app.get("/runs/{id}/trials/{number}", page("trial.html"));
+        app.get("/new", page("new.html"));
+
+        app.get("/api/runs", runs::runs);
+        app.post("/api/runs", runs::launch);
+        app.get("/api/runs/{id}", runs::run);
+        app.post("/api/runs/{id}/cancel", runs::cancel);
+        app.get("/api/runs/{id}/trials", runs::trials);
+        app.get("/api/runs/{id}/trials.csv", runs::trialsCsv);
+        app.get("/api/runs/{id}/trials/{number}", runs::trial);
+        app.get("/api/spaces/default", runs::defaultSpace);
+        app.post("/api/spaces/validate", runs::validate);
+
+        app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+        app.exception(SpaceException.class, (e, ctx) -> ctx.status(400).json(new Views.ErrorView(400,
+                e.getMessage(), e.source(), e.line() > 0 ? e.line() : null, e.key(), e.problem())));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                e.getStatus() == 413 ? "the request body is larger than " + SpaceParser.MAX_BYTES / 1024
+                        + " KiB, the limit for a space file" : e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal error: " + e);
+        });
+        app.error(404, ctx -> {
+            if (ctx.path().startsWith("/api/") && ctx.result() == null) {
+                error(ctx, 404, "no such API endpoint: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        app.error(405, ctx -> {
+            if (ctx.path().startsWith("/api/")) {
+                error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path());
+            }
+        });
+        return app;
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status).json(Views.ErrorView.of(status, message));
+    }
+
+    /** Serves one of the pages; the page's script reads the ids from the address. */
+    private static io.javalin.http.Handler page(String file) {
+        return ctx -> {
+            try (InputStream in = WebServer.class.getResourceAsStream("/public/" + file)) {
+                if (in == null) {
+                    throw new IOException("page " + file + " is missing from this build");
+                }
+                ctx.html(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        };
+    }
+}

@@ -1,0 +1,276 @@
+package io.hpsearch.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.cli.Main;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.store.Store;
+import io.hpsearch.testing.HpsearchProcess;
+import io.hpsearch.testing.TestPaths;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The JSON API on a real server (free port) over a real H2 file holding a real small run. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SMALL_RUN = """
+            name: launched
+            search: grid
+            max_trials: 3
+            training: {epochs: 40, train_limit: 1000}
+            model:
+              type: mlp
+              hidden_layers: 1
+              units: {choice: [16, 32, 64]}
+              learning_rate: 0.001
+            """;
+
+    @TempDir
+    static Path dir;
+    private Path db;
+    private Store store;
+    private Dashboard dashboard;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    void runAndServe() {
+        assumeTrue(Files.isDirectory(TestPaths.DATA), "Fashion-MNIST is not at " + TestPaths.DATA);
+        db = dir.resolve("store/hpsearch");
+        StringWriter out = new StringWriter();
+        int code = Main.execute(new String[]{"run", TestPaths.REFERENCE_SPACE.toString(), "--data",
+                TestPaths.DATA.toString(), "--db", db.toString(), "--max-trials", "3", "--epochs", "2",
+                "--train-limit", "2000", "--workers", "2"}, new PrintWriter(out), new PrintWriter(out));
+        assertEquals(0, code, out.toString());
+        store = Store.open(db);
+        dashboard = Dashboard.start(store, () -> FashionMnist.load(TestPaths.DATA), db.getParent().resolve("models"),
+                2, 1, "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    void stop() {
+        if (dashboard != null) {
+            dashboard.close();
+            store.close();
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + dashboard.port() + path);
+    }
+
+    private JsonNode json(HttpResponse<String> response, int status) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        return JSON.readTree(response.body());
+    }
+
+    /** Polls until the value at {@code path} satisfies the condition (live state, written by another thread). */
+    private JsonNode await(String path, Predicate<JsonNode> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = json(get(path), 200);
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("timed out waiting on " + path + "; last: " + last);
+    }
+
+    @Test
+    void runsListsTheFinishedRunWithItsCounts() throws Exception {
+        JsonNode runs = json(get("/api/runs"), 200);
+        JsonNode run = runs.get(runs.size() - 1);
+        assertEquals(1, run.get("id").asInt());
+        assertEquals("fashion-mlp", run.get("name").asText());
+        assertEquals("COMPLETED", run.get("status").asText());
+        assertEquals(3, run.get("completed").asInt());
+        assertEquals(3, run.get("total").asInt());
+        assertTrue(run.get("testAccuracy").asDouble() > 0.6);
+    }
+
+    @Test
+    void aRunCarriesItsSpaceParameterColumnsAndTestEvaluationWithClassNames() throws Exception {
+        JsonNode detail = json(get("/api/runs/1"), 200);
+        assertTrue(detail.get("spaceYaml").asText().contains("units: {choice: [512, 256, 128, 64, 32]}"));
+        assertEquals(2000, detail.get("resolvedSpace").get("training").get("train_limit").asInt());
+        assertEquals("input_dropout", detail.get("params").get(0).asText());
+        assertEquals("learning_rate", detail.get("params").get(detail.get("params").size() - 1).asText());
+        JsonNode test = detail.get("test");
+        assertEquals(10, test.get("classes").size());
+        assertEquals("T-shirt/top", test.get("classes").get(0).get("name").asText());
+        assertEquals("Ankle boot", test.get("classes").get(9).get("name").asText());
+        int total = 0;
+        for (JsonNode row : test.get("confusion")) {
+            for (JsonNode cell : row) {
+                total += cell.asInt();
+            }
+        }
+        assertEquals(10_000, total);
+    }
+
+    @Test
+    void trialsAreRankedAndCanBeSortedByAnyParameterAndFilteredByStatus() throws Exception {
+        JsonNode ranked = json(get("/api/runs/1/trials"), 200);
+        assertEquals(3, ranked.size());
+        assertEquals(1, ranked.get(0).get("rank").asInt());
+        assertTrue(ranked.get(0).get("best").asBoolean());
+        assertTrue(ranked.get(0).get("score").asDouble() >= ranked.get(1).get("score").asDouble());
+
+        JsonNode byUnits = json(get("/api/runs/1/trials?sort=units_1&order=desc"), 200);
+        List<Integer> units = new ArrayList<>();
+        byUnits.forEach(t -> units.add(t.get("params").get("units_1").asInt()));
+        List<Integer> sorted = new ArrayList<>(units);
+        sorted.sort((a, b) -> b - a);
+        assertEquals(sorted, units);
+
+        assertEquals(3, json(get("/api/runs/1/trials?status=completed"), 200).size());
+        assertEquals(0, json(get("/api/runs/1/trials?status=failed"), 200).size());
+        assertEquals("cannot sort by 'colour': use one of [rank, number, score, epochs, duration, state] or a "
+                + "parameter of this run", json(get("/api/runs/1/trials?sort=colour"), 400).get("error").asText());
+        assertEquals(400, get("/api/runs/1/trials?status=exploded").statusCode());
+        assertEquals(400, get("/api/runs/1/trials?sort=score&order=sideways").statusCode());
+    }
+
+    @Test
+    void aTrialHasItsEpochCurvesAndNetworkSummary() throws Exception {
+        JsonNode trial = json(get("/api/runs/1/trials/1"), 200);
+        assertEquals(1, trial.get("trial").get("number").asInt());
+        assertEquals(2, trial.get("epochs").size());
+        assertTrue(trial.get("epochs").get(1).has("valAccuracy"));
+        JsonNode layers = trial.get("network").get("layers");
+        int hidden = trial.get("trial").get("params").get("hidden_layers").asInt();
+        assertEquals(hidden + 1, layers.size());
+        assertEquals(784, layers.get(0).get("inputs").asInt());
+        assertEquals("softmax", layers.get(hidden).get("activation").asText());
+        long sum = 0;
+        for (JsonNode layer : layers) {
+            sum += layer.get("params").asLong();
+        }
+        assertEquals(sum, trial.get("network").get("totalParams").asLong());
+    }
+
+    @Test
+    void unknownRunsAndTrialsAre404AndMalformedIds400() throws Exception {
+        assertEquals("no run 99", json(get("/api/runs/99"), 404).get("error").asText());
+        assertEquals("run 1 has no trial 42", json(get("/api/runs/1/trials/42"), 404).get("error").asText());
+        assertEquals(404, get("/api/runs/99/trials").statusCode());
+        assertEquals("run id must be a whole number, not 'abc'", json(get("/api/runs/abc"), 400).get("error").asText());
+        assertEquals(404, get("/api/nothing-here").statusCode());
+        assertEquals(405, http.send(HttpRequest.newBuilder(uri("/api/runs")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+    }
+
+    @Test
+    void trialsDownloadAsCsv() throws Exception {
+        HttpResponse<String> csv = get("/api/runs/1/trials.csv");
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+        assertTrue(csv.headers().firstValue("Content-Disposition").orElse("").contains("run-1-trials.csv"));
+        List<String> lines = csv.body().lines().toList();
+        assertEquals(4, lines.size());
+        assertTrue(lines.get(0).startsWith("rank,trial,status,val_accuracy,epochs,input_dropout"), lines.get(0));
+    }
+
+    @Test
+    void aBadSpaceIs400WithTheLineAndKeyAndStartsNothing() throws Exception {
+        int runsBefore = json(get("/api/runs"), 200).size();
+        String bad = "name: bad\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: {choice: []}\n  learning_rate: 0.01\n";
+
+        JsonNode error = json(post("/api/runs", bad), 400);
+
+        assertEquals("space.yaml:5: model.units.choice: must not be empty", error.get("error").asText());
+        assertEquals(5, error.get("line").asInt());
+        assertEquals("model.units.choice", error.get("key").asText());
+        assertEquals("must not be empty", error.get("problem").asText());
+        assertEquals(error, json(post("/api/spaces/validate", bad), 400));
+        assertEquals(runsBefore, json(get("/api/runs"), 200).size());
+    }
+
+    @Test
+    void anOversizedBodyIs413() throws Exception {
+        HttpResponse<String> response = post("/api/runs", "#".repeat(2 << 20));
+        assertEquals(413, response.statusCode());
+        assertEquals("the request body is larger than 1024 KiB, the limit for a space file",
+                JSON.readTree(response.body()).get("error").asText());
+    }
+
+    @Test
+    void validationSaysWhatWouldRun() throws Exception {
+        JsonNode ok = json(post("/api/spaces/validate", SMALL_RUN), 200);
+        assertEquals("launched", ok.get("name").asText());
+        assertEquals("grid", ok.get("search").asText());
+        assertEquals(3, ok.get("plannedTrials").asInt());
+        assertEquals(3, ok.get("gridSize").asInt());
+        assertTrue(get("/api/spaces/default").body().startsWith("# The reference MLP space"));
+    }
+
+    @Test
+    void aLaunchedRunTrainsLiveAndCanBeCancelledOnce() throws Exception {
+        JsonNode created = json(post("/api/runs", SMALL_RUN), 201);
+        long id = created.get("id").asLong();
+        assertTrue(List.of("QUEUED", "RUNNING").contains(created.get("status").asText()));
+
+        // Epochs appear while the trials train.
+        await("/api/runs/" + id + "/trials", t -> t.size() >= 1 && t.get(0).get("epochs").asInt() >= 2);
+        JsonNode cancelling = json(post("/api/runs/" + id + "/cancel", ""), 202);
+        assertEquals(id, cancelling.get("id").asLong());
+
+        JsonNode run = await("/api/runs/" + id, r -> r.get("run").get("status").asText().equals("CANCELLED"));
+        assertEquals(0, run.get("run").get("running").asInt(), "no trial is left running");
+        assertTrue(run.get("run").get("cancelled").asInt() >= 1);
+        assertEquals("run " + id + " has already finished (cancelled); there is nothing to cancel",
+                json(post("/api/runs/" + id + "/cancel", ""), 409).get("error").asText());
+    }
+
+    @Test
+    void aRunStartedFromTheCommandLineShowsUpLiveAndTheDashboardCanCancelIt() throws Exception {
+        try (HpsearchProcess cli = new HpsearchProcess("run", TestPaths.REFERENCE_SPACE.toString(), "--data",
+                TestPaths.DATA.toString(), "--db", db.toString(), "--max-trials", "20", "--epochs", "30",
+                "--train-limit", "1000", "--workers", "1")) {
+            String started = cli.awaitLine(line -> line.matches("Run \\d+ 'fashion-mlp'.*"));
+            assertNotNull(started, cli.output());
+            long id = Long.parseLong(started.split(" ")[1]);
+
+            await("/api/runs/" + id + "/trials", t -> t.size() >= 1 && t.get(0).get("epochs").asInt() >= 1);
+            assertEquals("RUNNING", json(get("/api/runs/" + id), 200).get("run").get("status").asText());
+            json(post("/api/runs/" + id + "/cancel", ""), 202);
+
+            assertEquals(130, cli.awaitExit(), cli.output());
+            assertTrue(cli.output().contains("Run " + id + " cancelled"), cli.output());
+            assertEquals("CANCELLED", json(get("/api/runs/" + id), 200).get("run").get("status").asText());
+        }
+    }
+}
