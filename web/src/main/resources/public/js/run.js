@@ -1,0 +1,327 @@
+/*
+ * "/runs/{id}": a run's summary, its trials (sortable, filterable), charts, test-set results and space.
+ * Re-fetched every 2 s while the run is queued or running; the user's sort and filter survive each refresh.
+ */
+"use strict";
+
+(() => {
+  const { el, byId, fmt } = HP;
+  const runId = HP.pathIds().run;
+  const PROVENANCE_LABELS = { java: "Java", dl4j: "DL4J", hpsearch: "hpsearch" };
+
+  // What the trials table shows: the latest data, plus the user's choices.
+  const view = { detail: null, trials: [], columns: [], columnsKey: null, sortKey: null, order: "asc", filter: "" };
+
+  // ---------- summary ----------
+
+  function renderSummary(detail) {
+    const run = detail.run;
+    document.title = `${run.name} · hpsearch`;
+    byId("run-name").textContent = run.name;
+    HP.setStatus(byId("run-status"), run.status);
+    byId("cancel-run").hidden = !HP.isActive(run.status);
+
+    byId("run-meta").textContent = [
+      `${run.search} search`,
+      `objective ${run.objective} (${run.maximise ? "maximised" : "minimised"})`,
+      `seed ${run.seed}`,
+      `up to ${run.maxTrials} trials`,
+      `started ${fmt.dateTime(run.createdAt)}`,
+      run.finishedAt ? `finished ${fmt.dateTime(run.finishedAt)}` : null,
+      `duration ${fmt.duration(run.durationSeconds)}`,
+    ].filter(Boolean).join(" · ");
+    byId("provenance").textContent = Object.entries(detail.provenance || {})
+      .map(([key, version]) => `${PROVENANCE_LABELS[key] || key} ${version}`).join(" · ");
+
+    const message = byId("run-message");
+    message.textContent = run.message || "";
+    message.hidden = !run.message;
+    message.classList.toggle("failure", run.status === "FAILED");
+
+    byId("count-completed").textContent = fmt.integer(run.completed);
+    byId("count-failed").textContent = fmt.integer(run.failed);
+    byId("count-cancelled").textContent = fmt.integer(run.cancelled);
+    byId("count-running").textContent = fmt.integer(run.running);
+    byId("count-total").textContent = `${fmt.integer(run.total)} / ${fmt.integer(run.maxTrials)}`;
+    byId("best-score-label").textContent = `Best ${run.objective}`;
+    byId("best-score").textContent = fmt.score(run.bestScore);
+
+    byId("space-yaml").textContent = detail.spaceYaml || "";
+    byId("resolved-space").textContent = JSON.stringify(detail.resolvedSpace, null, 2);
+  }
+
+  // ---------- trials table ----------
+
+  function trialLink(trial) {
+    return el("a", { className: "trial-link", href: `/runs/${runId}/trials/${trial.number}`, text: String(trial.number) });
+  }
+
+  /** The table's columns; key is both the th's data-sort and the td's data-col. */
+  function columnsFor(detail) {
+    return [
+      { key: "rank", label: "Rank", value: (t) => t.rank },
+      { key: "number", label: "Trial", value: (t) => t.number, cell: trialLink },
+      ...detail.params.map((name) => ({ key: name, label: name, value: (t) => (t.params || {})[name] })),
+      { key: "score", label: detail.run.objective, value: (t) => t.score, format: fmt.score },
+      { key: "epochs", label: "Epochs", value: (t) => t.epochs },
+      { key: "duration", label: "Duration", value: (t) => t.durationSeconds, format: fmt.duration },
+      { key: "state", label: "Status", value: (t) => t.state, cell: (t) => HP.statusBadge(t.state) },
+      { key: "failureReason", label: "Failure reason", value: (t) => t.failureReason, className: "wrap" },
+    ];
+  }
+
+  function renderHeader() {
+    const row = el("tr", {}, ...view.columns.map((column) =>
+      el("th", { dataset: { sort: column.key }, scope: "col" }, el("button", { type: "button", text: column.label }))));
+    byId("trials").tHead.replaceChildren(row);
+  }
+
+  /** Arrow and data-sorted on the sorted column; numbers right-aligned (a column is numeric if any value is). */
+  function updateHeader() {
+    view.columns.forEach((column, i) => {
+      const th = byId("trials").tHead.rows[0].cells[i];
+      const sorted = column.key === view.sortKey;
+      if (sorted) th.dataset.sorted = view.order;
+      else delete th.dataset.sorted;
+      th.setAttribute("aria-sort", sorted ? (view.order === "asc" ? "ascending" : "descending") : "none");
+      column.numeric = view.trials.some((t) => typeof column.value(t) === "number");
+      th.classList.toggle("num", column.numeric);
+    });
+  }
+
+  function compareValues(a, b) {
+    if (typeof a === "number" && typeof b === "number") return a - b;
+    return String(a).localeCompare(String(b), undefined, { numeric: true });
+  }
+
+  /** Sorted copy; blanks go last in either direction, ties by trial number. */
+  function sortTrials(trials, column, order) {
+    const sign = order === "desc" ? -1 : 1;
+    return trials.slice().sort((x, y) => {
+      const a = column.value(x);
+      const b = column.value(y);
+      const blanks = Number(HP.isBlank(a)) - Number(HP.isBlank(b));
+      if (blanks !== 0) return blanks;
+      const byValue = HP.isBlank(a) ? 0 : sign * compareValues(a, b);
+      return byValue || x.number - y.number;
+    });
+  }
+
+  function trialRow(trial) {
+    const cells = view.columns.map((column) => {
+      const v = column.value(trial);
+      const className = column.className || (column.numeric ? "num" : null);
+      const content = column.cell ? column.cell(trial) : (column.format || fmt.value)(v);
+      return el("td", { dataset: { col: column.key }, className }, content);
+    });
+    return el("tr", { dataset: { trial: trial.number }, className: trial.best ? "best" : null }, ...cells);
+  }
+
+  function renderTrials() {
+    const key = JSON.stringify([view.detail.params, view.detail.run.objective]);
+    if (key !== view.columnsKey) {
+      view.columns = columnsFor(view.detail);
+      view.columnsKey = key;
+      renderHeader();
+    }
+    updateHeader();
+
+    let shown = view.filter ? view.trials.filter((t) => t.state.toLowerCase() === view.filter) : view.trials;
+    const sortColumn = view.columns.find((column) => column.key === view.sortKey);
+    if (sortColumn) shown = sortTrials(shown, sortColumn, view.order);
+    byId("trials").tBodies[0].replaceChildren(...shown.map(trialRow));
+    byId("trial-count").textContent = `${shown.length} of ${view.trials.length} trials`;
+  }
+
+  function onHeaderClick(event) {
+    const th = event.target.closest("th[data-sort]");
+    if (!th || !view.detail) return;
+    if (view.sortKey === th.dataset.sort) {
+      view.order = view.order === "asc" ? "desc" : "asc";
+    } else {
+      view.sortKey = th.dataset.sort;
+      view.order = "asc";
+    }
+    renderTrials();
+  }
+
+  // ---------- charts ----------
+
+  function completedTrials(trials) {
+    return trials.filter((t) => t.state === "COMPLETED" && !HP.isBlank(t.score)).sort((a, b) => a.number - b.number);
+  }
+
+  /** Each completed trial's score, and the best score so far in the objective's direction. */
+  function drawHistory(run, done) {
+    let best = null;
+    const bestSoFar = done.map((t) => {
+      if (best === null || (run.maximise ? t.score > best : t.score < best)) best = t.score;
+      return [t.number, best];
+    });
+    const chart = HP.drawChart(byId("history-chart"), {
+      legend: { top: 8 },
+      grid: { left: 70, right: 30, top: 50, bottom: 50 },
+      tooltip: HP.tooltip("item", (p) => [`Trial ${p.value[0]}`, [[p.seriesName, fmt.score(p.value[1])]]]),
+      // One trial's room past the last one, so that its point is not drawn on the chart's edge.
+      xAxis: { type: "value", name: "trial", nameLocation: "middle", nameGap: 30, minInterval: 1,
+               min: 0, max: (extent) => Math.ceil(extent.max) + 1 },
+      yAxis: { type: "value", name: run.objective, scale: true },
+      series: [
+        { name: run.objective, type: "scatter", symbolSize: 10, data: done.map((t) => [t.number, t.score]) },
+        { name: "best so far", type: "line", step: "end", symbol: "none", data: bestSoFar },
+      ],
+    }, done.length + bestSoFar.length, "No completed trials yet");
+    // A click on a trial's point opens that trial.
+    chart.off("click");
+    chart.on("click", (p) => {
+      if (p.seriesIndex === 0) location.assign(`/runs/${runId}/trials/${p.value[0]}`);
+    });
+  }
+
+  /** One axis per parameter (category for text values, value for numbers), the score last, coloured by score. */
+  function drawParallel(detail, done) {
+    const { run, params } = detail;
+    const axes = params.map((name, dim) => {
+      const values = done.map((t) => (t.params || {})[name]).filter((v) => !HP.isBlank(v));
+      if (values.every((v) => typeof v === "number")) return { dim, name, type: "value", scale: true };
+      const categories = [...new Set(values.map(String))].sort((a, b) => compareValues(a, b));
+      return { dim, name, type: "category", data: categories };
+    });
+    axes.push({ dim: params.length, name: run.objective, type: "value", scale: true });
+
+    const data = done.map((t) => ({
+      name: `Trial ${t.number}`,
+      value: [
+        ...params.map((name, i) => {
+          const v = (t.params || {})[name];
+          if (HP.isBlank(v)) return null; // e.g. the units of a layer this network does not have: no point
+          return axes[i].type === "category" ? String(v) : v;
+        }),
+        t.score,
+      ],
+    }));
+    const scores = done.map((t) => t.score);
+    const colours = run.maximise ? HP.SEQUENTIAL : HP.SEQUENTIAL.slice().reverse(); // best is always yellow
+
+    HP.drawChart(byId("parallel-chart"), {
+      parallel: { left: 60, right: 130, top: 70, bottom: 40 },
+      parallelAxis: axes,
+      parallelAxisDefault: { nameLocation: "end", nameGap: 16, nameRotate: 25, nameTextStyle: { fontSize: 12 } },
+      visualMap: {
+        type: "continuous",
+        dimension: params.length,
+        min: scores.length ? Math.min(...scores) : 0,
+        max: scores.length ? Math.max(...scores) : 1,
+        precision: 4,
+        calculable: true,
+        right: 10,
+        top: "middle",
+        text: [run.objective, ""],
+        inRange: { color: colours },
+      },
+      tooltip: HP.tooltip("item", (p) => [p.name, axes.map((axis, i) =>
+        [axis.name, i === params.length ? fmt.score(p.value[i]) : fmt.value(p.value[i])])]),
+      series: [{
+        type: "parallel",
+        lineStyle: { width: 2, opacity: 0.75 },
+        emphasis: { lineStyle: { width: 4, opacity: 1 } },
+        data,
+      }],
+    }, data.length, "No completed trials yet");
+  }
+
+  // ---------- test set ----------
+
+  function renderTest(test) {
+    const section = byId("test-results");
+    section.hidden = !test;
+    if (!test) return;
+    const classes = test.classes.slice().sort((a, b) => a.index - b.index);
+
+    byId("test-source").replaceChildren(
+      "Best network (",
+      el("a", { href: `/runs/${runId}/trials/${test.trialNumber}`, text: `trial ${test.trialNumber}` }),
+      ") evaluated once on the 10,000 test images.");
+    byId("test-accuracy").textContent = fmt.percent(test.accuracy);
+    byId("test-macro-f1").textContent = fmt.fixed(test.macroF1, 4);
+    byId("class-metrics").tBodies[0].replaceChildren(...classes.map((c) =>
+      el("tr", { dataset: { class: c.index } },
+        el("td", { text: c.name }),
+        el("td", { className: "num", text: fmt.fixed(c.precision, 4) }),
+        el("td", { className: "num", text: fmt.fixed(c.recall, 4) }),
+        el("td", { className: "num", text: fmt.fixed(c.f1, 4) }),
+        el("td", { className: "num", text: fmt.integer(c.support) }))));
+    drawConfusion(classes.map((c) => c.name), test.confusion);
+  }
+
+  /** confusion[actual][predicted]: predicted along x, actual down y (first class at the top). */
+  function drawConfusion(names, confusion) {
+    const cells = confusion.flatMap((row, actual) => row.map((count, predicted) => [predicted, actual, count]));
+    HP.drawChart(byId("confusion-chart"), {
+      grid: { left: 130, right: 110, top: 20, bottom: 110 },
+      tooltip: HP.tooltip("item", (p) => [`${fmt.integer(p.value[2])} test images`,
+        [["actual", names[p.value[1]]], ["predicted", names[p.value[0]]]]]),
+      xAxis: { type: "category", data: names, name: "predicted", nameLocation: "middle", nameGap: 85,
+               axisLabel: { interval: 0, rotate: 35 }, splitArea: { show: true } },
+      yAxis: { type: "category", data: names, name: "actual", nameLocation: "middle", nameGap: 115,
+               inverse: true, axisLabel: { interval: 0 }, splitArea: { show: true } },
+      visualMap: {
+        min: 0,
+        max: Math.max(1, ...cells.map((c) => c[2])),
+        calculable: true,
+        right: 10,
+        top: "middle",
+        inRange: { color: ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"] },
+      },
+      series: [{ type: "heatmap", data: cells, label: { show: true, fontSize: 11 } }],
+    }, cells.length);
+  }
+
+  // ---------- loading ----------
+
+  function render(detail, trials) {
+    view.detail = detail;
+    view.trials = trials;
+    renderSummary(detail);
+    renderTrials();
+    byId("csv-link").href = `/api/runs/${runId}/trials.csv`;
+    const done = completedTrials(trials);
+    drawHistory(detail.run, done);
+    drawParallel(detail, done);
+    renderTest(detail.test);
+  }
+
+  async function load() {
+    if (!Number.isInteger(runId)) throw new Error(`Not a run page: ${location.pathname}`);
+    const [detail, trials] = await Promise.all([
+      HP.getJson(`/api/runs/${runId}`),
+      HP.getJson(`/api/runs/${runId}/trials`),
+    ]);
+    render(detail, trials);
+    // The two answers are fetched side by side: go on until both agree that nothing is running any more.
+    return HP.isActive(detail.run.status) || trials.some((t) => t.state === "RUNNING");
+  }
+
+  async function cancelRun() {
+    const button = byId("cancel-run");
+    button.disabled = true;
+    try {
+      await HP.postText(`/api/runs/${runId}/cancel`);
+    } catch (err) {
+      if (err.status !== 409) { // 409: it had already finished; the refresh below shows how
+        HP.showError(err);
+        button.disabled = false;
+      }
+    }
+    poller.refresh();
+  }
+
+  byId("trials").addEventListener("click", onHeaderClick);
+  byId("status-filter").addEventListener("change", (event) => {
+    view.filter = event.target.value;
+    if (view.detail) renderTrials();
+  });
+  byId("cancel-run").addEventListener("click", cancelRun);
+  view.filter = byId("status-filter").value; // a reload may have restored the user's choice
+  const poller = HP.poll(load, 2000);
+})();

@@ -1,0 +1,256 @@
+package io.hpsearch.web;
+
+import io.hpsearch.cli.Main;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.store.Store;
+import io.hpsearch.testing.TestPaths;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The dashboard in a real headless Chromium, used as a person would: browse a finished run, sort, open a trial,
+ * launch a run from the page, watch it update and cancel it. Screenshots go to target/screenshots/ for review.
+ * CI sets HPSEARCH_REQUIRE_BROWSER=1, so there a missing Chromium fails instead of skipping.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SCREENSHOTS = Path.of("target/screenshots");
+
+    @TempDir
+    static Path dir;
+    private Store store;
+    private Dashboard dashboard;
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeAll
+    void start() throws Exception {
+        boolean hasBrowser = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (System.getenv("HPSEARCH_REQUIRE_BROWSER") != null) {
+            assertTrue(hasBrowser, "install the Debian packages chromium and chromium-driver (.ci/run does)");
+        }
+        assumeTrue(hasBrowser, "no Chromium and ChromeDriver in /usr/bin");
+        assumeTrue(Files.isDirectory(TestPaths.DATA), "Fashion-MNIST is not at " + TestPaths.DATA);
+        Path db = dir.resolve("store/hpsearch");
+        StringWriter out = new StringWriter();
+        int code = Main.execute(new String[]{"run", TestPaths.REFERENCE_SPACE.toString(), "--data",
+                TestPaths.DATA.toString(), "--db", db.toString(), "--max-trials", "4", "--epochs", "3",
+                "--train-limit", "2000", "--workers", "2"}, new PrintWriter(out), new PrintWriter(out));
+        assertEquals(0, code, out.toString());
+        store = Store.open(db);
+        dashboard = Dashboard.start(store, () -> FashionMnist.load(TestPaths.DATA), db.getParent().resolve("models"),
+                2, 1, "127.0.0.1", 0);
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
+        // No network beyond loopback here: keep Chromium from reaching out (and failing) at start.
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1400,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    /** A script error or a Content-Security-Policy violation on any page fails the test that caused it. */
+    @AfterEach
+    void noScriptErrors() {
+        List<String> problems = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .map(LogEntry::getMessage)
+                .filter(m -> m.contains("Uncaught") || m.contains("Content Security Policy") || m.contains("Refused"))
+                .toList();
+        assertEquals(List.of(), problems);
+    }
+
+    @AfterAll
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (dashboard != null) {
+            dashboard.close();
+            store.close();
+        }
+    }
+
+    private void open(String path) {
+        browser.get("http://127.0.0.1:" + dashboard.port() + path);
+    }
+
+    private WebElement visible(By by) {
+        return wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+    }
+
+    private void chartDrawn(String id) {
+        wait.until(ExpectedConditions.attributeToBe(By.id(id), "data-ready", "true"));
+        assertTrue(Integer.parseInt(browser.findElement(By.id(id)).getAttribute("data-points")) > 0, id);
+        assertTrue(!browser.findElements(By.cssSelector("#" + id + " canvas")).isEmpty(), id + " has a canvas");
+    }
+
+    /** The whole page, not just the window: the window grows to the page's height for the shot. */
+    private void screenshot(String name) throws Exception {
+        Dimension window = browser.manage().window().getSize();
+        long height = (Long) ((JavascriptExecutor) browser).executeScript(
+                "return Math.ceil(document.documentElement.scrollHeight);");
+        browser.manage().window().setSize(new Dimension(window.getWidth(), (int) Math.min(height + 140, 6000)));
+        try {
+            File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+            Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            browser.manage().window().setSize(window);
+        }
+    }
+
+    private List<Integer> column(String key) {
+        List<Integer> values = new ArrayList<>();
+        for (WebElement cell : browser.findElements(By.cssSelector("#trials tbody td[data-col='" + key + "']"))) {
+            values.add(Integer.parseInt(cell.getText().trim()));
+        }
+        return values;
+    }
+
+    @Test
+    @Order(1)
+    void theRunsPageListsTheRunAndLeadsToIt() throws Exception {
+        open("/");
+        WebElement row = visible(By.cssSelector("#runs tbody tr[data-run-id='1']"));
+        assertTrue(row.getText().contains("fashion-mlp"), row.getText());
+        assertTrue(row.getText().contains("COMPLETED") || row.getText().toLowerCase().contains("completed"));
+        screenshot("runs");
+
+        row.findElement(By.cssSelector("a.run-link")).click();
+        wait.until(ExpectedConditions.urlMatches(".*/runs/1$"));
+        wait.until(ExpectedConditions.textToBe(By.id("run-name"), "fashion-mlp"));
+    }
+
+    @Test
+    @Order(2)
+    void theRunPageRanksSortsChartsAndShowsTheTestResults() throws Exception {
+        open("/runs/1");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#trials tbody tr"), 4));
+        assertEquals(1, browser.findElements(By.cssSelector("#trials tbody tr.best")).size());
+
+        WebElement units = browser.findElement(By.cssSelector("#trials th[data-sort='units_1']"));
+        units.click();
+        wait.until(ExpectedConditions.attributeToBe(units, "data-sorted", "asc"));
+        List<Integer> ascending = column("units_1");
+        List<Integer> expected = new ArrayList<>(ascending);
+        expected.sort(Integer::compare);
+        assertEquals(expected, ascending);
+        units.click();
+        wait.until(ExpectedConditions.attributeToBe(units, "data-sorted", "desc"));
+        expected.sort((a, b) -> b - a);
+        assertEquals(expected, column("units_1"));
+
+        assertTrue(visible(By.id("space-yaml")).getText().contains("hidden_layers: {min: 1, max: 4}"));
+        chartDrawn("history-chart");
+        chartDrawn("parallel-chart");
+        assertTrue(visible(By.id("test-accuracy")).getText().matches("\\d+\\.\\d\\d %"),
+                browser.findElement(By.id("test-accuracy")).getText());
+        List<WebElement> classes = browser.findElements(By.cssSelector("#class-metrics tbody tr"));
+        assertEquals(10, classes.size());
+        assertTrue(classes.get(0).getText().startsWith("T-shirt/top"), classes.get(0).getText());
+        chartDrawn("confusion-chart");
+        screenshot("run");
+    }
+
+    @Test
+    @Order(3)
+    void aTrialPageDrawsItsLearningCurves() throws Exception {
+        open("/runs/1");
+        visible(By.cssSelector("#trials tbody tr a.trial-link")).click();
+        wait.until(ExpectedConditions.urlMatches(".*/runs/1/trials/\\d+$"));
+        chartDrawn("curves-chart");
+        assertEquals("9", browser.findElement(By.id("curves-chart")).getAttribute("data-points"),
+                "3 epochs x (train loss, validation loss, validation accuracy)");
+        assertTrue(visible(By.id("param-count")).getText().matches("[\\d,]+"));
+        assertTrue(browser.findElement(By.id("trial-params")).getText().contains("learning_rate"));
+        screenshot("trial");
+    }
+
+    @Test
+    @Order(4)
+    void aRunLaunchedFromTheNewRunPageUpdatesLiveAndCanBeCancelled() throws Exception {
+        open("/new");
+        WebElement yaml = visible(By.id("space-yaml"));
+        wait.until(d -> yaml.getAttribute("value").contains("name: fashion-mlp"));
+
+        setText(yaml, "name: bad\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: {choice: []}\n"
+                + "  learning_rate: 0.01\n");
+        browser.findElement(By.id("validate")).click();
+        WebElement error = visible(By.cssSelector("#space-errors li"));
+        assertEquals("line 5: model.units.choice: must not be empty", error.getText().trim());
+        assertEquals(1, browser.findElements(By.cssSelector("#yaml-lines .error-line")).size());
+        screenshot("new-run-error");
+
+        setText(yaml, """
+                name: from-the-browser
+                max_trials: 10
+                training: {epochs: 40, train_limit: 1000}
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: {choice: [16, 32, 64, 128]}
+                  learning_rate: 0.001
+                """);
+        browser.findElement(By.id("start-run")).click();
+        wait.until(ExpectedConditions.urlMatches(".*/runs/\\d+$"));
+        // A marker that a reload would wipe: the first trial must appear without one.
+        ((JavascriptExecutor) browser).executeScript("window.hpsearchNoReload = true;");
+        visible(By.cssSelector("#trials tbody tr"));
+        assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.hpsearchNoReload;"));
+        screenshot("run-live");
+
+        visible(By.id("cancel-run")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("run-status"), "CANCELLED"));
+        assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.hpsearchNoReload;"));
+        screenshot("run-cancelled");
+    }
+
+    private void setText(WebElement textarea, String text) {
+        ((JavascriptExecutor) browser).executeScript(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input'));", textarea, text);
+    }
+}
