@@ -63,6 +63,9 @@
       { key: "number", label: "Trial", value: (t) => t.number, cell: trialLink },
       ...detail.params.map((name) => ({ key: name, label: name, value: (t) => (t.params || {})[name] })),
       { key: "score", label: detail.run.objective, value: (t) => t.score, format: fmt.score },
+      // Only runs with executions_per_trial > 1 have a spread to show.
+      ...(detail.run.executions > 1
+        ? [{ key: "scoreStd", label: "± std", value: (t) => t.scoreStd, format: fmt.score }] : []),
       { key: "epochs", label: "Epochs", value: (t) => t.epochs },
       { key: "duration", label: "Duration", value: (t) => t.durationSeconds, format: fmt.duration },
       { key: "state", label: "Status", value: (t) => t.state, cell: (t) => HP.statusBadge(t.state) },

@@ -23,9 +23,12 @@
     failure.hidden = !trial.failureReason;
 
     byId("trial-score-label").textContent = runDetail.run.objective;
-    byId("trial-score").textContent = fmt.score(trial.score);
+    byId("trial-score").textContent = fmt.score(trial.score)
+      + (HP.isBlank(trial.scoreStd) ? "" : ` ± ${fmt.score(trial.scoreStd)}`);
     byId("trial-rank").textContent = fmt.value(trial.rank);
-    byId("trial-epochs").textContent = fmt.value(trial.epochs);
+    // Early stopping keeps the weights of its best epoch: say which, and where training stopped.
+    byId("trial-epochs").textContent = fmt.value(trial.epochs)
+      + (!HP.isBlank(trial.bestEpoch) && trial.bestEpoch !== trial.stoppedEpoch ? ` (best: ${trial.bestEpoch})` : "");
     byId("trial-duration").textContent = fmt.duration(trial.durationSeconds);
     byId("trial-started").textContent = fmt.dateTime(trial.startedAt);
   }
@@ -40,18 +43,29 @@
         el("td", { className: typeof params[name] === "number" ? "num" : null, text: fmt.value(params[name]) }))));
   }
 
-  /** Losses on the left axis, validation accuracy on the right one. */
+  /**
+   * Losses on the left axis, validation accuracy on the right one; one line per metric and execution when the
+   * trial trained several times (executions_per_trial).
+   */
   function drawCurves(epochs) {
-    const series = [
+    const executions = [...new Set(epochs.map((e) => e.execution || 1))];
+    const epochCount = epochs.reduce((max, e) => Math.max(max, e.epoch), 0);
+    const metrics = [
       { name: "train loss", key: "trainLoss", yAxisIndex: 0 },
       { name: "validation loss", key: "valLoss", yAxisIndex: 0 },
       { name: "validation accuracy", key: "valAccuracy", yAxisIndex: 1 },
-    ].map(({ name, key, yAxisIndex }) => ({
-      name,
-      type: "line",
-      yAxisIndex,
-      symbolSize: 7,
-      data: epochs.map((e) => (HP.isBlank(e[key]) ? null : e[key])),
+    ];
+    const series = executions.flatMap((execution) => metrics.map(({ name, key, yAxisIndex }) => {
+      const data = new Array(epochCount).fill(null);
+      epochs.filter((e) => (e.execution || 1) === execution)
+        .forEach((e) => { data[e.epoch - 1] = HP.isBlank(e[key]) ? null : e[key]; });
+      return {
+        name: executions.length > 1 ? `${name} (execution ${execution})` : name,
+        type: "line",
+        yAxisIndex,
+        symbolSize: 7,
+        data,
+      };
     }));
     const points = series.reduce((sum, s) => sum + s.data.filter((v) => v !== null).length, 0);
 
@@ -60,7 +74,8 @@
       grid: { left: 70, right: 70, top: 50, bottom: 50 },
       tooltip: HP.tooltip("axis", (items) => [`Epoch ${items[0].name}`,
         items.map((item) => [item.seriesName, fmt.score(item.value)])]),
-      xAxis: { type: "category", name: "epoch", nameLocation: "middle", nameGap: 30, data: epochs.map((e) => String(e.epoch)) },
+      xAxis: { type: "category", name: "epoch", nameLocation: "middle", nameGap: 30,
+        data: Array.from({ length: epochCount }, (_, i) => String(i + 1)) },
       yAxis: [
         { type: "value", name: "loss", scale: true },
         { type: "value", name: "accuracy", scale: true, splitLine: { show: false } },

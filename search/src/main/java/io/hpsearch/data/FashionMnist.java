@@ -9,6 +9,8 @@ import java.util.List;
  * shared read-only by all workers. The test set is only touched to evaluate a run's best trial.
  */
 public record FashionMnist(Examples train, Examples test) {
+    /** Images are IMAGE_SIDE x IMAGE_SIDE grey pixels. */
+    public static final int IMAGE_SIDE = 28;
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
 

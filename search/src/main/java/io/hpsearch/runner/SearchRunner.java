@@ -188,24 +188,11 @@ public final class SearchRunner {
             TrialParams params = next.get().params();
             listener.trialStarted(trial.number(), params);
             try {
-                TrialTrainer.Result result = trainer.train(params, trialSeed(spec.seed(), trial.number()),
-                        spec.training().epochs(), spec.training().batchSize(), new TrainingListener() {
-                            @Override
-                            public void epochEnded(EpochMetrics metrics) {
-                                store.recordEpoch(trial.id(), metrics);
-                                coordinator.epochTrained(trainer.trainingExamples());
-                                listener.epochEnded(trial.number(), metrics);
-                            }
-
-                            @Override
-                            public void batchEnded(int epoch, int batchesDone, int batchesPerEpoch) {
-                                listener.batchEnded(trial.number(), epoch, batchesDone, batchesPerEpoch);
-                            }
-                        }, cancelled::get);
-                double score = score(spec.objective(), result.last());
-                coordinator.completed(trial.number(), score, result.network());
-                store.finishTrial(trial.id(), TrialState.COMPLETED, score, null);
-                listener.trialFinished(trial.number(), TrialState.COMPLETED, score, null);
+                TrialOutcome outcome = trainExecutions(coordinator, trainer, spec, trial, params);
+                coordinator.completed(trial.number(), outcome.score(), outcome.best().network());
+                store.completeTrial(trial.id(), outcome.score(), outcome.scoreStd(), outcome.first().bestEpoch(),
+                        outcome.first().stoppedEpoch());
+                listener.trialFinished(trial.number(), TrialState.COMPLETED, outcome.score(), null);
             } catch (CancellationException e) {
                 String reason = "cancelled by the user";
                 store.finishTrial(trial.id(), TrialState.CANCELLED, null, reason);
@@ -218,14 +205,49 @@ public final class SearchRunner {
         }
     }
 
+    /**
+     * Trains the trial executions_per_trial times, each with its own seed; every execution's epochs are stored as
+     * they end. The score is the mean of the executions' scores.
+     */
+    private TrialOutcome trainExecutions(Coordinator coordinator, TrialTrainer trainer, SpaceSpec spec, Trial trial,
+                                         TrialParams params) {
+        int executions = spec.training().executions();
+        List<TrialTrainer.Result> results = new ArrayList<>();
+        double[] scores = new double[executions];
+        for (int e = 1; e <= executions; e++) {
+            int execution = e;
+            TrialTrainer.Result result = trainer.train(params, trialSeed(spec.seed(), trial.number(), execution),
+                    spec.training(), new TrainingListener() {
+                        @Override
+                        public void epochEnded(EpochMetrics metrics) {
+                            EpochMetrics stored = metrics.withExecution(execution);
+                            store.recordEpoch(trial.id(), stored);
+                            coordinator.epochTrained(trainer.trainingExamples());
+                            listener.epochEnded(trial.number(), stored);
+                        }
+
+                        @Override
+                        public void batchEnded(int epoch, int batchesDone, int batchesPerEpoch) {
+                            listener.batchEnded(trial.number(), epoch, batchesDone, batchesPerEpoch);
+                        }
+                    }, cancelled::get);
+            results.add(result);
+            scores[e - 1] = score(spec.objective(), result.best());
+        }
+        return TrialOutcome.of(results, scores, spec.objective().maximise());
+    }
+
     private void fail(Trial trial, String reason) {
         store.finishTrial(trial.id(), TrialState.FAILED, null, reason);
         listener.trialFinished(trial.number(), TrialState.FAILED, null, reason);
     }
 
-    /** Distinct, reproducible seeds per trial: the same space and seed give the same initial weights and batches. */
-    static long trialSeed(long runSeed, int trialNumber) {
-        return runSeed * 1_000_003L + trialNumber;
+    /**
+     * Distinct, reproducible seeds per trial and execution: the same space and seed give the same initial weights,
+     * batches and augmentation.
+     */
+    static long trialSeed(long runSeed, int trialNumber, int execution) {
+        return runSeed * 1_000_003L + trialNumber + (execution - 1) * 1_000_000_007L;
     }
 
     private static double score(Objective objective, EpochMetrics last) {

@@ -1,6 +1,6 @@
 package io.hpsearch.sampler;
 
-import io.hpsearch.space.MlpSpec;
+import io.hpsearch.space.ModelSpec;
 import io.hpsearch.space.Param;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.trial.TrialParams;
@@ -16,25 +16,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The one place where a {@link SpaceSpec} becomes Arbiter parameter spaces, so Arbiter types stay out of the specs.
+ * The one place where a {@link ModelSpec} becomes Arbiter parameter spaces, so Arbiter types stay out of the specs.
  *
- * <p>Arbiter's {@code MultiLayerSpace.addLayer(space, count)} repeats one sampled layer; a space whose units and
- * dropout are drawn per layer needs a leaf per layer instead, which {@link MlpParameterSpace} holds.
+ * <p>Arbiter's {@code MultiLayerSpace.addLayer(space, count)} repeats one sampled layer; a space whose layers each
+ * draw their own values needs a leaf per layer instead, which {@link ModelParameterSpace} holds.
  */
 final class ArbiterSpace {
     private ArbiterSpace() {
     }
 
-    /** The whole space: depth is a leaf, and every possible layer has its own units and dropout leaves. */
-    static ParameterSpace<TrialParams> of(MlpSpec spec) {
-        List<Object> depths = spec.hiddenLayers().discreteValues().orElseThrow();
-        int maxDepth = depths.stream().mapToInt(d -> (Integer) d).max().orElseThrow();
-        return new MlpParameterSpace(leaf(spec.inputDropout()), leaf(spec.hiddenLayers()), maxDepth, spec);
+    /** The whole space: each group's layer count is a leaf, and every possible layer has its own leaves. */
+    static ParameterSpace<TrialParams> of(ModelSpec spec) {
+        return new ModelParameterSpace(spec, null);
     }
 
-    /** The space at one fixed depth: what grid search enumerates, so absent layers never multiply the grid. */
-    static ParameterSpace<TrialParams> atDepth(MlpSpec spec, int depth) {
-        return new MlpParameterSpace(leaf(spec.inputDropout()), new FixedValue<>(depth), depth, spec);
+    /**
+     * The space with each group's layer count fixed ({@code counts}, in group order): what grid search enumerates,
+     * so layers that do not exist never multiply the grid.
+     */
+    static ParameterSpace<TrialParams> atCounts(ModelSpec spec, List<Integer> counts) {
+        return new ModelParameterSpace(spec, counts);
     }
 
     /** A fresh leaf each call: Arbiter tells leaves apart by identity, so layers must not share one. */
@@ -54,59 +55,61 @@ final class ArbiterSpace {
                         : new ContinuousParameterSpace(range.min(), range.max())));
     }
 
-    /** Arbiter's view of an MLP space; its value is the trial's parameters, for only the layers that exist. */
-    private static final class MlpParameterSpace implements ParameterSpace<TrialParams> {
-        private final ParameterSpace<Double> inputDropout;
-        private final ParameterSpace<Integer> hiddenLayers;
-        private final List<ParameterSpace<Integer>> units = new ArrayList<>();
-        private final List<ParameterSpace<Double>> dropout = new ArrayList<>();
-        private final ParameterSpace<String> optimizer;
-        private final ParameterSpace<Double> learningRate;
+    /** Arbiter's view of a model space; its value is the trial's parameters, for only the layers that exist. */
+    private static final class ModelParameterSpace implements ParameterSpace<TrialParams> {
+        private final ModelSpec spec;
+        /** Leaves by parameter name, per-layer ones suffixed with the layer number (units_1, units_2, ...). */
+        private final Map<String, ParameterSpace<?>> leaves = new LinkedHashMap<>();
 
-        MlpParameterSpace(ParameterSpace<Double> inputDropout, ParameterSpace<Integer> hiddenLayers, int maxDepth,
-                          MlpSpec spec) {
-            this.inputDropout = inputDropout;
-            this.hiddenLayers = hiddenLayers;
-            for (int i = 0; i < maxDepth; i++) {
-                units.add(leaf(spec.units()));
-                dropout.add(leaf(spec.dropout()));
+        ModelParameterSpace(ModelSpec spec, List<Integer> counts) {
+            this.spec = spec;
+            int group = 0;
+            for (ModelSpec.Entry entry : spec.entries()) {
+                if (entry instanceof ModelSpec.Shared shared) {
+                    leaves.put(shared.key(), leaf(shared.param()));
+                    continue;
+                }
+                ModelSpec.Group g = (ModelSpec.Group) entry;
+                int max = counts == null ? g.maxCount() : counts.get(group);
+                leaves.put(g.key(), counts == null ? leaf(g.count()) : new FixedValue<>(max));
+                group++;
+                for (int i = 0; i < max; i++) {
+                    for (ModelSpec.LayerParam p : g.perLayer()) {
+                        leaves.put(p.key() + "_" + (i + 1), leaf(p.byLayer().get(i)));
+                    }
+                }
             }
-            this.optimizer = leaf(spec.optimizer());
-            this.learningRate = leaf(spec.learningRate());
         }
 
         @Override
         public TrialParams getValue(double[] values) {
-            int depth = hiddenLayers.getValue(values);
-            List<TrialParams.Layer> layers = new ArrayList<>();
-            for (int i = 0; i < depth; i++) {
-                layers.add(new TrialParams.Layer(units.get(i).getValue(values), dropout.get(i).getValue(values)));
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (ModelSpec.Entry entry : spec.entries()) {
+                Object value = leaves.get(entry.key()).getValue(values);
+                out.put(entry.key(), value);
+                if (entry instanceof ModelSpec.Group g) {
+                    for (int i = 1; i <= (Integer) value; i++) {
+                        for (ModelSpec.LayerParam p : g.perLayer()) {
+                            out.put(p.key() + "_" + i, leaves.get(p.key() + "_" + i).getValue(values));
+                        }
+                    }
+                }
             }
-            return new TrialParams(inputDropout.getValue(values), layers, optimizer.getValue(values),
-                    learningRate.getValue(values));
+            return new TrialParams(spec.type(), out);
         }
 
         @Override
         public Map<String, ParameterSpace> getNestedSpaces() {
-            Map<String, ParameterSpace> nested = new LinkedHashMap<>();
-            nested.put("input_dropout", inputDropout);
-            nested.put("hidden_layers", hiddenLayers);
-            for (int i = 0; i < units.size(); i++) {
-                nested.put("units_" + (i + 1), units.get(i));
-                nested.put("dropout_" + (i + 1), dropout.get(i));
-            }
-            nested.put("optimizer", optimizer);
-            nested.put("learning_rate", learningRate);
-            return nested;
+            return new LinkedHashMap<>(leaves);
         }
 
         @Override
         public List<ParameterSpace> collectLeaves() {
-            List<ParameterSpace> leaves = new ArrayList<>();
-            for (ParameterSpace<?> space : getNestedSpaces().values()) {
-                leaves.addAll(space.collectLeaves());
+            List<ParameterSpace> all = new ArrayList<>();
+            for (ParameterSpace<?> space : leaves.values()) {
+                all.addAll(space.collectLeaves());
             }
-            return leaves;
+            return all;
         }
 
         @Override
@@ -121,8 +124,7 @@ final class ArbiterSpace {
 
         @Override
         public void setIndices(int... indices) {
-            throw new UnsupportedOperationException("MlpParameterSpace is not a leaf: its leaves get the indices");
+            throw new UnsupportedOperationException("ModelParameterSpace is not a leaf: its leaves get the indices");
         }
     }
-
 }

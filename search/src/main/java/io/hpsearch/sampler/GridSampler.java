@@ -1,5 +1,6 @@
 package io.hpsearch.sampler;
 
+import io.hpsearch.space.ModelSpec;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
@@ -11,8 +12,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Arbiter's grid search, one grid per depth so that layers that do not exist do not multiply the grid. Depths take
- * turns, so a run capped by max_trials still sees every depth.
+ * Arbiter's grid search, one grid per combination of layer counts so that layers that do not exist do not multiply
+ * the grid. The grids take turns, so a run capped by max_trials still sees every depth.
  */
 final class GridSampler implements Sampler {
     private final List<GridSearchCandidateGenerator> grids = new ArrayList<>();
@@ -21,10 +22,27 @@ final class GridSampler implements Sampler {
 
     GridSampler(SpaceSpec spec, Set<String> alreadyRun) {
         this.alreadyRun = Set.copyOf(alreadyRun);
-        for (Object depth : spec.model().hiddenLayers().discreteValues().orElseThrow()) {
-            grids.add(new GridSearchCandidateGenerator(ArbiterSpace.atDepth(spec.model(), (Integer) depth),
+        for (List<Integer> counts : countCombinations(spec.model().groups())) {
+            grids.add(new GridSearchCandidateGenerator(ArbiterSpace.atCounts(spec.model(), counts),
                     spec.gridPoints(), GridSearchCandidateGenerator.Mode.Sequential, null));
         }
+    }
+
+    /** Every combination of the groups' layer counts, e.g. (1 conv block, 0 dense layers), (1, 1), (2, 0), ... */
+    private static List<List<Integer>> countCombinations(List<ModelSpec.Group> groups) {
+        List<List<Integer>> combinations = List.of(List.of());
+        for (ModelSpec.Group group : groups) {
+            List<List<Integer>> extended = new ArrayList<>();
+            for (List<Integer> prefix : combinations) {
+                for (Object count : group.count().discreteValues().orElseThrow()) {
+                    List<Integer> next = new ArrayList<>(prefix);
+                    next.add((Integer) count);
+                    extended.add(next);
+                }
+            }
+            combinations = extended;
+        }
+        return combinations;
     }
 
     /** Exact number of points in the grid. */

@@ -1,6 +1,6 @@
 package io.hpsearch.space;
 
-/** What kind of value a space key holds. */
+/** The type of a parameter's values. */
 public enum ParamType {
-    INTEGER, DECIMAL, TEXT
+    INTEGER, DECIMAL, TEXT, BOOLEAN
 }

@@ -137,8 +137,8 @@ public final class SpaceParser {
         int gridPoints = top.integer("grid_points", 2, 100).orElse(5);
         TrainingSpec training = training(top.child("training"));
         Section model = top.child("model").orElseThrow(() -> top.missing("model"));
-        MlpSpec mlp = mlp(model);
-        SpaceSpec spec = new SpaceSpec(name, dataset, search, maxTrials, seed, objective, gridPoints, training, mlp);
+        SpaceSpec spec = new SpaceSpec(name, dataset, search, maxTrials, seed, objective, gridPoints, training,
+                model(model));
         if (search == SearchKind.GRID) {
             BigInteger size = SpaceSize.distinctNetworks(spec);
             if (size.compareTo(BigInteger.valueOf(MAX_GRID_POINTS)) > 0) {
@@ -152,33 +152,114 @@ public final class SpaceParser {
 
     private TrainingSpec training(Optional<Section> maybe) {
         if (maybe.isEmpty()) {
-            return new TrainingSpec(10, 128, DEFAULT_VALIDATION_SPLIT, 0);
+            return TrainingSpec.of(10, 128, DEFAULT_VALIDATION_SPLIT, 0);
         }
         Section t = maybe.get();
-        t.allowOnly("epochs", "batch_size", "validation_split", "train_limit");
+        t.allowOnly("epochs", "batch_size", "validation_split", "train_limit", "executions_per_trial",
+                "early_stopping", "augment");
         int epochs = t.integer("epochs", 1, 10_000).orElse(10);
         int batchSize = t.integer("batch_size", 1, 60_000).orElse(128);
         double split = t.decimal("validation_split", v -> v > 0 && v < 1, "must be between 0 and 1, exclusive")
                 .orElse(DEFAULT_VALIDATION_SPLIT);
         int trainLimit = t.integer("train_limit", 1, 60_000).orElse(0);
-        return new TrainingSpec(epochs, batchSize, split, trainLimit);
+        int executions = t.integer("executions_per_trial", 1, 100).orElse(1);
+        Optional<EarlyStopping> early = t.child("early_stopping").map(e -> {
+            e.allowOnly("patience", "min_delta", "metric");
+            int patience = e.integer("patience", 1, 10_000).orElseThrow(() -> e.missing("patience"));
+            double minDelta = e.decimal("min_delta", v -> v >= 0, "must be 0 or more").orElse(0.0);
+            EarlyStopping.Metric metric = e.text("metric").map(m -> enumValue(e, "metric", m,
+                    EarlyStopping.Metric.class)).orElse(EarlyStopping.Metric.VAL_LOSS);
+            return new EarlyStopping(patience, minDelta, metric);
+        });
+        Optional<TrainingSpec.Augment> augment = t.child("augment").map(a -> {
+            a.allowOnly("shift", "horizontal_flip");
+            return new TrainingSpec.Augment(a.integer("shift", 0, 8).orElse(0), a.flag("horizontal_flip").orElse(false));
+        });
+        return new TrainingSpec(epochs, batchSize, split, trainLimit, executions, early, augment);
     }
 
-    private MlpSpec mlp(Section m) {
-        m.allowOnly("type", "input_dropout", "hidden_layers", "units", "dropout", "optimizer", "learning_rate");
+    private ModelSpec model(Section m) {
         String type = m.text("type").orElseThrow(() -> m.missing("type"));
-        if (!type.equals("mlp")) {
-            throw m.error("type", "unknown model type '" + type + "'; the supported type is mlp");
+        return switch (type) {
+            case "mlp" -> mlp(m);
+            case "cnn" -> cnn(m);
+            default -> throw m.error("type", "unknown model type '" + type + "'; use mlp or cnn");
+        };
+    }
+
+    /** Dense layers: the keys of the reference space, plus batch norm, activation, L2 and batch size. */
+    private ModelSpec mlp(Section m) {
+        m.allowOnly("type", "input_dropout", "hidden_layers", "units", "dropout", "batch_norm", "activation", "l2",
+                "batch_size", "optimizer", "learning_rate");
+        List<ModelSpec.Entry> entries = new ArrayList<>();
+        entries.add(new ModelSpec.Shared("input_dropout",
+                m.param("input_dropout", ParamType.DECIMAL, Bounds.DROPOUT).orElse(new Param.Fixed(0.0))));
+        entries.add(denseGroup(m, "hidden_layers", 1));
+        commonTail(m, entries);
+        return new ModelSpec(ModelType.MLP, entries);
+    }
+
+    /** Convolution blocks (convs_per_block 3x3 convolutions, 2x2 max pooling, dropout), then dense layers. */
+    private ModelSpec cnn(Section m) {
+        m.allowOnly("type", "input_batch_norm", "conv_blocks", "convs_per_block", "kernel", "filters",
+                "conv_batch_norm", "conv_dropout", "dense_layers", "units", "dropout", "batch_norm", "activation",
+                "l2", "batch_size", "optimizer", "learning_rate");
+        List<ModelSpec.Entry> entries = new ArrayList<>();
+        m.param("input_batch_norm", ParamType.BOOLEAN, Bounds.NONE)
+                .ifPresent(p -> entries.add(new ModelSpec.Shared("input_batch_norm", p)));
+        Param blocks = m.param("conv_blocks", ParamType.INTEGER, new Bounds(1, 3))
+                .orElseThrow(() -> m.missing("conv_blocks"));
+        int maxBlocks = maxCount(blocks);
+        List<ModelSpec.LayerParam> perBlock = new ArrayList<>();
+        perBlock.add(m.layerParam("filters", ParamType.INTEGER, new Bounds(1, 1024), "conv_blocks", maxBlocks)
+                .orElseThrow(() -> m.missing("filters")));
+        m.layerParam("conv_batch_norm", ParamType.BOOLEAN, Bounds.NONE, "conv_blocks", maxBlocks)
+                .ifPresent(perBlock::add);
+        m.layerParam("conv_dropout", ParamType.DECIMAL, Bounds.DROPOUT, "conv_blocks", maxBlocks)
+                .ifPresent(perBlock::add);
+        entries.add(new ModelSpec.Group("conv_blocks", blocks, perBlock));
+        m.param("convs_per_block", ParamType.INTEGER, new Bounds(1, 4))
+                .ifPresent(p -> entries.add(new ModelSpec.Shared("convs_per_block", p)));
+        m.param("kernel", ParamType.INTEGER, new Bounds(1, 7))
+                .ifPresent(p -> entries.add(new ModelSpec.Shared("kernel", p)));
+        entries.add(denseGroup(m, "dense_layers", 0));
+        commonTail(m, entries);
+        return new ModelSpec(ModelType.CNN, entries);
+    }
+
+    /** Dense layers counted by {@code countKey}, each with its own units, dropout and (optional) batch norm. */
+    private ModelSpec.Group denseGroup(Section m, String countKey, int minCount) {
+        Param count = m.param(countKey, ParamType.INTEGER, new Bounds(minCount, 16))
+                .orElseThrow(() -> m.missing(countKey));
+        int max = maxCount(count);
+        List<ModelSpec.LayerParam> perLayer = new ArrayList<>();
+        Optional<ModelSpec.LayerParam> units = m.layerParam("units", ParamType.INTEGER, new Bounds(1, 65_536),
+                countKey, max);
+        if (max > 0) {
+            perLayer.add(units.orElseThrow(() -> m.missing("units")));
         }
-        Param zero = new Param.Fixed(0.0);
-        return new MlpSpec(
-                m.param("input_dropout", ParamType.DECIMAL, Bounds.DROPOUT).orElse(zero),
-                m.param("hidden_layers", ParamType.INTEGER, new Bounds(1, 16)).orElseThrow(() -> m.missing("hidden_layers")),
-                m.param("units", ParamType.INTEGER, new Bounds(1, 65_536)).orElseThrow(() -> m.missing("units")),
-                m.param("dropout", ParamType.DECIMAL, Bounds.DROPOUT).orElse(zero),
-                m.param("optimizer", ParamType.TEXT, Bounds.NONE).orElse(new Param.Fixed("adam")),
-                m.param("learning_rate", ParamType.DECIMAL, Bounds.LEARNING_RATE)
-                        .orElseThrow(() -> m.missing("learning_rate")));
+        perLayer.add(m.layerParam("dropout", ParamType.DECIMAL, Bounds.DROPOUT, countKey, max)
+                .orElse(new ModelSpec.LayerParam("dropout", java.util.Collections.nCopies(max, new Param.Fixed(0.0)))));
+        m.layerParam("batch_norm", ParamType.BOOLEAN, Bounds.NONE, countKey, max).ifPresent(perLayer::add);
+        return new ModelSpec.Group(countKey, count, perLayer);
+    }
+
+    /** Keys every model type shares, after its layers: only those the file names, plus optimizer and rate. */
+    private void commonTail(Section m, List<ModelSpec.Entry> entries) {
+        m.param("activation", ParamType.TEXT, Bounds.words(ACTIVATIONS))
+                .ifPresent(p -> entries.add(new ModelSpec.Shared("activation", p)));
+        m.param("l2", ParamType.DECIMAL, new Bounds(0, 1))
+                .ifPresent(p -> entries.add(new ModelSpec.Shared("l2", p)));
+        m.param("batch_size", ParamType.INTEGER, new Bounds(1, 60_000))
+                .ifPresent(p -> entries.add(new ModelSpec.Shared("batch_size", p)));
+        entries.add(new ModelSpec.Shared("optimizer",
+                m.param("optimizer", ParamType.TEXT, Bounds.words(OPTIMIZERS)).orElse(new Param.Fixed("adam"))));
+        entries.add(new ModelSpec.Shared("learning_rate", m.param("learning_rate", ParamType.DECIMAL,
+                Bounds.LEARNING_RATE).orElseThrow(() -> m.missing("learning_rate"))));
+    }
+
+    private static int maxCount(Param count) {
+        return count.discreteValues().orElseThrow().stream().mapToInt(v -> (Integer) v).max().orElseThrow();
     }
 
     private static String objectiveKeys() {
@@ -201,15 +282,20 @@ public final class SpaceParser {
         }
     }
 
-    /** Allowed values of a numeric parameter, inclusive unless said otherwise. */
-    private record Bounds(double min, double max, boolean maxExclusive, boolean minExclusive) {
-        static final Bounds NONE = new Bounds(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false, false);
+    /** Allowed values of a parameter: a numeric interval, inclusive unless said otherwise, or a set of words. */
+    private record Bounds(double min, double max, boolean maxExclusive, boolean minExclusive, Set<String> words) {
+        static final Bounds NONE = new Bounds(Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false, false,
+                Set.of());
         /** Dropping every unit (1.0) would leave nothing to learn from. */
-        static final Bounds DROPOUT = new Bounds(0, 1, true, false);
-        static final Bounds LEARNING_RATE = new Bounds(0, 10, false, true);
+        static final Bounds DROPOUT = new Bounds(0, 1, true, false, Set.of());
+        static final Bounds LEARNING_RATE = new Bounds(0, 10, false, true, Set.of());
 
         Bounds(double min, double max) {
-            this(min, max, false, false);
+            this(min, max, false, false, Set.of());
+        }
+
+        static Bounds words(Set<String> words) {
+            return new Bounds(0, 0, false, false, words);
         }
 
         boolean contains(double v) {
@@ -224,6 +310,7 @@ public final class SpaceParser {
     }
 
     private static final Set<String> OPTIMIZERS = Set.of("adam", "sgd", "nesterovs", "rmsprop");
+    private static final Set<String> ACTIVATIONS = Set.of("relu", "leaky_relu", "elu", "tanh");
 
     private Section section(Node node, String path) {
         if (!(node instanceof MappingNode mapping)) {
@@ -374,13 +461,45 @@ public final class SpaceParser {
 
         /** A plain value, {@code {choice: [...]}} or {@code {min, max, step, log}}. */
         Optional<Param> param(String key, ParamType type, Bounds bounds) {
+            return value(key).map(n -> paramAt(n, key, type, bounds));
+        }
+
+        private Param paramAt(Node n, String key, ParamType type, Bounds bounds) {
+            if (n instanceof MappingNode) {
+                Section spec = section(n, qualify(key));
+                return spec.entries.containsKey("choice") ? spec.choice(type, bounds) : spec.range(type, bounds);
+            }
+            return new Param.Fixed(spec(key, scalar(key, n), type, bounds));
+        }
+
+        /**
+         * A per-layer parameter: one parameter every layer draws from independently, or
+         * {@code {per_layer: [a, b, ...]}} with one parameter per layer, for up to {@code maxCount} layers.
+         */
+        Optional<ModelSpec.LayerParam> layerParam(String key, ParamType type, Bounds bounds, String countKey,
+                                                  int maxCount) {
             return value(key).map(n -> {
-                if (n instanceof MappingNode) {
+                if (n instanceof MappingNode && section(n, qualify(key)).entries.containsKey("per_layer")) {
                     Section spec = section(n, qualify(key));
-                    return spec.entries.containsKey("choice") ? spec.choice(type, bounds) : spec.range(type, bounds);
+                    spec.allowOnly("per_layer");
+                    Node items = spec.entries.get("per_layer").getValueNode();
+                    if (!(items instanceof SequenceNode list) || list.getValue().size() < maxCount) {
+                        throw spec.error("per_layer", "expected a list of at least " + maxCount + " values, one per "
+                                + "layer that " + qualify(countKey) + " allows");
+                    }
+                    List<Param> byLayer = new ArrayList<>();
+                    for (int i = 0; i < maxCount; i++) {
+                        byLayer.add(spec.paramAt(list.getValue().get(i), "per_layer", type, bounds));
+                    }
+                    return new ModelSpec.LayerParam(key, byLayer);
                 }
-                return new Param.Fixed(spec(key, scalar(key, n), type, bounds));
+                return new ModelSpec.LayerParam(key, java.util.Collections.nCopies(maxCount,
+                        paramAt(n, key, type, bounds)));
             });
+        }
+
+        Optional<Boolean> flag(String key) {
+            return value(key).map(n -> (Boolean) spec(key, scalar(key, n), ParamType.BOOLEAN, Bounds.NONE));
         }
 
         private Param choice(ParamType type, Bounds bounds) {
@@ -405,7 +524,7 @@ public final class SpaceParser {
         }
 
         private Param range(ParamType type, Bounds bounds) {
-            if (type == ParamType.TEXT) {
+            if (type == ParamType.TEXT || type == ParamType.BOOLEAN) {
                 throw new SpaceException(source, line(node), path, "expected a value or {choice: [...]}");
             }
             allowOnly("min", "max", "step", "log");
@@ -467,11 +586,18 @@ public final class SpaceParser {
                     yield d;
                 }
                 case TEXT -> {
-                    if (!s.getTag().equals(Tag.STR) || !OPTIMIZERS.contains(s.getValue())) {
-                        throw new SpaceException(source, line(s), qualify(key), "unknown optimizer "
-                                + describe(s) + "; use one of " + String.join(", ", OPTIMIZERS.stream().sorted().toList()));
+                    if (!s.getTag().equals(Tag.STR) || !bounds.words().contains(s.getValue())) {
+                        throw new SpaceException(source, line(s), qualify(key), "unknown value " + describe(s)
+                                + "; use one of " + String.join(", ", bounds.words().stream().sorted().toList()));
                     }
                     yield s.getValue();
+                }
+                case BOOLEAN -> {
+                    if (!s.getTag().equals(Tag.BOOL)) {
+                        throw new SpaceException(source, line(s), qualify(key), "expected true or false, found "
+                                + describe(s));
+                    }
+                    yield Boolean.parseBoolean(s.getValue().toLowerCase(Locale.ROOT));
                 }
             };
             return v;

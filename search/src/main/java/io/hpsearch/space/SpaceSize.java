@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Counts the distinct networks of a space. Depth-conditional: the units and dropout of a layer that does not exist
- * do not multiply the count, so a space of depths 1..4 holds sum over d of (shared) x (units x dropout)^d networks.
+ * Counts the distinct networks of a space. Depth-conditional: the values of a layer that does not exist do not
+ * multiply the count, so a group of depths 1..4 holds the sum over d of the product of its first d layers' sizes.
  */
 public final class SpaceSize {
     private SpaceSize() {
@@ -14,31 +14,41 @@ public final class SpaceSize {
 
     /** The size of the grid search over the space: each continuous range contributes {@code grid_points} values. */
     public static BigInteger distinctNetworks(SpaceSpec spec) {
-        return count(spec, spec.gridPoints());
+        return count(spec.model(), spec.gridPoints());
     }
 
     /** The number of distinct networks random search can draw, or empty when a continuous range makes it unbounded. */
     public static Optional<BigInteger> finiteNetworks(SpaceSpec spec) {
-        MlpSpec m = spec.model();
-        for (Param p : List.of(m.inputDropout(), m.units(), m.dropout(), m.optimizer(), m.learningRate())) {
-            if (p.discreteValues().isEmpty()) {
-                return Optional.empty();
-            }
+        if (spec.model().allParams().stream().anyMatch(p -> p.discreteValues().isEmpty())) {
+            return Optional.empty();
         }
-        return Optional.of(count(spec, 0));
+        return Optional.of(count(spec.model(), 0));
     }
 
-    private static BigInteger count(SpaceSpec spec, int continuousPoints) {
-        MlpSpec m = spec.model();
-        BigInteger shared = size(m.inputDropout(), continuousPoints)
-                .multiply(size(m.optimizer(), continuousPoints))
-                .multiply(size(m.learningRate(), continuousPoints));
-        BigInteger perLayer = size(m.units(), continuousPoints).multiply(size(m.dropout(), continuousPoints));
-        BigInteger total = BigInteger.ZERO;
-        for (Object depth : m.hiddenLayers().discreteValues().orElseThrow()) {
-            total = total.add(perLayer.pow((Integer) depth));
+    private static BigInteger count(ModelSpec model, int continuousPoints) {
+        BigInteger total = BigInteger.ONE;
+        for (ModelSpec.Entry entry : model.entries()) {
+            if (entry instanceof ModelSpec.Shared shared) {
+                total = total.multiply(size(shared.param(), continuousPoints));
+            } else {
+                total = total.multiply(groupSize((ModelSpec.Group) entry, continuousPoints));
+            }
         }
-        return total.multiply(shared);
+        return total;
+    }
+
+    private static BigInteger groupSize(ModelSpec.Group group, int continuousPoints) {
+        BigInteger total = BigInteger.ZERO;
+        for (Object depth : group.count().discreteValues().orElseThrow()) {
+            BigInteger layers = BigInteger.ONE;
+            for (int i = 0; i < (Integer) depth; i++) {
+                for (ModelSpec.LayerParam p : group.perLayer()) {
+                    layers = layers.multiply(size(p.byLayer().get(i), continuousPoints));
+                }
+            }
+            total = total.add(layers);
+        }
+        return total;
     }
 
     private static BigInteger size(Param p, int continuousPoints) {

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** A validated search space: what a space YAML file says, after defaults and command-line overrides. */
 public record SpaceSpec(String name, String dataset, SearchKind search, int maxTrials, long seed, Objective objective,
-                        int gridPoints, TrainingSpec training, MlpSpec model) {
+                        int gridPoints, TrainingSpec training, ModelSpec model) {
 
     public SpaceSpec withMaxTrials(int value) {
         return new SpaceSpec(name, dataset, search, value, seed, objective, gridPoints, training, model);
@@ -36,16 +36,28 @@ public record SpaceSpec(String name, String dataset, SearchKind search, int maxT
         train.put("batch_size", training.batchSize());
         train.put("validation_split", training.validationSplit());
         train.put("train_limit", training.trainLimit());
+        train.put("executions_per_trial", training.executions());
+        training.earlyStopping().ifPresent(e -> train.put("early_stopping",
+                Map.of("patience", e.patience(), "min_delta", e.minDelta(), "metric", e.metric().key())));
+        training.augment().ifPresent(a -> train.put("augment",
+                Map.of("shift", a.shift(), "horizontal_flip", a.horizontalFlip())));
         out.put("training", train);
-        Map<String, Object> mlp = new LinkedHashMap<>();
-        mlp.put("type", "mlp");
-        mlp.put("input_dropout", describe(model.inputDropout()));
-        mlp.put("hidden_layers", describe(model.hiddenLayers()));
-        mlp.put("units", describe(model.units()));
-        mlp.put("dropout", describe(model.dropout()));
-        mlp.put("optimizer", describe(model.optimizer()));
-        mlp.put("learning_rate", describe(model.learningRate()));
-        out.put("model", mlp);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", model.type().key());
+        for (ModelSpec.Entry entry : model.entries()) {
+            if (entry instanceof ModelSpec.Shared shared) {
+                m.put(shared.key(), describe(shared.param()));
+            } else {
+                ModelSpec.Group group = (ModelSpec.Group) entry;
+                m.put(group.key(), describe(group.count()));
+                for (ModelSpec.LayerParam p : group.perLayer()) {
+                    boolean same = p.byLayer().stream().distinct().count() == 1;
+                    m.put(p.key(), same ? describe(p.byLayer().get(0))
+                            : Map.of("per_layer", p.byLayer().stream().map(SpaceSpec::describe).toList()));
+                }
+            }
+        }
+        out.put("model", m);
         return out;
     }
 

@@ -10,8 +10,8 @@ final class Batches {
     private Batches() {
     }
 
-    /** Rows order[from..to) as a minibatch with one-hot labels. */
-    static DataSet gather(Examples examples, int[] order, int from, int to, int classes) {
+    /** Rows order[from..to) as a minibatch with one-hot labels, each image augmented when {@code augmenter} is set. */
+    static DataSet gather(Examples examples, int[] order, int from, int to, int classes, Augmenter augmenter) {
         int n = to - from;
         int width = examples.featureCount();
         float[] x = new float[n * width];
@@ -19,6 +19,9 @@ final class Batches {
         for (int i = 0; i < n; i++) {
             int row = order[from + i];
             System.arraycopy(examples.features(), row * width, x, i * width, width);
+            if (augmenter != null) {
+                augmenter.apply(x, i * width);
+            }
             y[i * classes + examples.labels()[row]] = 1f;
         }
         return new DataSet(Nd4j.create(x, new long[]{n, width}, 'c'), Nd4j.create(y, new long[]{n, classes}, 'c'));

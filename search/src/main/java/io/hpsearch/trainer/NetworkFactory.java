@@ -1,10 +1,17 @@
 package io.hpsearch.trainer;
 
+import io.hpsearch.space.ModelType;
 import io.hpsearch.trial.TrialParams;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -14,38 +21,86 @@ import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** Turns a trial's parameters into a DL4J network configuration. */
+/**
+ * Turns a trial's parameters into a DL4J network configuration for square grey images fed as flat rows.
+ *
+ * <p>Keras applies dropout to a layer's output; DL4J applies it to a layer's input, so each dropout is carried to
+ * the next layer that has weights or pooling. Batch normalisation follows the layer it belongs to (Keras's
+ * Dense -> BatchNormalization -> Dropout order).
+ */
 public final class NetworkFactory {
     private NetworkFactory() {
     }
 
-    /**
-     * Dense ReLU layers, each followed by its dropout, then a softmax output with cross-entropy. Keras applies
-     * dropout to a layer's output; DL4J applies it to a layer's input, so each dropout moves to the next layer.
-     */
-    public static MultiLayerConfiguration mlp(TrialParams params, long seed, int inputs, int classes) {
-        NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
+    public static MultiLayerConfiguration build(TrialParams params, long seed, int side, int classes) {
+        Activation activation = activation(params.text("activation", "relu"));
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .updater(updater(params.optimizer(), params.learningRate()))
-                .weightInit(WeightInit.RELU)
-                .list();
-        int in = inputs;
-        double drop = params.inputDropout();
-        for (TrialParams.Layer layer : params.layers()) {
-            DenseLayer.Builder dense = new DenseLayer.Builder().nIn(in).nOut(layer.units()).activation(Activation.RELU);
-            if (drop > 0) {
-                dense.dropOut(retainProbability(drop));
+                .updater(updater(params.text("optimizer", "adam"), params.decimal("learning_rate", 1e-3)))
+                .weightInit(activation == Activation.TANH ? WeightInit.XAVIER : WeightInit.RELU);
+        double l2 = params.decimal("l2", 0);
+        if (l2 > 0) {
+            base.l2(l2);
+        }
+        Layers layers = new Layers(base.list());
+        switch (params.type()) {
+            case MLP -> layers.dropNext(params.decimal("input_dropout", 0));
+            case CNN -> convBlocks(params, layers, activation);
+        }
+        String denseCount = params.type() == ModelType.MLP ? "hidden_layers" : "dense_layers";
+        for (int i = 1; i <= params.integer(denseCount, 0); i++) {
+            layers.add(new DenseLayer.Builder().nOut(params.integer("units_" + i, 0)).activation(activation));
+            if (params.flag("batch_norm_" + i)) {
+                layers.add(new BatchNormalization.Builder());
             }
-            list.layer(dense.build());
-            in = layer.units();
-            drop = layer.dropout();
+            layers.dropNext(params.decimal("dropout_" + i, 0));
         }
-        OutputLayer.Builder output = new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
-                .nIn(in).nOut(classes).activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER);
-        if (drop > 0) {
-            output.dropOut(retainProbability(drop));
+        layers.add(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER));
+        return layers.list.setInputType(params.type() == ModelType.CNN
+                ? InputType.convolutionalFlat(side, side, 1) : InputType.feedForward((long) side * side)).build();
+    }
+
+    /** Per block: convs_per_block same-padded convolutions (each optionally batch-normalised), 2x2 max pooling. */
+    private static void convBlocks(TrialParams params, Layers layers, Activation activation) {
+        if (params.flag("input_batch_norm")) {
+            layers.add(new BatchNormalization.Builder());
         }
-        return list.layer(output.build()).build();
+        int kernel = params.integer("kernel", 3);
+        for (int b = 1; b <= params.integer("conv_blocks", 0); b++) {
+            for (int c = 0; c < params.integer("convs_per_block", 2); c++) {
+                layers.add(new ConvolutionLayer.Builder(kernel, kernel).nOut(params.integer("filters_" + b, 0))
+                        .convolutionMode(ConvolutionMode.Same).activation(activation));
+                if (params.flag("conv_batch_norm_" + b)) {
+                    layers.add(new BatchNormalization.Builder());
+                }
+            }
+            layers.add(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2));
+            layers.dropNext(params.decimal("conv_dropout_" + b, 0));
+        }
+    }
+
+    /** The layer list being built, with the dropout waiting for the next layer's input. */
+    private static final class Layers {
+        final NeuralNetConfiguration.ListBuilder list;
+        private double pendingDrop;
+
+        Layers(NeuralNetConfiguration.ListBuilder list) {
+            this.list = list;
+        }
+
+        void dropNext(double dropProbability) {
+            pendingDrop = dropProbability;
+        }
+
+        void add(Layer.Builder<?> builder) {
+            // Batch normalisation sits between a layer and its dropout, so the dropout waits for the next one.
+            if (pendingDrop > 0 && !(builder instanceof BatchNormalization.Builder)) {
+                builder.dropOut(retainProbability(pendingDrop));
+                pendingDrop = 0;
+            }
+            list.layer(builder.build());
+        }
     }
 
     /** YAML dropout is the probability of dropping a unit (Keras); DL4J's dropOut(x) takes the probability of keeping it. */
@@ -54,6 +109,16 @@ public final class NetworkFactory {
             throw new IllegalArgumentException("dropout must be in [0, 1), was " + dropProbability);
         }
         return 1.0 - dropProbability;
+    }
+
+    private static Activation activation(String name) {
+        return switch (name) {
+            case "relu" -> Activation.RELU;
+            case "leaky_relu" -> Activation.LEAKYRELU;
+            case "elu" -> Activation.ELU;
+            case "tanh" -> Activation.TANH;
+            default -> throw new IllegalArgumentException("unknown activation " + name);
+        };
     }
 
     static IUpdater updater(String optimizer, double learningRate) {

@@ -1,45 +1,68 @@
 package io.hpsearch.trainer;
 
 import io.hpsearch.trial.TrialParams;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * What a trial's network looks like, read off the DL4J configuration the trainer builds (not recomputed from the
- * parameters), so that the summary cannot drift from what was trained.
+ * What a trial's network looks like, read off the network the trainer builds (not recomputed from the parameters),
+ * so that the summary cannot drift from what was trained.
  *
- * @param totalParams trainable parameters, weights and biases
+ * @param totalParams parameters DL4J holds for the network (weights, biases, batch-norm statistics)
  */
 public record NetworkSummary(List<LayerSummary> layers, long totalParams) {
 
     /**
+     * @param inputs  inputs per example (dense) or input channels (convolution); 0 where it does not apply
+     * @param units   units (dense) or filters (convolution); 0 where it does not apply
      * @param dropout probability of dropping this layer's input (the Keras meaning), 0 for none
      */
     public record LayerSummary(int index, String type, long inputs, long units, String activation, double dropout,
                                long params) {
     }
 
-    public static NetworkSummary of(TrialParams params, int inputs, int classes) {
-        MultiLayerConfiguration conf = NetworkFactory.mlp(params, 0, inputs, classes);
+    public static NetworkSummary of(TrialParams params, int side, int classes) {
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, 0, side, classes));
+        network.init();
         List<LayerSummary> layers = new ArrayList<>();
-        long total = 0;
-        for (int i = 0; i < conf.getConfs().size(); i++) {
-            FeedForwardLayer layer = (FeedForwardLayer) conf.getConf(i).getLayer();
-            long count = layer.getNIn() * layer.getNOut() + layer.getNOut();
-            total += count;
-            String activation = ((BaseLayer) layer).getActivationFn().toString().toLowerCase(Locale.ROOT);
-            layers.add(new LayerSummary(i, layer instanceof OutputLayer ? "output" : "dense", layer.getNIn(),
-                    layer.getNOut(), activation, dropProbability(layer.getIDropout()), count));
+        for (int i = 0; i < network.getnLayers(); i++) {
+            Layer conf = network.getLayerWiseConfigurations().getConf(i).getLayer();
+            long inputs = conf instanceof FeedForwardLayer f ? f.getNIn() : 0;
+            long units = conf instanceof FeedForwardLayer f ? f.getNOut() : 0;
+            String activation = conf instanceof BaseLayer b && !(conf instanceof BatchNormalization)
+                    ? b.getActivationFn().toString().toLowerCase(Locale.ROOT) : "";
+            layers.add(new LayerSummary(i, type(conf), inputs, units, activation, dropProbability(conf.getIDropout()),
+                    network.getLayer(i).numParams()));
         }
-        return new NetworkSummary(layers, total);
+        return new NetworkSummary(layers, network.numParams());
+    }
+
+    private static String type(Layer conf) {
+        if (conf instanceof OutputLayer) {
+            return "output";
+        }
+        if (conf instanceof ConvolutionLayer c) {
+            return "conv " + c.getKernelSize()[0] + "x" + c.getKernelSize()[1];
+        }
+        if (conf instanceof SubsamplingLayer) {
+            return "max pool 2x2";
+        }
+        if (conf instanceof BatchNormalization) {
+            return "batch norm";
+        }
+        return "dense";
     }
 
     private static double dropProbability(IDropout dropout) {

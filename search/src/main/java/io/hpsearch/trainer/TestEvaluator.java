@@ -13,8 +13,6 @@ import java.util.List;
 
 /** The single look at the test set a run allows itself: its best network, evaluated once. */
 public final class TestEvaluator {
-    private static final int BATCH = 4096;
-
     private TestEvaluator() {
     }
 
@@ -26,9 +24,10 @@ public final class TestEvaluator {
         for (int i = 0; i < all.length; i++) {
             all[i] = i;
         }
-        for (int from = 0; from < test.size(); from += BATCH) {
-            int to = Math.min(test.size(), from + BATCH);
-            var batch = Batches.gather(test, all, from, to, classes);
+        int step = TrialTrainer.evalBatch(network);
+        for (int from = 0; from < test.size(); from += step) {
+            int to = Math.min(test.size(), from + step);
+            var batch = Batches.gather(test, all, from, to, classes, null);
             eval.eval(batch.getLabels(), network.output(batch.getFeatures(), false));
         }
         List<ClassMetrics> perClass = new ArrayList<>();

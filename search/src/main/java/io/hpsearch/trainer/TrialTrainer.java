@@ -2,14 +2,18 @@ package io.hpsearch.trainer;
 
 import io.hpsearch.data.Examples;
 import io.hpsearch.data.Permutations;
+import io.hpsearch.space.EarlyStopping;
+import io.hpsearch.space.TrainingSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.trial.TrialParams;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -17,16 +21,24 @@ import java.util.function.BooleanSupplier;
 /** Trains one trial's network: seeded initialisation and shuffling, metrics after every epoch. */
 public final class TrialTrainer {
     /** Inference batch: large, since per-call overhead dominates small dense networks. */
-    private static final int EVAL_BATCH = 4096;
+    private static final int DENSE_EVAL_BATCH = 4096;
+    /** Convolutions hold an activation map per filter and example: 256 keeps that near 50 MB. */
+    private static final int CONV_EVAL_BATCH = 256;
 
     private final Examples train;
     private final Examples validation;
     private final int classes;
+    /** Width and height of the square images. */
+    private final int side;
 
     public TrialTrainer(Examples train, Examples validation, int classes) {
         this.train = train;
         this.validation = validation;
         this.classes = classes;
+        this.side = (int) Math.round(Math.sqrt(train.featureCount()));
+        if (side * side != train.featureCount()) {
+            throw new IllegalArgumentException("images must be square, got " + train.featureCount() + " pixels");
+        }
     }
 
     /** Examples in one training epoch. */
@@ -34,32 +46,50 @@ public final class TrialTrainer {
         return train.size();
     }
 
-    public record Result(MultiLayerNetwork network, List<EpochMetrics> epochs) {
-        public EpochMetrics last() {
-            return epochs.get(epochs.size() - 1);
+    /**
+     * A trained network and its epochs.
+     *
+     * @param network   with the weights of {@code bestEpoch}
+     * @param bestEpoch the epoch whose weights and score the trial keeps: the last one, or with early stopping the
+     *                  best one by its metric
+     */
+    public record Result(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch) {
+        public EpochMetrics best() {
+            return epochs.get(bestEpoch - 1);
+        }
+
+        /** The epoch training stopped after (fewer than planned when early stopping ended it). */
+        public int stoppedEpoch() {
+            return epochs.size();
         }
     }
 
     /**
+     * Trains one network: seeded initialisation, shuffling and augmentation.
+     *
      * @throws TrialFailedException when the loss stops being finite or DL4J fails
      * @throws CancellationException when {@code cancelled} turns true (checked between minibatches)
      */
-    public Result train(TrialParams params, long seed, int epochs, int batchSize, TrainingListener listener,
+    public Result train(TrialParams params, long seed, TrainingSpec training, TrainingListener listener,
                         BooleanSupplier cancelled) {
-        MultiLayerNetwork network = new MultiLayerNetwork(
-                NetworkFactory.mlp(params, seed, train.featureCount(), classes));
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, seed, side, classes));
         network.init();
         int n = train.size();
+        int batchSize = params.integer("batch_size", training.batchSize());
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        Random shuffle = new Random(seed);
+        Random random = new Random(seed);
+        Augmenter augmenter = training.augment().map(a -> new Augmenter(a, side, random)).orElse(null);
+        Optional<EarlyStopping> early = training.earlyStopping();
         int batches = (n + batchSize - 1) / batchSize;
         List<EpochMetrics> history = new ArrayList<>();
-        for (int epoch = 1; epoch <= epochs; epoch++) {
+        int bestEpoch = 0;
+        INDArray bestWeights = null;
+        for (int epoch = 1; epoch <= training.epochs(); epoch++) {
             long start = System.nanoTime();
-            Permutations.shuffle(order, shuffle);
+            Permutations.shuffle(order, random);
             double lossSum = 0;
             for (int b = 0; b < batches; b++) {
                 if (cancelled.getAsBoolean()) {
@@ -67,7 +97,7 @@ public final class TrialTrainer {
                 }
                 int from = b * batchSize;
                 int to = Math.min(n, from + batchSize);
-                DataSet batch = Batches.gather(train, order, from, to, classes);
+                DataSet batch = Batches.gather(train, order, from, to, classes, augmenter);
                 double loss;
                 try {
                     network.fit(batch);
@@ -87,20 +117,39 @@ public final class TrialTrainer {
                 throw new TrialFailedException("validation loss became " + val[0] + " in epoch " + epoch
                         + " (learning rate too high?)", epoch, null);
             }
-            EpochMetrics metrics = new EpochMetrics(epoch, lossSum / n, val[0], val[1],
+            EpochMetrics metrics = new EpochMetrics(1, epoch, lossSum / n, val[0], val[1],
                     (System.nanoTime() - start) / 1e9);
             history.add(metrics);
             listener.epochEnded(metrics);
+            if (early.isEmpty()) {
+                bestEpoch = epoch;
+            } else if (bestEpoch == 0 || improves(early.get(), metrics, history.get(bestEpoch - 1))) {
+                bestEpoch = epoch;
+                bestWeights = network.params().dup();
+            } else if (epoch - bestEpoch >= early.get().patience()) {
+                break;
+            }
         }
-        return new Result(network, history);
+        if (bestWeights != null) {
+            network.setParams(bestWeights);
+        }
+        return new Result(network, history, bestEpoch);
+    }
+
+    private static boolean improves(EarlyStopping rule, EpochMetrics now, EpochMetrics best) {
+        return switch (rule.metric()) {
+            case VAL_LOSS -> now.valLoss() < best.valLoss() - rule.minDelta();
+            case VAL_ACCURACY -> now.valAccuracy() > best.valAccuracy() + rule.minDelta();
+        };
     }
 
     /** Mean cross-entropy and accuracy of the network on a set, in inference mode (no dropout). */
     public double[] lossAndAccuracy(MultiLayerNetwork network, Examples set) {
         double loss = 0;
         long correct = 0;
-        for (int from = 0; from < set.size(); from += EVAL_BATCH) {
-            int to = Math.min(set.size(), from + EVAL_BATCH);
+        int step = evalBatch(network);
+        for (int from = 0; from < set.size(); from += step) {
+            int to = Math.min(set.size(), from + step);
             INDArray out = network.output(Batches.features(set, from, to), false);
             float[] probs = out.data().asFloat();
             for (int i = 0; i < to - from; i++) {
@@ -118,5 +167,12 @@ public final class TrialTrainer {
             }
         }
         return new double[]{loss / set.size(), (double) correct / set.size()};
+    }
+
+    /** Examples per inference call for this network. */
+    static int evalBatch(MultiLayerNetwork network) {
+        boolean convolutional = network.getLayerWiseConfigurations().getConfs().stream()
+                .anyMatch(c -> c.getLayer() instanceof ConvolutionLayer);
+        return convolutional ? CONV_EVAL_BATCH : DENSE_EVAL_BATCH;
     }
 }

@@ -54,13 +54,13 @@ class SamplersTest {
         List<TrialParams> all = drain(grid);
         assertEquals(336, all.size());
         assertEquals(336, all.stream().map(TrialParams::key).distinct().count());
-        assertEquals(Set.of(1, 2, 3), new HashSet<>(all.stream().map(p -> p.layers().size()).toList()));
+        assertEquals(Set.of(1, 2, 3), new HashSet<>(all.stream().map(p -> p.integer("hidden_layers", 0)).toList()));
     }
 
     @Test
     void gridTakesDepthsInTurnSoACappedRunSeesEveryDepth() {
         List<TrialParams> first = drain(new GridSampler(small("grid", 1), Set.of())).subList(0, 3);
-        assertEquals(List.of(1, 2, 3), first.stream().map(p -> p.layers().size()).toList());
+        assertEquals(List.of(1, 2, 3), first.stream().map(p -> p.integer("hidden_layers", 0)).toList());
     }
 
     @Test
@@ -97,15 +97,19 @@ class SamplersTest {
         boolean layersDiffer = false;
         for (int i = 0; i < 200; i++) {
             TrialParams p = sampler.next().orElseThrow();
-            depths.add(p.layers().size());
-            assertTrue(List.of(0.0, 0.1, 0.2, 0.3).contains(p.inputDropout()), p.toString());
-            assertTrue(List.of(0.01, 0.001).contains(p.learningRate()), p.toString());
-            assertEquals("adam", p.optimizer());
-            for (TrialParams.Layer layer : p.layers()) {
-                unitsSeen.add(layer.units());
-                assertTrue(List.of(0.0, 0.1, 0.2, 0.3, 0.4).contains(layer.dropout()), p.toString());
+            int depth = p.integer("hidden_layers", 0);
+            depths.add(depth);
+            assertTrue(List.of(0.0, 0.1, 0.2, 0.3).contains(p.decimal("input_dropout", -1)), p.toString());
+            assertTrue(List.of(0.01, 0.001).contains(p.decimal("learning_rate", -1)), p.toString());
+            assertEquals("adam", p.text("optimizer", null));
+            Set<Integer> units = new HashSet<>();
+            for (int layer = 1; layer <= depth; layer++) {
+                units.add(p.integer("units_" + layer, 0));
+                assertTrue(List.of(0.0, 0.1, 0.2, 0.3, 0.4).contains(p.decimal("dropout_" + layer, -1)), p.toString());
             }
-            layersDiffer |= p.layers().stream().map(TrialParams.Layer::units).distinct().count() > 1;
+            assertEquals(depth * 2 + 4, p.asMap().size(), "only the layers that exist: " + p);
+            unitsSeen.addAll(units);
+            layersDiffer |= units.size() > 1;
         }
         assertEquals(Set.of(1, 2, 3, 4), depths);
         assertEquals(Set.of(512, 256, 128, 64, 32), unitsSeen);

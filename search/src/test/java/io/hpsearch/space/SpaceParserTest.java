@@ -28,14 +28,23 @@ class SpaceParserTest {
         assertEquals(20, spec.maxTrials());
         assertEquals(42, spec.seed());
         assertEquals(Objective.VAL_ACCURACY, spec.objective());
-        assertEquals(new TrainingSpec(10, 128, 0.2, 0), spec.training());
-        MlpSpec m = spec.model();
-        assertEquals(List.of(0.0, 0.1, 0.2, 0.3), m.inputDropout().discreteValues().orElseThrow());
-        assertEquals(List.of(1, 2, 3, 4), m.hiddenLayers().discreteValues().orElseThrow());
-        assertEquals(List.of(512, 256, 128, 64, 32), m.units().discreteValues().orElseThrow());
-        assertEquals(List.of(0.0, 0.1, 0.2, 0.3, 0.4), m.dropout().discreteValues().orElseThrow());
-        assertEquals(new Param.Fixed("adam"), m.optimizer());
-        assertEquals(List.of(0.01, 0.001), m.learningRate().discreteValues().orElseThrow());
+        assertEquals(TrainingSpec.of(10, 128, 0.2, 0), spec.training());
+        ModelSpec m = spec.model();
+        assertEquals(ModelType.MLP, m.type());
+        assertEquals(List.of("input_dropout", "hidden_layers", "optimizer", "learning_rate"),
+                m.entries().stream().map(ModelSpec.Entry::key).toList());
+        assertEquals(List.of(0.0, 0.1, 0.2, 0.3), m.shared("input_dropout").orElseThrow().discreteValues().orElseThrow());
+        ModelSpec.Group hidden = m.groups().get(0);
+        assertEquals(List.of(1, 2, 3, 4), hidden.count().discreteValues().orElseThrow());
+        assertEquals(List.of("units", "dropout"), hidden.perLayer().stream().map(ModelSpec.LayerParam::key).toList());
+        for (int layer = 0; layer < 4; layer++) {
+            assertEquals(List.of(512, 256, 128, 64, 32),
+                    hidden.perLayer().get(0).byLayer().get(layer).discreteValues().orElseThrow());
+            assertEquals(List.of(0.0, 0.1, 0.2, 0.3, 0.4),
+                    hidden.perLayer().get(1).byLayer().get(layer).discreteValues().orElseThrow());
+        }
+        assertEquals(new Param.Fixed("adam"), m.shared("optimizer").orElseThrow());
+        assertEquals(List.of(0.01, 0.001), m.shared("learning_rate").orElseThrow().discreteValues().orElseThrow());
     }
 
     @Test
@@ -56,9 +65,9 @@ class SpaceParserTest {
                   dropout: {min: 0.1, max: 0.5}
                   learning_rate: {min: 0.0001, max: 0.1, log: true}
                 """);
-        Param.Range lr = (Param.Range) spec.model().learningRate();
+        Param.Range lr = (Param.Range) spec.model().shared("learning_rate").orElseThrow();
         assertTrue(lr.log());
-        assertTrue(spec.model().dropout().discreteValues().isEmpty());
+        assertTrue(spec.model().groups().get(0).perLayer().get(1).byLayer().get(0).discreteValues().isEmpty());
         assertTrue(SpaceSize.finiteNetworks(spec).isEmpty());
         assertEquals(BigInteger.valueOf(125), SpaceSize.distinctNetworks(spec),
                 "5 grid points of learning rate x 5 of dropout for each of the 2 layers");
@@ -68,9 +77,9 @@ class SpaceParserTest {
     void defaultsFillWhatTheFileLeavesOut() {
         SpaceSpec spec = parse("name: d\nmodel: {type: mlp, hidden_layers: 1, units: 32, learning_rate: 0.001}\n");
         assertEquals(SearchKind.RANDOM, spec.search());
-        assertEquals(new Param.Fixed(0.0), spec.model().dropout());
-        assertEquals(new Param.Fixed("adam"), spec.model().optimizer());
-        assertEquals(new TrainingSpec(10, 128, 0.2, 0), spec.training());
+        assertEquals(new Param.Fixed(0.0), spec.model().groups().get(0).perLayer().get(1).byLayer().get(0));
+        assertEquals(new Param.Fixed("adam"), spec.model().shared("optimizer").orElseThrow());
+        assertEquals(TrainingSpec.of(10, 128, 0.2, 0), spec.training());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -92,6 +101,13 @@ class SpaceParserTest {
             syntax error           | 4 |                             | flow sequence started on line 3
             missing model          | 1 | model                       | required key is missing
             log with step          | 8 | model.learning_rate.log     | log applies to continuous ranges only
+            per-layer list short   | 6 | model.units.per_layer       | at least 3 values, one per layer that model.hidden_layers allows
+            batch norm not boolean | 7 | model.batch_norm            | expected true or false, found 'yes please'
+            unknown activation     | 7 | model.activation            | unknown value 'swish'; use one of elu, leaky_relu, relu, tanh
+            unknown model type     | 3 | model.type                  | unknown model type 'rnn'; use mlp or cnn
+            cnn without filters    | 2 | model.filters               | required key is missing
+            patience missing       | 3 | training.early_stopping.patience | required key is missing
+            bad stopping metric    | 3 | training.early_stopping.metric | unknown value 'f1'
             """)
     void badSpacesNameFileLineAndKey(String name, int line, String key, String problem, @TempDir Path dir)
             throws IOException {
@@ -102,6 +118,56 @@ class SpaceParserTest {
         assertEquals(key == null ? "" : key, e.key(), e.getMessage());
         assertTrue(e.getMessage().startsWith(file + ":" + line + ": "), e.getMessage());
         assertTrue(e.problem().contains(problem), e.getMessage());
+    }
+
+    @Test
+    void theReferenceCnnIsOnePointOfTheCnnSpace() {
+        SpaceSpec reference = SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml"));
+        SpaceSpec space = SpaceParser.parse(Path.of("../spaces/fashion-cnn.yaml"));
+        assertEquals(BigInteger.ONE, SpaceSize.distinctNetworks(reference));
+        java.util.Map<String, Object> point = io.hpsearch.sampler.Samplers.forSpace(reference, java.util.Set.of())
+                .next().orElseThrow().asMap();
+        assertEquals(256, point.get("units_1"));
+        assertEquals(true, point.get("batch_norm_2"));
+        assertEquals(0.3, point.get("conv_dropout_2"));
+        // Every value of the reference is one the CNN space can draw for the same key.
+        for (java.util.Map.Entry<String, Object> e : point.entrySet()) {
+            String key = e.getKey().replaceAll("_\\d+$", "");
+            Param param = space.model().shared(key).orElseGet(() -> space.model().groups().stream()
+                    .filter(g -> g.key().equals(key)).map(ModelSpec.Group::count).findFirst()
+                    .orElseGet(() -> space.model().groups().stream().flatMap(g -> g.perLayer().stream())
+                            .filter(p -> p.key().equals(key)).findFirst().orElseThrow().byLayer().get(0)));
+            assertTrue(param.discreteValues().orElseThrow().contains(e.getValue()), e.toString());
+        }
+    }
+
+    @Test
+    void trainingSettingsForBetterModels() {
+        SpaceSpec spec = parse("""
+                name: t
+                training:
+                  executions_per_trial: 2
+                  early_stopping: {patience: 3, min_delta: 0.001, metric: val_accuracy}
+                  augment: {shift: 2, horizontal_flip: true}
+                model:
+                  type: mlp
+                  hidden_layers: 2
+                  units: {per_layer: [256, {choice: [64, 128]}]}
+                  batch_norm: {choice: [false, true]}
+                  activation: {choice: [relu, elu]}
+                  l2: {min: 0.00001, max: 0.01, log: true}
+                  learning_rate: 0.001
+                """);
+        assertEquals(2, spec.training().executions());
+        assertEquals(new EarlyStopping(3, 0.001, EarlyStopping.Metric.VAL_ACCURACY),
+                spec.training().earlyStopping().orElseThrow());
+        assertEquals(new TrainingSpec.Augment(2, true), spec.training().augment().orElseThrow());
+        assertEquals(List.of("input_dropout", "hidden_layers", "activation", "l2", "optimizer", "learning_rate"),
+                spec.model().entries().stream().map(ModelSpec.Entry::key).toList());
+        ModelSpec.LayerParam units = spec.model().groups().get(0).perLayer().get(0);
+        assertEquals(new Param.Fixed(256), units.byLayer().get(0));
+        assertEquals(List.of(64, 128), units.byLayer().get(1).discreteValues().orElseThrow());
+        assertTrue(SpaceSize.finiteNetworks(spec).isEmpty(), "l2 is continuous");
     }
 
     @Test
@@ -161,5 +227,17 @@ class SpaceParserTest {
             java.util.Map.entry("syntax error", "name: x\nmodel:\n  type: [mlp\n"),
             java.util.Map.entry("missing model", "name: x\n"),
             java.util.Map.entry("log with step", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: 8\n"
-                    + "  learning_rate:\n    min: 0.001\n    log: true\n    max: 0.1\n    step: 0.01\n"));
+                    + "  learning_rate:\n    min: 0.001\n    log: true\n    max: 0.1\n    step: 0.01\n"),
+            java.util.Map.entry("per-layer list short", "name: x\nmodel:\n  type: mlp\n  hidden_layers: {min: 1, max: 3}\n"
+                    + "  learning_rate: 0.1\n  units: {per_layer: [64, 32]}\n"),
+            java.util.Map.entry("batch norm not boolean", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: 8\n"
+                    + "  learning_rate: 0.1\n  batch_norm: yes please\n"),
+            java.util.Map.entry("unknown activation", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: 8\n"
+                    + "  learning_rate: 0.1\n  activation: swish\n"),
+            java.util.Map.entry("unknown model type", "name: x\nmodel:\n  type: rnn\n"),
+            java.util.Map.entry("cnn without filters", "name: x\nmodel: {type: cnn, conv_blocks: 1, dense_layers: 0, "
+                    + "learning_rate: 0.1}\n"),
+            java.util.Map.entry("patience missing", "name: x\ntraining:\n  early_stopping: {min_delta: 0.1}\n" + MODEL),
+            java.util.Map.entry("bad stopping metric", "name: x\ntraining:\n  early_stopping: {patience: 2, metric: f1}\n"
+                    + MODEL));
 }

@@ -9,12 +9,11 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class NetworkSummaryTest {
-    private final TrialParams params = new TrialParams(0.1,
-            List.of(new TrialParams.Layer(256, 0.2), new TrialParams.Layer(64, 0.0)), "adam", 0.001);
+    private final TrialParams params = TestParams.mlp(0.1, List.of(256, 64), List.of(0.2, 0.0));
 
     @Test
     void listsEachLayerWithTheDropoutOnItsInputAndCountsParametersLikeDl4j() {
-        NetworkSummary summary = NetworkSummary.of(params, 784, 10);
+        NetworkSummary summary = NetworkSummary.of(params, 28, 10);
 
         assertEquals(List.of(
                 new NetworkSummary.LayerSummary(0, "dense", 784, 256, "relu", 0.1, 784 * 256 + 256),
@@ -22,7 +21,7 @@ class NetworkSummaryTest {
                 new NetworkSummary.LayerSummary(2, "output", 64, 10, "softmax", 0.0, 64 * 10 + 10)),
                 summary.layers().stream().map(l -> new NetworkSummary.LayerSummary(l.index(), l.type(), l.inputs(),
                         l.units(), l.activation(), l.dropout(), l.params())).toList());
-        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.mlp(params, 1, 784, 10));
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, 1, 28, 10));
         network.init();
         assertEquals(network.numParams(), summary.totalParams());
     }

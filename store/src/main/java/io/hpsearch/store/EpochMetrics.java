@@ -1,5 +1,9 @@
 package io.hpsearch.store;
 
-/** One epoch of a trial (1-based), measured when it ended. */
-public record EpochMetrics(int epoch, double trainLoss, double valLoss, double valAccuracy, double seconds) {
+/** One epoch (1-based) of one execution (1-based) of a trial, measured when it ended. */
+public record EpochMetrics(int execution, int epoch, double trainLoss, double valLoss, double valAccuracy,
+                           double seconds) {
+    public EpochMetrics withExecution(int value) {
+        return new EpochMetrics(value, epoch, trainLoss, valLoss, valAccuracy, seconds);
+    }
 }

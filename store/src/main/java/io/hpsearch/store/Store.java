@@ -147,6 +147,18 @@ public final class Store implements AutoCloseable {
         });
     }
 
+    /**
+     * Records a completed trial.
+     *
+     * @param score    the objective, averaged over the trial's executions
+     * @param scoreStd its standard deviation over the executions; null for a single execution
+     */
+    public void completeTrial(long trialId, double score, Double scoreStd, int bestEpoch, int stoppedEpoch) {
+        jdbi.useTransaction(h -> h.attach(TrialDao.class).complete(trialId, score, scoreStd, bestEpoch, stoppedEpoch,
+                Instant.now()));
+    }
+
+    /** Records a trial that ended without completing: failed or cancelled, with the reason. */
     public void finishTrial(long trialId, TrialState state, Double score, String failureReason) {
         jdbi.useTransaction(h -> h.attach(TrialDao.class).finish(trialId, state, score, failureReason, Instant.now()));
     }

@@ -3,8 +3,12 @@ package io.hpsearch.store;
 import java.time.Instant;
 
 /**
- * A stored trial. {@code params} is a JSON object of parameter values; {@code epochs} the number of epochs recorded.
+ * A stored trial. {@code params} is a JSON object of parameter values; {@code epochs} the most epochs any of its
+ * executions recorded; {@code score} the mean over its executions and {@code scoreStd} their standard deviation;
+ * {@code bestEpoch} and {@code stoppedEpoch} (of the first execution) say where early stopping took its weights and
+ * where it stopped.
  */
 public record Trial(long id, long runId, int number, String params, String paramsKey, TrialState state, Double score,
-                    int epochs, String failureReason, Instant startedAt, Instant finishedAt) {
+                    Double scoreStd, int epochs, Integer bestEpoch, Integer stoppedEpoch, String failureReason,
+                    Instant startedAt, Instant finishedAt) {
 }

@@ -16,9 +16,9 @@ interface TrialDao {
 
     /** Columns of {@link Trial}, in the shape its mapper expects. */
     String TRIAL = """
-            SELECT t.id, t.run_id, t.trial_number AS number, t.params, t.params_key, t.state, t.score,
-                   (SELECT COUNT(*) FROM epochs e WHERE e.trial_id = t.id) AS epochs,
-                   t.failure_reason, t.started_at, t.finished_at
+            SELECT t.id, t.run_id, t.trial_number AS number, t.params, t.params_key, t.state, t.score, t.score_std,
+                   COALESCE((SELECT MAX(e.epoch) FROM epochs e WHERE e.trial_id = t.id), 0) AS epochs,
+                   t.best_epoch, t.stopped_epoch, t.failure_reason, t.started_at, t.finished_at
             FROM trials t""";
 
     @SqlUpdate("""
@@ -38,8 +38,8 @@ interface TrialDao {
     List<Trial> ofRun(@Bind("runId") long runId);
 
     @SqlUpdate("""
-            INSERT INTO epochs (trial_id, epoch, train_loss, val_loss, val_accuracy, seconds)
-            VALUES (:trialId, :epoch, :trainLoss, :valLoss, :valAccuracy, :seconds)""")
+            INSERT INTO epochs (trial_id, execution, epoch, train_loss, val_loss, val_accuracy, seconds)
+            VALUES (:trialId, :execution, :epoch, :trainLoss, :valLoss, :valAccuracy, :seconds)""")
     void insertEpoch(@Bind("trialId") long trialId, @BindMethods EpochMetrics metrics);
 
     @SqlUpdate("UPDATE trials SET heartbeat_at = :now WHERE id = :id")
@@ -53,11 +53,20 @@ interface TrialDao {
                @Bind("reason") String reason, @Bind("now") Instant now);
 
     @SqlUpdate("""
+            UPDATE trials SET state = 'COMPLETED', score = :score, score_std = :scoreStd, best_epoch = :bestEpoch,
+                              stopped_epoch = :stoppedEpoch, finished_at = :now, heartbeat_at = :now
+            WHERE id = :id""")
+    int complete(@Bind("id") long trialId, @Bind("score") double score, @Bind("scoreStd") Double scoreStd,
+                 @Bind("bestEpoch") int bestEpoch, @Bind("stoppedEpoch") int stoppedEpoch, @Bind("now") Instant now);
+
+    @SqlUpdate("""
             UPDATE trials SET state = 'CANCELLED', failure_reason = :reason, finished_at = :now
             WHERE run_id = :runId AND state = 'RUNNING'""")
     int cancelRunning(@Bind("runId") long runId, @Bind("reason") String reason, @Bind("now") Instant now);
 
-    @SqlQuery("SELECT epoch, train_loss, val_loss, val_accuracy, seconds FROM epochs WHERE trial_id = :id ORDER BY epoch")
+    @SqlQuery("""
+            SELECT execution, epoch, train_loss, val_loss, val_accuracy, seconds FROM epochs WHERE trial_id = :id
+            ORDER BY execution, epoch""")
     List<EpochMetrics> epochs(@Bind("id") long trialId);
 
     @SqlUpdate("DELETE FROM test_evaluations WHERE run_id = :runId")

@@ -40,8 +40,8 @@ class StoreTest {
 
     private Trial completed(long runId, int number, double score) {
         Trial trial = store.startTrial(runId, number, "{\"units_1\":" + number + "}", "units=" + number);
-        store.recordEpoch(trial.id(), new EpochMetrics(1, 0.9, 0.8, score, 1.5));
-        store.finishTrial(trial.id(), TrialState.COMPLETED, score, null);
+        store.recordEpoch(trial.id(), new EpochMetrics(1, 1, 0.9, 0.8, score, 1.5));
+        store.completeTrial(trial.id(), score, null, 1, 1);
         return trial;
     }
 
@@ -73,13 +73,13 @@ class StoreTest {
     void epochsAppearWhileTheTrialRuns() {
         long run = newRun("r", Objective.VAL_ACCURACY);
         Trial trial = store.startTrial(run, 1, "{}", "k1");
-        store.recordEpoch(trial.id(), new EpochMetrics(1, 0.7, 0.6, 0.80, 2.0));
-        store.recordEpoch(trial.id(), new EpochMetrics(2, 0.5, 0.55, 0.83, 2.1));
+        store.recordEpoch(trial.id(), new EpochMetrics(1, 1, 0.7, 0.6, 0.80, 2.0));
+        store.recordEpoch(trial.id(), new EpochMetrics(1, 2, 0.5, 0.55, 0.83, 2.1));
 
         Trial running = store.trial(run, 1).orElseThrow();
         assertEquals(TrialState.RUNNING, running.state());
         assertEquals(2, running.epochs());
-        assertEquals(List.of(new EpochMetrics(1, 0.7, 0.6, 0.80, 2.0), new EpochMetrics(2, 0.5, 0.55, 0.83, 2.1)),
+        assertEquals(List.of(new EpochMetrics(1, 1, 0.7, 0.6, 0.80, 2.0), new EpochMetrics(1, 2, 0.5, 0.55, 0.83, 2.1)),
                 store.epochs(trial.id()));
     }
 
@@ -240,6 +240,28 @@ class StoreTest {
         assertTrue(store.startRun(queued));
         assertFalse(store.startRun(queued));
         assertEquals(RunStatus.RUNNING, store.run(queued).orElseThrow().status());
+    }
+
+    @Test
+    void everyExecutionKeepsItsOwnCurveAndTheTrialItsMeanSpreadAndEarlyStop() {
+        long run = newRun("r", Objective.VAL_ACCURACY);
+        Trial trial = store.startTrial(run, 1, "{}", "k1");
+        for (int execution = 1; execution <= 2; execution++) {
+            for (int epoch = 1; epoch <= 3; epoch++) {
+                store.recordEpoch(trial.id(), new EpochMetrics(execution, epoch, 0.5, 0.4, 0.8 + execution / 100.0, 1));
+            }
+        }
+        store.completeTrial(trial.id(), 0.815, 0.007, 2, 3);
+
+        Trial done = store.trial(run, 1).orElseThrow();
+        assertEquals(0.815, done.score());
+        assertEquals(0.007, done.scoreStd());
+        assertEquals(2, done.bestEpoch());
+        assertEquals(3, done.stoppedEpoch());
+        assertEquals(3, done.epochs());
+        List<EpochMetrics> epochs = store.epochs(trial.id());
+        assertEquals(6, epochs.size());
+        assertEquals(List.of(1, 1, 1, 2, 2, 2), epochs.stream().map(EpochMetrics::execution).toList());
     }
 
     @Test

@@ -8,10 +8,8 @@ import io.hpsearch.runner.Throughput;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.space.TrainingSpec;
-import io.hpsearch.store.ClassMetrics;
 import io.hpsearch.store.Store;
 import io.hpsearch.trainer.NativeThreads;
-import io.hpsearch.store.TestEvaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,8 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -94,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
                     + outcome.message());
             new TrialReport(s.run(outcome.runId()).orElseThrow(), s.rankedTrials(outcome.runId(), 10))
                     .print(out, TrialReport.Format.TABLE);
-            outcome.test().ifPresent(test -> printTest(out, test));
+            outcome.test().ifPresent(test -> Text.testEvaluation(out, test));
             Throughput t = outcome.throughput();
             out.println();
             out.printf(Locale.ROOT, "Trained %,d examples in %s: %,.0f examples/s (%d worker(s) x %d ND4J thread(s))%n",
@@ -118,8 +114,8 @@ final class RunCommand implements Callable<Integer> {
         positive("--epochs", epochs);
         positive("--train-limit", trainLimit);
         TrainingSpec t = space.training();
-        SpaceSpec out = space.withTraining(new TrainingSpec(epochs != null ? epochs : t.epochs(), t.batchSize(),
-                t.validationSplit(), trainLimit != null ? trainLimit : t.trainLimit()));
+        SpaceSpec out = space.withTraining(t.withEpochs(epochs != null ? epochs : t.epochs())
+                .withTrainLimit(trainLimit != null ? trainLimit : t.trainLimit()));
         if (maxTrials != null) {
             out = out.withMaxTrials(maxTrials);
         }
@@ -133,21 +129,5 @@ final class RunCommand implements Callable<Integer> {
         if (value != null && value < 1) {
             throw new Main.UsageException(flag + " must be at least 1, was " + value);
         }
-    }
-
-    private static void printTest(PrintWriter out, TestEvaluation test) {
-        out.println();
-        out.printf(Locale.ROOT, "Best trial %d on the test set (%s): accuracy %.2f %%, macro F1 %.4f%n",
-                test.trialNumber(), test.modelPath(), test.accuracy() * 100, test.macroF1());
-        List<List<String>> rows = new ArrayList<>();
-        for (ClassMetrics c : test.classes()) {
-            rows.add(List.of(c.className(), fmt(c.precision()), fmt(c.recall()), fmt(c.f1()),
-                    String.valueOf(c.support())));
-        }
-        Text.table(out, List.of("class", "precision", "recall", "f1", "support"), rows);
-    }
-
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
     }
 }

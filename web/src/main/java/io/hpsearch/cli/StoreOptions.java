@@ -16,6 +16,14 @@ public final class StoreOptions {
         return Store.open(db);
     }
 
+    /** Opens a database that must exist already: reading commands never create one at a mistyped path. */
+    Store openExisting() {
+        if (!exists()) {
+            throw new Main.UsageException("no database at " + db + "; pass --db with the one your runs are in");
+        }
+        return open();
+    }
+
     /** Whether the database exists: reading commands must not create an empty one at a mistyped path. */
     boolean exists() {
         return Files.exists(Path.of(db + ".mv.db"));

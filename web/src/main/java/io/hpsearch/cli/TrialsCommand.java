@@ -36,10 +36,7 @@ final class TrialsCommand implements Callable<Integer> {
         if (top < 0) {
             throw new Main.UsageException("--top must be 0 or more, was " + top);
         }
-        if (!store.exists()) {
-            throw new Main.UsageException("no database at " + store.db + "; pass --db with the one your runs are in");
-        }
-        try (Store s = store.open()) {
+        try (Store s = store.openExisting()) {
             Run run = s.run(runId).orElseThrow(() -> new Main.UsageException(
                     "no run " + runId + " in " + store.db + "; 'hpsearch runs' lists the runs there"));
             new TrialReport(run, s.rankedTrials(runId, top)).print(spec.commandLine().getOut(), format);

@@ -29,8 +29,9 @@ public final class RankedTrials {
         for (Trial t : ranked) {
             boolean completed = t.state() == TrialState.COMPLETED;
             Instant end = t.finishedAt();
-            views.add(new TrialView(t.number(), t.state().name(), completed ? ++rank : null, t.score(), t.epochs(),
-                    parse(t.params()), t.failureReason(), t.startedAt().toString(),
+            views.add(new TrialView(t.number(), t.state().name(), completed ? ++rank : null, t.score(), t.scoreStd(),
+                    t.epochs(), t.bestEpoch(), t.stoppedEpoch(), parse(t.params()), t.failureReason(),
+                    t.startedAt().toString(),
                     end == null ? null : end.toString(),
                     end == null ? null : Duration.between(t.startedAt(), end).toMillis() / 1000.0,
                     completed && rank == 1));

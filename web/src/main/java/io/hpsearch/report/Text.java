@@ -1,10 +1,14 @@
 package io.hpsearch.report;
 
+import io.hpsearch.store.ClassMetrics;
+import io.hpsearch.store.TestEvaluation;
+
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -63,5 +67,22 @@ public final class Text {
             sb.append(c < cells.size() - 1 ? cell + " ".repeat(width[c] - cell.length() + 2) : cell);
         }
         out.println(sb);
+    }
+
+    /** The best network's test evaluation: accuracy, macro F1, and a row per class. */
+    public static void testEvaluation(PrintWriter out, TestEvaluation test) {
+        out.println();
+        out.printf(Locale.ROOT, "Best trial %d on the test set (%s): accuracy %.2f %%, macro F1 %.4f%n",
+                test.trialNumber(), test.modelPath(), test.accuracy() * 100, test.macroF1());
+        List<List<String>> rows = new ArrayList<>();
+        for (ClassMetrics c : test.classes()) {
+            rows.add(List.of(c.className(), fixed(c.precision()), fixed(c.recall()), fixed(c.f1()),
+                    String.valueOf(c.support())));
+        }
+        table(out, List.of("class", "precision", "recall", "f1", "support"), rows);
+    }
+
+    private static String fixed(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
     }
 }

@@ -51,7 +51,7 @@ public final class TrialReport {
             row.add(t.rank() == null ? "-" : String.valueOf(t.rank()));
             row.add(String.valueOf(t.number()));
             row.add(t.state().toLowerCase(Locale.ROOT));
-            row.add(Text.score(t.score()));
+            row.add(Text.score(t.score()) + (t.scoreStd() == null ? "" : " ±" + Text.score(t.scoreStd())));
             row.add(String.valueOf(t.epochs()));
             for (String name : trials.paramNames()) {
                 Object v = t.params().get(name);

@@ -6,9 +6,11 @@ import java.util.Map;
  * One trial as the JSON API and {@code hpsearch trials --format json} show it.
  *
  * @param rank place among the run's completed trials by its objective (1 = best), null for the others
- * @param best whether this is the run's best completed trial
+ * @param scoreStd  standard deviation of the score over the trial's executions (null for one execution)
+ * @param bestEpoch the epoch whose weights the trial kept (early stopping), null until it completes
+ * @param best      whether this is the run's best completed trial
  */
-public record TrialView(int number, String state, Integer rank, Double score, int epochs, Map<String, Object> params,
-                        String failureReason, String startedAt, String finishedAt, Double durationSeconds,
-                        boolean best) {
+public record TrialView(int number, String state, Integer rank, Double score, Double scoreStd, int epochs,
+                        Integer bestEpoch, Integer stoppedEpoch, Map<String, Object> params, String failureReason,
+                        String startedAt, String finishedAt, Double durationSeconds, boolean best) {
 }

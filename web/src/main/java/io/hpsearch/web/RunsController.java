@@ -1,11 +1,13 @@
 package io.hpsearch.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.data.FashionMnist;
 import io.hpsearch.report.RankedTrials;
 import io.hpsearch.report.TrialReport;
 import io.hpsearch.report.TrialView;
+import io.hpsearch.report.Views;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SearchKind;
 import io.hpsearch.space.SpaceParser;
@@ -52,12 +54,7 @@ public final class RunsController {
     }
 
     public void run(Context ctx) {
-        RunSummary summary = summary(ctx);
-        Run run = summary.run();
-        RankedTrials trials = new RankedTrials(store.rankedTrials(run.id(), 0));
-        ctx.json(new Views.RunDetail(Views.RunView.of(summary), run.spaceYaml(), readJson(run.resolvedSpace()),
-                Map.of("java", run.javaVersion(), "dl4j", run.dl4jVersion(), "hpsearch", run.hpsearchVersion()),
-                trials.paramNames(), store.testEvaluation(run.id()).map(Views.TestView::of).orElse(null)));
+        ctx.json(Views.RunDetail.of(store, summary(ctx)));
     }
 
     /** Ranked trials; {@code ?status=} filters, {@code ?sort=&order=} re-sorts (ranks stay the objective's). */
@@ -95,8 +92,8 @@ public final class RunsController {
                 new ApiError(404, "run " + summary.run().id() + " has no trial " + number));
         TrialView view = new RankedTrials(store.rankedTrials(summary.run().id(), 0)).views().stream()
                 .filter(v -> v.number() == number).findFirst().orElseThrow();
-        NetworkSummary network = NetworkSummary.of(TrialParams.fromMap(view.params()),
-                28 * 28, FashionMnist.CLASS_NAMES.size());
+        NetworkSummary network = NetworkSummary.of(TrialParams.fromMap(view.params()), FashionMnist.IMAGE_SIDE,
+                FashionMnist.CLASS_NAMES.size());
         ctx.json(new Views.TrialDetail(view, store.epochs(trial.id()), network));
     }
 
@@ -176,11 +173,5 @@ public final class RunsController {
         return String.valueOf(a).compareTo(String.valueOf(b));
     }
 
-    private static Object readJson(String json) {
-        try {
-            return JSON.readValue(json, Object.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored resolved space is not JSON: " + json, e);
-        }
-    }
+
 }

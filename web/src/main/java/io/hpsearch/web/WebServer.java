@@ -1,5 +1,6 @@
 package io.hpsearch.web;
 
+import io.hpsearch.report.Views;
 import io.hpsearch.space.SpaceException;
 import io.hpsearch.space.SpaceParser;
 import io.javalin.Javalin;

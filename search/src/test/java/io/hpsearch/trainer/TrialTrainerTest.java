@@ -1,0 +1,104 @@
+package io.hpsearch.trainer;
+
+import io.hpsearch.data.Examples;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.sampler.Samplers;
+import io.hpsearch.space.EarlyStopping;
+import io.hpsearch.space.SpaceParser;
+import io.hpsearch.space.TrainingSpec;
+import io.hpsearch.store.EpochMetrics;
+import io.hpsearch.trial.TrialParams;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Training on small slices of the real data: seeds, early stopping, the CNN, augmentation. */
+class TrialTrainerTest {
+    private static final Path DATA = Path.of("../../shared/data/fashion-mnist");
+    private static Examples train;
+    private static Examples validation;
+
+    @BeforeAll
+    static void load() {
+        assumeTrue(Files.isDirectory(DATA), "Fashion-MNIST is not at " + DATA);
+        FashionMnist data = FashionMnist.load(DATA);
+        train = data.train().rows(IntStream.range(0, 600).toArray());
+        validation = data.train().rows(IntStream.range(50_000, 50_400).toArray());
+        NativeThreads.configure(1);
+    }
+
+    private static TrainingSpec training(int epochs, Optional<EarlyStopping> early,
+                                         Optional<TrainingSpec.Augment> augment) {
+        return new TrainingSpec(epochs, 64, 0.2, 0, 1, early, augment);
+    }
+
+    private static TrialTrainer trainer() {
+        return new TrialTrainer(train, validation, 10);
+    }
+
+    private static TrialTrainer.Result train(TrialParams params, long seed, TrainingSpec spec) {
+        return trainer().train(params, seed, spec, metrics -> { }, () -> false);
+    }
+
+    @Test
+    void theSameSeedGivesTheSameEpochsWithOneThread() {
+        TrialParams params = TestParams.mlp(0.1, List.of(64, 32), List.of(0.2, 0.0));
+        TrainingSpec spec = training(2, Optional.empty(), Optional.of(new TrainingSpec.Augment(2, true)));
+
+        List<EpochMetrics> a = train(params, 7, spec).epochs();
+        List<EpochMetrics> b = train(params, 7, spec).epochs();
+        List<EpochMetrics> c = train(params, 8, spec).epochs();
+
+        assertEquals(a.stream().map(EpochMetrics::valLoss).toList(), b.stream().map(EpochMetrics::valLoss).toList());
+        assertEquals(a.stream().map(EpochMetrics::trainLoss).toList(),
+                b.stream().map(EpochMetrics::trainLoss).toList());
+        assertNotEquals(a.get(1).valLoss(), c.get(1).valLoss());
+    }
+
+    @Test
+    void earlyStoppingStopsAfterPatienceAndKeepsTheBestEpochsWeights() {
+        TrialParams params = TestParams.mlp(0.0, List.of(64), List.of(0.0));
+        // No later epoch can beat the first by 10 in loss: training stops after 1 + patience epochs.
+        TrainingSpec spec = training(10, Optional.of(new EarlyStopping(2, 10.0, EarlyStopping.Metric.VAL_LOSS)),
+                Optional.empty());
+
+        TrialTrainer.Result result = train(params, 3, spec);
+
+        assertEquals(3, result.stoppedEpoch());
+        assertEquals(1, result.bestEpoch());
+        double[] kept = trainer().lossAndAccuracy(result.network(), validation);
+        assertEquals(result.epochs().get(0).valLoss(), kept[0], 1e-6, "the network has epoch 1's weights again");
+        assertEquals(result.epochs().get(0).valAccuracy(), result.best().valAccuracy());
+    }
+
+    @Test
+    void withoutEarlyStoppingTheLastEpochCounts() {
+        TrialTrainer.Result result = train(TestParams.mlp(0.0, List.of(32), List.of(0.0)), 3,
+                training(2, Optional.empty(), Optional.empty()));
+        assertEquals(2, result.bestEpoch());
+        assertEquals(2, result.stoppedEpoch());
+    }
+
+    @Test
+    void theReferenceCnnTrainsAndLearns() {
+        TrialParams cnn = Samplers.forSpace(SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml")),
+                Set.of()).next().orElseThrow();
+
+        TrialTrainer.Result result = train(cnn, 1, training(1, Optional.empty(), Optional.empty()));
+
+        assertTrue(Double.isFinite(result.best().trainLoss()));
+        assertTrue(result.best().valAccuracy() > 0.2, "better than chance after one epoch of 600 images: "
+                + result.best().valAccuracy());
+    }
+}
