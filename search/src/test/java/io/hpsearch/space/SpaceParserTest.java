@@ -28,7 +28,9 @@ class SpaceParserTest {
         assertEquals(20, spec.maxTrials());
         assertEquals(42, spec.seed());
         assertEquals(Objective.VAL_ACCURACY, spec.objective());
-        assertEquals(TrainingSpec.of(10, 128, 0.2, 0), spec.training());
+        assertEquals(new TrainingSpec(10, 128, 0.2, 0, 1,
+                java.util.Optional.of(new EarlyStopping(3, 0.001, EarlyStopping.Metric.VAL_LOSS)),
+                java.util.Optional.empty()), spec.training());
         ModelSpec m = spec.model();
         assertEquals(ModelType.MLP, m.type());
         assertEquals(List.of("input_dropout", "hidden_layers", "optimizer", "learning_rate"),

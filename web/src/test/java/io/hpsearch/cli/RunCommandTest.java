@@ -169,6 +169,50 @@ class RunCommandTest {
 
     @Test
     @Order(6)
+    void executionsPerTrialAndEarlyStoppingAreRecordedAndShown() throws Exception {
+        Path space = Files.writeString(dir.resolve("executions.yaml"), """
+                name: executions
+                search: grid
+                training:
+                  epochs: 6
+                  train_limit: 500
+                  executions_per_trial: 2
+                  early_stopping: {patience: 1, min_delta: 5.0, metric: val_loss}
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: {choice: [16, 32]}
+                  batch_norm: true
+                  activation: elu
+                  learning_rate: 0.001
+                """);
+        Path execDb = dir.resolve("executions/hpsearch");
+        Result r = cli("run", space.toString(), "--data", DATA.toString(), "--db", execDb.toString(), "--workers", "2");
+        assertEquals(0, r.code(), r.out() + r.err());
+
+        try (Store store = Store.open(execDb)) {
+            for (Trial trial : store.trials(1)) {
+                assertEquals(TrialState.COMPLETED, trial.state());
+                assertTrue(trial.scoreStd() != null && trial.scoreStd() >= 0, "two executions give a spread");
+                // A min_delta no epoch can beat: each execution stops after 1 + patience epochs, keeping epoch 1.
+                assertEquals(1, trial.bestEpoch());
+                assertEquals(2, trial.stoppedEpoch());
+                assertEquals(List.of(1, 1, 2, 2), store.epochs(trial.id()).stream().map(e -> e.execution()).toList());
+            }
+        }
+        Result show = cli("show", "1", "--db", execDb.toString());
+        assertEquals(0, show.code(), show.err());
+        assertTrue(show.out().contains("Run 1 'executions': completed"), show.out());
+        assertTrue(show.out().matches("(?s).*completed\\s+0\\.\\d{4} ±0\\.\\d{4}.*"), show.out());
+        assertTrue(show.out().contains("on the test set"), show.out());
+        JsonNode json = new ObjectMapper().readTree(cli("show", "1", "--db", execDb.toString(), "--format", "json")
+                .out());
+        assertEquals(2, json.get("executions").asInt());
+        assertEquals(10, json.get("test").get("classes").size());
+    }
+
+    @Test
+    @Order(7)
     void badFlagsAndUnknownRunsAreShortErrorsWithCode2() {
         Result zeroWorkers = cli("run", SPACE.toString(), "--workers", "0", "--db", db.toString());
         assertEquals(2, zeroWorkers.code());
