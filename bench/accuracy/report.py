@@ -11,8 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-LABELS = {"mlp": "MLP (random search, spaces/fashion-mlp.yaml)",
-          "cnn": "CNN (reference, spaces/fashion-cnn-reference.yaml)"}
+LABELS = {"mlp": "MLP (random search, {space})", "cnn": "CNN (reference, {space})"}
 
 # Published test accuracies (percent) the table is compared with.
 PUBLISHED = {
@@ -72,7 +71,7 @@ def full_budget_estimate(meta, epochs_run, wall_seconds):
 
 def model_result(model, folder):
     meta = read_kv(folder / "meta")
-    result = {"command": meta["command"]}
+    result = {"command": meta["command"], "space": meta["space"]}
     if meta.get("ran") != "yes":
         return dict(result, budget=budget(meta, None), status="not run", not_run_because=meta.get("reason"),
                     published_percent=PUBLISHED[model], target=target(model, None))
@@ -162,9 +161,9 @@ def target_cell(t):
 
 def table_row(model, r):
     if r["status"] == "not run":
-        return [LABELS[model], budget_cell(r["budget"])] + ["not run"] * 5 + [published_cell(model), "not run"]
+        return [LABELS[model].format(space=r["space"]), budget_cell(r["budget"])] + ["not run"] * 5 + [published_cell(model), "not run"]
     trials = r["trials"]
-    return [LABELS[model] + ("" if r["status"] == "COMPLETED" else f" ({r['status']})"),
+    return [LABELS[model].format(space=r["space"]) + ("" if r["status"] == "COMPLETED" else f" ({r['status']})"),
             budget_cell(r["budget"]), percent(r["best_val_accuracy"]), percent(r["test_accuracy"]),
             decimal(r["macro_f1"]), duration(r["wall_seconds"]),
             f"{trials['completed']} completed, {trials['failed']} failed, of {trials['total']}",

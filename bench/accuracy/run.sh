@@ -12,7 +12,8 @@ Usage: bench/accuracy/run.sh [--smoke] [--data DIR] [--db DIR]
   --db DIR    folder for the runs' database and models (default: a fresh temporary folder, removed at the end
               unless KEEP_DB=1)
 Variables (default): MLP_TRIALS (30), MLP_EPOCHS (20), WORKERS (nproc), CNN_EPOCHS (15), CNN_FULL_EPOCHS (30),
-KEEP_DB (0). Smoke mode ignores the first, second and fourth.
+KEEP_DB (0), MLP_SPACE (spaces/fashion-mlp.yaml), RESULTS (accuracy: the results' file name), SKIP_CNN (0).
+Smoke mode ignores the first, second and fourth.
 EOF
 }
 
@@ -24,7 +25,7 @@ die() {
 readonly DEFAULT_MLP_TRIALS=30 DEFAULT_MLP_EPOCHS=20 DEFAULT_CNN_EPOCHS=15
 # The spaces hold out 20 % of the 60,000 training images for validation.
 readonly FULL_TRAIN_EXAMPLES=48000
-readonly MLP_SPACE=spaces/fashion-mlp.yaml CNN_SPACE=spaces/fashion-cnn-reference.yaml
+readonly CNN_SPACE=spaces/fashion-cnn-reference.yaml
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 smoke=0
@@ -48,6 +49,11 @@ WORKERS="${WORKERS:-$(nproc)}"
 CNN_EPOCHS="${CNN_EPOCHS:-$DEFAULT_CNN_EPOCHS}"
 CNN_FULL_EPOCHS="${CNN_FULL_EPOCHS:-30}"
 KEEP_DB="${KEEP_DB:-0}"
+# Another MLP space (e.g. spaces/fashion-mlp-tuned.yaml) and a results name, to add rows without overwriting these.
+MLP_SPACE="${MLP_SPACE:-spaces/fashion-mlp.yaml}"
+RESULTS="${RESULTS:-accuracy}"
+SKIP_CNN="${SKIP_CNN:-0}"
+[ -f "$MLP_SPACE" ] || die "MLP_SPACE $MLP_SPACE does not exist"
 for var in MLP_TRIALS MLP_EPOCHS WORKERS CNN_EPOCHS CNN_FULL_EPOCHS; do
   [[ "${!var}" =~ ^[1-9][0-9]*$ ]] || die "$var must be a positive integer, was '${!var}'"
 done
@@ -100,8 +106,8 @@ reproduce_command() {
   if [ "$smoke" = 1 ]; then
     printf 'WORKERS=%s CNN_FULL_EPOCHS=%s bench/accuracy/run.sh --smoke --data %q' "$WORKERS" "$CNN_FULL_EPOCHS" "$data"
   else
-    printf 'MLP_TRIALS=%s MLP_EPOCHS=%s WORKERS=%s CNN_EPOCHS=%s CNN_FULL_EPOCHS=%s bench/accuracy/run.sh --data %q' \
-      "$MLP_TRIALS" "$MLP_EPOCHS" "$WORKERS" "$CNN_EPOCHS" "$CNN_FULL_EPOCHS" "$data"
+    printf 'MLP_SPACE=%s MLP_TRIALS=%s MLP_EPOCHS=%s WORKERS=%s CNN_EPOCHS=%s CNN_FULL_EPOCHS=%s SKIP_CNN=%s RESULTS=%s bench/accuracy/run.sh --data %q' \
+      "$MLP_SPACE" "$MLP_TRIALS" "$MLP_EPOCHS" "$WORKERS" "$CNN_EPOCHS" "$CNN_FULL_EPOCHS" "$SKIP_CNN" "$RESULTS" "$data"
   fi
 }
 
@@ -166,24 +172,24 @@ mlp_cmd=(./hpsearch run "$MLP_SPACE" --data "$data" --db "$db" --max-trials "$ml
   --workers "$WORKERS")
 [ "$smoke" = 0 ] || mlp_cmd+=(--train-limit "$mlp_train")
 # threads=1: the MLP command leaves --threads to hpsearch's default, one ND4J thread per worker.
-write_meta mlp "command=$(quoted "${mlp_cmd[@]}")" "trials=$mlp_trials" "epochs=$mlp_epochs" "workers=$WORKERS" \
+write_meta mlp "space=$MLP_SPACE" "command=$(quoted "${mlp_cmd[@]}")" "trials=$mlp_trials" "epochs=$mlp_epochs" "workers=$WORKERS" \
   "threads=1" "train_examples=$mlp_train" "reduced=${mlp_reduced%; }"
 run_model mlp "${mlp_cmd[@]}"
 
 # One network trained with every core: a single CNN gains from ND4J's threads, unlike many small MLPs side by side.
 cnn_cmd=(./hpsearch run "$CNN_SPACE" --data "$data" --db "$db" --epochs "$cnn_epochs" --workers 1 --threads "$(nproc)")
 [ "$smoke" = 0 ] || cnn_cmd+=(--train-limit "$cnn_train")
-write_meta cnn "command=$(quoted "${cnn_cmd[@]}")" "epochs=$cnn_epochs" "workers=1" "threads=$(nproc)" \
+write_meta cnn "space=$CNN_SPACE" "command=$(quoted "${cnn_cmd[@]}")" "epochs=$cnn_epochs" "workers=1" "threads=$(nproc)" \
   "train_examples=$cnn_train" "reduced=${cnn_reduced%; }" "full_epochs=$CNN_FULL_EPOCHS"
-if [ -f "$CNN_SPACE" ]; then
-  run_model cnn "${cnn_cmd[@]}"
+if [ "$SKIP_CNN" = 1 ]; then
+  echo "== cnn: skipped (SKIP_CNN=1); the CNN row is marked 'not run'."
+  write_meta cnn "ran=no" "reason=skipped (SKIP_CNN=1)"
 else
-  echo "== cnn: $CNN_SPACE does not exist yet; the CNN row is marked 'not run'."
-  write_meta cnn "ran=no" "reason=$CNN_SPACE does not exist yet"
+  run_model cnn "${cnn_cmd[@]}"
 fi
 
 mkdir -p bench/results
-python3 bench/accuracy/report.py "$work" "bench/results/accuracy$suffix.json" "bench/results/accuracy$suffix.md"
+python3 bench/accuracy/report.py "$work" "bench/results/$RESULTS$suffix.json" "bench/results/$RESULTS$suffix.md"
 echo
 echo "Reproduce every figure (from the repository root): $(reproduce_command)"
 [ "$failed" = 0 ] || die "a run did not complete (see its status in the report)"

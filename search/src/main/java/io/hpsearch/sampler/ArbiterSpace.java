@@ -2,7 +2,6 @@ package io.hpsearch.sampler;
 
 import io.hpsearch.space.ModelSpec;
 import io.hpsearch.space.Param;
-import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
 import org.deeplearning4j.arbiter.optimize.distribution.LogUniformDistribution;

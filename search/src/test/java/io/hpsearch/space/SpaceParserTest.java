@@ -123,6 +123,17 @@ class SpaceParserTest {
     }
 
     @Test
+    void everyShippedSpaceParses() throws IOException {
+        try (var files = Files.list(Path.of("../spaces"))) {
+            List<Path> spaces = files.filter(f -> f.toString().endsWith(".yaml")).toList();
+            assertTrue(spaces.size() >= 4, spaces.toString());
+            for (Path space : spaces) {
+                assertTrue(SpaceSize.distinctNetworks(SpaceParser.parse(space)).signum() > 0, space.toString());
+            }
+        }
+    }
+
+    @Test
     void theReferenceCnnIsOnePointOfTheCnnSpace() {
         SpaceSpec reference = SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml"));
         SpaceSpec space = SpaceParser.parse(Path.of("../spaces/fashion-cnn.yaml"));

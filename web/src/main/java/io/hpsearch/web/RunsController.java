@@ -1,8 +1,5 @@
 package io.hpsearch.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.data.FashionMnist;
 import io.hpsearch.report.RankedTrials;
 import io.hpsearch.report.TrialReport;
@@ -13,7 +10,6 @@ import io.hpsearch.space.SearchKind;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
-import io.hpsearch.store.Run;
 import io.hpsearch.store.RunSummary;
 import io.hpsearch.store.Store;
 import io.hpsearch.store.Trial;
@@ -30,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -38,7 +33,6 @@ import java.util.function.Function;
 public final class RunsController {
     /** Name under which a space sent to the API is reported in errors. */
     static final String BODY_SOURCE = "space.yaml";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> FIXED_SORTS = List.of("rank", "number", "score", "epochs", "duration", "state");
 
     private final Store store;

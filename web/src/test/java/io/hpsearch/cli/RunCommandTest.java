@@ -213,6 +213,26 @@ class RunCommandTest {
 
     @Test
     @Order(7)
+    void theSameSpaceAndSeedGiveTheSameTrialsAndTheSameEpochs() {
+        List<List<Object>> first = trialsAndEpochs(dir.resolve("repeat-a/hpsearch"));
+        List<List<Object>> second = trialsAndEpochs(dir.resolve("repeat-b/hpsearch"));
+        assertEquals(first, second);
+        assertEquals(3, first.size());
+    }
+
+    /** Each trial's parameters and every epoch's losses and accuracy, from a fresh run of the reference space. */
+    private List<List<Object>> trialsAndEpochs(Path db) {
+        Result r = cli("run", SPACE.toString(), "--data", DATA.toString(), "--db", db.toString(), "--max-trials", "3",
+                "--epochs", "2", "--train-limit", "500", "--workers", "2", "--seed", "11");
+        assertEquals(0, r.code(), r.out() + r.err());
+        try (Store store = Store.open(db)) {
+            return store.trials(1).stream().map(t -> List.<Object>of(t.params(), store.epochs(t.id()).stream()
+                    .map(e -> List.of(e.trainLoss(), e.valLoss(), e.valAccuracy())).toList())).toList();
+        }
+    }
+
+    @Test
+    @Order(8)
     void badFlagsAndUnknownRunsAreShortErrorsWithCode2() {
         Result zeroWorkers = cli("run", SPACE.toString(), "--workers", "0", "--db", db.toString());
         assertEquals(2, zeroWorkers.code());
