@@ -1,27 +1,10 @@
 package io.hpsearch.space;
 
+import io.hpsearch.store.Objective;
+
 /**
  * Stop a trial once {@code metric} has not improved by more than {@code minDelta} for {@code patience} epochs;
- * the trial keeps the weights and score of its best epoch.
+ * the trial keeps the weights and score of its best epoch. The metric is one of the objectives, with its direction.
  */
-public record EarlyStopping(int patience, double minDelta, Metric metric) {
-    public enum Metric {
-        VAL_LOSS("val_loss", false), VAL_ACCURACY("val_accuracy", true);
-
-        private final String key;
-        private final boolean maximise;
-
-        Metric(String key, boolean maximise) {
-            this.key = key;
-            this.maximise = maximise;
-        }
-
-        public String key() {
-            return key;
-        }
-
-        public boolean maximise() {
-            return maximise;
-        }
-    }
+public record EarlyStopping(int patience, double minDelta, Objective metric) {
 }

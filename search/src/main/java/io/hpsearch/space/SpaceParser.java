@@ -167,8 +167,8 @@ public final class SpaceParser {
             e.allowOnly("patience", "min_delta", "metric");
             int patience = e.integer("patience", 1, 10_000).orElseThrow(() -> e.missing("patience"));
             double minDelta = e.decimal("min_delta", v -> v >= 0, "must be 0 or more").orElse(0.0);
-            EarlyStopping.Metric metric = e.text("metric").map(m -> enumValue(e, "metric", m,
-                    EarlyStopping.Metric.class)).orElse(EarlyStopping.Metric.VAL_LOSS);
+            Objective metric = e.text("metric").map(key -> Objective.fromKey(key).orElseThrow(() -> e.error("metric",
+                    "unknown value '" + key + "'; use one of " + objectiveKeys()))).orElse(Objective.VAL_LOSS);
             return new EarlyStopping(patience, minDelta, metric);
         });
         Optional<TrainingSpec.Augment> augment = t.child("augment").map(a -> {

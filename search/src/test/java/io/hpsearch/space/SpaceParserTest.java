@@ -29,7 +29,7 @@ class SpaceParserTest {
         assertEquals(42, spec.seed());
         assertEquals(Objective.VAL_ACCURACY, spec.objective());
         assertEquals(new TrainingSpec(10, 128, 0.2, 0, 1,
-                java.util.Optional.of(new EarlyStopping(3, 0.001, EarlyStopping.Metric.VAL_LOSS)),
+                java.util.Optional.of(new EarlyStopping(3, 0.001, Objective.VAL_LOSS)),
                 java.util.Optional.empty()), spec.training());
         ModelSpec m = spec.model();
         assertEquals(ModelType.MLP, m.type());
@@ -172,7 +172,7 @@ class SpaceParserTest {
                   learning_rate: 0.001
                 """);
         assertEquals(2, spec.training().executions());
-        assertEquals(new EarlyStopping(3, 0.001, EarlyStopping.Metric.VAL_ACCURACY),
+        assertEquals(new EarlyStopping(3, 0.001, Objective.VAL_ACCURACY),
                 spec.training().earlyStopping().orElseThrow());
         assertEquals(new TrainingSpec.Augment(2, true), spec.training().augment().orElseThrow());
         assertEquals(List.of("input_dropout", "hidden_layers", "activation", "l2", "optimizer", "learning_rate"),

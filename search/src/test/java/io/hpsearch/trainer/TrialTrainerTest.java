@@ -7,6 +7,7 @@ import io.hpsearch.space.EarlyStopping;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.TrainingSpec;
 import io.hpsearch.store.EpochMetrics;
+import io.hpsearch.store.Objective;
 import io.hpsearch.trial.TrialParams;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class TrialTrainerTest {
     void earlyStoppingStopsAfterPatienceAndKeepsTheBestEpochsWeights() {
         TrialParams params = TestParams.mlp(0.0, List.of(64), List.of(0.0));
         // No later epoch can beat the first by 10 in loss: training stops after 1 + patience epochs.
-        TrainingSpec spec = training(10, Optional.of(new EarlyStopping(2, 10.0, EarlyStopping.Metric.VAL_LOSS)),
+        TrainingSpec spec = training(10, Optional.of(new EarlyStopping(2, 10.0, Objective.VAL_LOSS)),
                 Optional.empty());
 
         TrialTrainer.Result result = train(params, 3, spec);
