@@ -10,7 +10,6 @@ import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.store.NewRun;
-import io.hpsearch.store.Objective;
 import io.hpsearch.store.Run;
 import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
@@ -232,9 +231,9 @@ public final class SearchRunner {
                         }
                     }, cancelled::get);
             results.add(result);
-            scores[e - 1] = score(spec.objective(), result.best());
+            scores[e - 1] = spec.objective().of(result.best());
         }
-        return TrialOutcome.of(results, scores, spec.objective().maximise());
+        return TrialOutcome.of(results, scores, spec.objective());
     }
 
     private void fail(Trial trial, String reason) {
@@ -248,13 +247,6 @@ public final class SearchRunner {
      */
     static long trialSeed(long runSeed, int trialNumber, int execution) {
         return runSeed * 1_000_003L + trialNumber + (execution - 1) * 1_000_000_007L;
-    }
-
-    private static double score(Objective objective, EpochMetrics last) {
-        return switch (objective) {
-            case VAL_ACCURACY -> last.valAccuracy();
-            case VAL_LOSS -> last.valLoss();
-        };
     }
 
     private Outcome finish(long runId, Coordinator coordinator, Throughput throughput) {
@@ -329,8 +321,7 @@ public final class SearchRunner {
         /** Counts a completed trial and keeps its network if it is the best so far: on disk at once, for crashes. */
         synchronized void completed(int trialNumber, double score, MultiLayerNetwork network) {
             completed++;
-            boolean better = best == null || (spec.objective().maximise() ? score > best.score() : score < best.score());
-            if (!better) {
+            if (best != null && !spec.objective().beats(score, best.score(), 0)) {
                 return;
             }
             Path dir = modelDir.resolve("run-" + runId);

@@ -1,5 +1,6 @@
 package io.hpsearch.runner;
 
+import io.hpsearch.store.Objective;
 import io.hpsearch.trainer.TrialTrainer;
 
 import java.util.List;
@@ -11,7 +12,7 @@ import java.util.List;
  */
 record TrialOutcome(TrialTrainer.Result first, TrialTrainer.Result best, double score, Double scoreStd) {
 
-    static TrialOutcome of(List<TrialTrainer.Result> results, double[] scores, boolean maximise) {
+    static TrialOutcome of(List<TrialTrainer.Result> results, double[] scores, Objective objective) {
         double mean = 0;
         for (double s : scores) {
             mean += s;
@@ -27,7 +28,7 @@ record TrialOutcome(TrialTrainer.Result first, TrialTrainer.Result best, double 
         }
         int best = 0;
         for (int i = 1; i < scores.length; i++) {
-            if (maximise ? scores[i] > scores[best] : scores[i] < scores[best]) {
+            if (objective.beats(scores[i], scores[best], 0)) {
                 best = i;
             }
         }

@@ -137,10 +137,7 @@ public final class TrialTrainer {
     }
 
     private static boolean improves(EarlyStopping rule, EpochMetrics now, EpochMetrics best) {
-        return switch (rule.metric()) {
-            case VAL_LOSS -> now.valLoss() < best.valLoss() - rule.minDelta();
-            case VAL_ACCURACY -> now.valAccuracy() > best.valAccuracy() + rule.minDelta();
-        };
+        return rule.metric().beats(rule.metric().of(now), rule.metric().of(best), rule.minDelta());
     }
 
     /** Mean cross-entropy and accuracy of the network on a set, in inference mode (no dropout). */

@@ -23,6 +23,19 @@ public enum Objective {
         return maximise;
     }
 
+    /** This objective's value in one epoch's metrics. */
+    public double of(EpochMetrics metrics) {
+        return switch (this) {
+            case VAL_ACCURACY -> metrics.valAccuracy();
+            case VAL_LOSS -> metrics.valLoss();
+        };
+    }
+
+    /** Whether {@code candidate} beats {@code incumbent} by more than {@code margin}, in this objective's direction. */
+    public boolean beats(double candidate, double incumbent, double margin) {
+        return maximise ? candidate > incumbent + margin : candidate < incumbent - margin;
+    }
+
     public static Optional<Objective> fromKey(String key) {
         for (Objective o : values()) {
             if (o.key.equals(key)) {

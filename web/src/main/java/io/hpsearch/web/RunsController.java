@@ -82,10 +82,11 @@ public final class RunsController {
         RunSummary summary = summary(ctx);
         int number = ctx.pathParamAsClass("number", Integer.class).getOrThrow(e ->
                 new ApiError(400, "trial number must be a whole number, not '" + ctx.pathParam("number") + "'"));
-        Trial trial = store.trial(summary.run().id(), number).orElseThrow(() ->
+        // One read of the ranking gives both the trial and its rank, consistent with each other.
+        List<Trial> ranked = store.rankedTrials(summary.run().id(), 0);
+        Trial trial = ranked.stream().filter(t -> t.number() == number).findFirst().orElseThrow(() ->
                 new ApiError(404, "run " + summary.run().id() + " has no trial " + number));
-        TrialView view = new RankedTrials(store.rankedTrials(summary.run().id(), 0)).views().stream()
-                .filter(v -> v.number() == number).findFirst().orElseThrow();
+        TrialView view = new RankedTrials(ranked).views().get(ranked.indexOf(trial));
         NetworkSummary network = NetworkSummary.of(TrialParams.fromMap(view.params()), FashionMnist.IMAGE_SIDE,
                 FashionMnist.CLASS_NAMES.size());
         ctx.json(new Views.TrialDetail(view, store.epochs(trial.id()), network));
