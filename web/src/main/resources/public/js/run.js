@@ -9,6 +9,8 @@
   const runId = HP.pathIds().run;
   const PROVENANCE_LABELS = { java: "Java", dl4j: "DL4J", hpsearch: "hpsearch" };
 
+  // Trials fetched for the first paint: the top of the ranking, whatever the size of the run.
+  const FIRST_PAINT_TRIALS = 100;
   // What the trials table shows: the latest data, plus the user's choices.
   const view = { detail: null, trials: [], columns: [], columnsKey: null, sortKey: null, order: "asc", filter: "" };
 
@@ -296,12 +298,18 @@
 
   async function load() {
     if (!Number.isInteger(runId)) throw new Error(`Not a run page: ${location.pathname}`);
-    const [detail, trials] = await Promise.all([
+    // The top of the ranking paints first; a large run's other trials (charts, full table) follow.
+    const [detail, top] = await Promise.all([
       HP.getJson(`/api/runs/${runId}`),
-      HP.getJson(`/api/runs/${runId}/trials`),
+      HP.getJson(`/api/runs/${runId}/trials?limit=${FIRST_PAINT_TRIALS}`),
     ]);
+    let trials = top;
+    if (top.length === FIRST_PAINT_TRIALS) {
+      if (!view.detail) render(detail, top);
+      trials = await HP.getJson(`/api/runs/${runId}/trials`);
+    }
     render(detail, trials);
-    // The two answers are fetched side by side: go on until both agree that nothing is running any more.
+    // The answers are fetched side by side: go on until both agree that nothing is running any more.
     return HP.isActive(detail.run.status) || trials.some((t) => t.state === "RUNNING");
   }
 

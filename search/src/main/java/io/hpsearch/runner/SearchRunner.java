@@ -17,6 +17,7 @@ import io.hpsearch.store.TestEvaluation;
 import io.hpsearch.store.Trial;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trainer.NativeThreads;
+import io.hpsearch.trainer.NetworkCost;
 import io.hpsearch.trainer.TestEvaluator;
 import io.hpsearch.trainer.TrainingListener;
 import io.hpsearch.trainer.TrialFailedException;
@@ -139,9 +140,9 @@ public final class SearchRunner {
         Split split = Split.stratified(data.train(), spec.training().validationSplit(), spec.seed(),
                 spec.training().trainLimit());
         TrialTrainer trainer = new TrialTrainer(split.train(), split.validation(), FashionMnist.CLASS_NAMES.size());
-        NativeThreads.configure(threads);
+        NativeThreads.configure(threads); // for the test evaluation, which runs on this thread
 
-        Coordinator coordinator = new Coordinator(runId, spec, Samplers.forSpace(spec, Set.of()), planned);
+        Coordinator coordinator = new Coordinator(runId, spec, sampler(spec, planned), planned);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "hpsearch-worker");
             t.setDaemon(true);
@@ -151,7 +152,10 @@ public final class SearchRunner {
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int w = 0; w < workers; w++) {
-                futures.add(pool.submit(() -> work(coordinator, trainer, spec)));
+                futures.add(pool.submit(() -> {
+                    NativeThreads.configure(threads);
+                    work(coordinator, trainer, spec);
+                }));
             }
             for (Future<?> f : futures) {
                 f.get();
@@ -168,6 +172,19 @@ public final class SearchRunner {
         Throughput throughput = new Throughput(coordinator.examplesTrained(), (System.nanoTime() - start) / 1e9,
                 workers, threads);
         return finish(runId, coordinator, throughput);
+    }
+
+    /**
+     * Grid search trains a fixed set, so it goes longest first to keep every worker busy to the end; random search
+     * keeps its draw order, so that a run stopped early has still trained a random sample.
+     */
+    private static Sampler sampler(SpaceSpec spec, int planned) {
+        Sampler sampler = Samplers.forSpace(spec, Set.of());
+        return switch (spec.search()) {
+            case GRID -> new LongestFirst(sampler, planned, params -> NetworkCost.forwardMacs(params,
+                    FashionMnist.IMAGE_SIDE, FashionMnist.CLASS_NAMES.size()));
+            case RANDOM -> sampler;
+        };
     }
 
     /** Trials a run of the space will train: max_trials, or fewer when the space has fewer distinct networks. */
@@ -197,9 +214,9 @@ public final class SearchRunner {
                 store.finishTrial(trial.id(), TrialState.CANCELLED, null, reason);
                 listener.trialFinished(trial.number(), TrialState.CANCELLED, null, reason);
             } catch (TrialFailedException e) {
-                fail(trial, e.getMessage());
+                fail(coordinator, trial, e.getMessage());
             } catch (RuntimeException | OutOfMemoryError e) {
-                fail(trial, "unexpected error: " + e);
+                fail(coordinator, trial, "unexpected error: " + e);
             }
         }
     }
@@ -236,7 +253,8 @@ public final class SearchRunner {
         return TrialOutcome.of(results, scores, spec.objective());
     }
 
-    private void fail(Trial trial, String reason) {
+    private void fail(Coordinator coordinator, Trial trial, String reason) {
+        coordinator.failed(reason);
         store.finishTrial(trial.id(), TrialState.FAILED, null, reason);
         listener.trialFinished(trial.number(), TrialState.FAILED, null, reason);
     }
@@ -257,8 +275,10 @@ public final class SearchRunner {
             return new Outcome(runId, RunStatus.CANCELLED, message, Optional.empty(), throughput);
         }
         Optional<Coordinator.Best> best = coordinator.best();
+        Optional<String> failureStop = coordinator.failureStop();
         if (best.isEmpty()) {
-            String message = "no trial completed: every trial failed (see the trials' failure reasons)";
+            String message = failureStop.orElse("no trial completed: every trial failed")
+                    + " (see the trials' failure reasons)";
             store.finishRun(runId, RunStatus.FAILED, message);
             return new Outcome(runId, RunStatus.FAILED, message, Optional.empty(), throughput);
         }
@@ -266,7 +286,8 @@ public final class SearchRunner {
                 runId, best.get().trialNumber(), best.get().path().toString());
         store.saveTestEvaluation(test);
         listener.testEvaluated(test);
-        String message = coordinator.completed() + " trial(s) completed; best: trial " + best.get().trialNumber();
+        String message = coordinator.completed() + " trial(s) completed; best: trial " + best.get().trialNumber()
+                + failureStop.map(stop -> "; " + stop).orElse("");
         store.finishRun(runId, RunStatus.COMPLETED, message);
         return new Outcome(runId, RunStatus.COMPLETED, message, Optional.of(test), throughput);
     }
@@ -295,6 +316,8 @@ public final class SearchRunner {
         private int issued;
         private int completed;
         private long examplesTrained;
+        private int consecutiveFailures;
+        private String lastFailure;
         private Best best;
 
         Coordinator(long runId, SpaceSpec spec, Sampler sampler, int planned) {
@@ -305,7 +328,7 @@ public final class SearchRunner {
         }
 
         synchronized Optional<Assignment> next() {
-            if (issued >= planned || cancelled.get()) {
+            if (issued >= planned || cancelled.get() || tooManyFailures()) {
                 return Optional.empty();
             }
             Optional<TrialParams> candidate = sampler.next();
@@ -321,6 +344,7 @@ public final class SearchRunner {
         /** Counts a completed trial and keeps its network if it is the best so far: on disk at once, for crashes. */
         synchronized void completed(int trialNumber, double score, MultiLayerNetwork network) {
             completed++;
+            consecutiveFailures = 0;
             if (best != null && !spec.objective().beats(score, best.score(), 0)) {
                 return;
             }
@@ -338,6 +362,23 @@ public final class SearchRunner {
                 throw new UncheckedIOException("cannot save the best model to " + path + ": " + e.getMessage(), e);
             }
             best = new Best(trialNumber, score, network, path);
+        }
+
+        /** Counts a failed trial; enough of them in a row stop the run from handing out more. */
+        synchronized void failed(String reason) {
+            consecutiveFailures++;
+            lastFailure = reason;
+        }
+
+        synchronized boolean tooManyFailures() {
+            return consecutiveFailures >= spec.maxConsecutiveFailures();
+        }
+
+        /** Why the run stopped early, or empty when it did not stop for failures. */
+        synchronized Optional<String> failureStop() {
+            return tooManyFailures() ? Optional.of("stopped after " + consecutiveFailures + " trials in a row failed "
+                    + "(max_consecutive_failures: " + spec.maxConsecutiveFailures() + "); the last one: "
+                    + lastFailure) : Optional.empty();
         }
 
         synchronized void epochTrained(int examples) {

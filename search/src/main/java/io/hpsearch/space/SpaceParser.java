@@ -117,8 +117,8 @@ public final class SpaceParser {
 
     private SpaceSpec document(Node root) {
         Section top = section(root, "");
-        top.allowOnly("name", "dataset", "search", "max_trials", "seed", "objective", "grid_points", "training",
-                "model");
+        top.allowOnly("name", "dataset", "search", "max_trials", "max_consecutive_failures", "seed", "objective",
+                "grid_points", "training", "model");
         String name = top.text("name").orElseThrow(() -> top.missing("name"));
         if (name.isBlank() || name.length() > 200) {
             throw top.error("name", "must be 1 to 200 characters");
@@ -130,6 +130,7 @@ public final class SpaceParser {
         SearchKind search = top.text("search").map(s -> enumValue(top, "search", s, SearchKind.class))
                 .orElse(SearchKind.RANDOM);
         int maxTrials = top.integer("max_trials", 1, 1_000_000).orElse(20);
+        int maxConsecutiveFailures = top.integer("max_consecutive_failures", 1, 1_000_000).orElse(5);
         long seed = top.longValue("seed").orElse(42L);
         Objective objective = top.text("objective").map(key -> Objective.fromKey(key).orElseThrow(
                 () -> top.error("objective", "unknown objective '" + key + "'; use one of " + objectiveKeys())))
@@ -137,8 +138,8 @@ public final class SpaceParser {
         int gridPoints = top.integer("grid_points", 2, 100).orElse(5);
         TrainingSpec training = training(top.child("training"));
         Section model = top.child("model").orElseThrow(() -> top.missing("model"));
-        SpaceSpec spec = new SpaceSpec(name, dataset, search, maxTrials, seed, objective, gridPoints, training,
-                model(model));
+        SpaceSpec spec = new SpaceSpec(name, dataset, search, maxTrials, maxConsecutiveFailures, seed, objective,
+                gridPoints, training, model(model));
         if (search == SearchKind.GRID) {
             BigInteger size = SpaceSize.distinctNetworks(spec);
             if (size.compareTo(BigInteger.valueOf(MAX_GRID_POINTS)) > 0) {

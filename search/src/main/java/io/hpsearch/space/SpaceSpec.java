@@ -6,19 +6,25 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** A validated search space: what a space YAML file says, after defaults and command-line overrides. */
-public record SpaceSpec(String name, String dataset, SearchKind search, int maxTrials, long seed, Objective objective,
-                        int gridPoints, TrainingSpec training, ModelSpec model) {
+/**
+ * @param maxConsecutiveFailures a run stops handing out trials once this many in a row have failed
+ */
+public record SpaceSpec(String name, String dataset, SearchKind search, int maxTrials, int maxConsecutiveFailures,
+                        long seed, Objective objective, int gridPoints, TrainingSpec training, ModelSpec model) {
 
     public SpaceSpec withMaxTrials(int value) {
-        return new SpaceSpec(name, dataset, search, value, seed, objective, gridPoints, training, model);
+        return new SpaceSpec(name, dataset, search, value, maxConsecutiveFailures, seed, objective, gridPoints,
+                training, model);
     }
 
     public SpaceSpec withSeed(long value) {
-        return new SpaceSpec(name, dataset, search, maxTrials, value, objective, gridPoints, training, model);
+        return new SpaceSpec(name, dataset, search, maxTrials, maxConsecutiveFailures, value, objective, gridPoints,
+                training, model);
     }
 
     public SpaceSpec withTraining(TrainingSpec value) {
-        return new SpaceSpec(name, dataset, search, maxTrials, seed, objective, gridPoints, value, model);
+        return new SpaceSpec(name, dataset, search, maxTrials, maxConsecutiveFailures, seed, objective, gridPoints,
+                value, model);
     }
 
     /** The space as it was run, every default filled in: stored with the run for provenance. */
@@ -28,6 +34,7 @@ public record SpaceSpec(String name, String dataset, SearchKind search, int maxT
         out.put("dataset", dataset);
         out.put("search", search.key());
         out.put("max_trials", maxTrials);
+        out.put("max_consecutive_failures", maxConsecutiveFailures);
         out.put("seed", seed);
         out.put("objective", objective.key());
         out.put("grid_points", gridPoints);

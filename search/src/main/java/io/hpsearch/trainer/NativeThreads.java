@@ -15,7 +15,10 @@ public final class NativeThreads {
     private NativeThreads() {
     }
 
-    /** Sets libnd4j's and OpenBLAS's thread counts. */
+    /**
+     * Sets libnd4j's and OpenBLAS's thread counts for work started from the calling thread. OpenMP keeps the count
+     * per thread, so every worker thread calls this itself: a count set on another thread does not reach it.
+     */
     public static void configure(int threads) {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);

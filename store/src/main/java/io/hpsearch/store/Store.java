@@ -143,7 +143,7 @@ public final class Store implements AutoCloseable {
         jdbi.useTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
             dao.insertEpoch(trialId, metrics);
-            dao.heartbeat(trialId, Instant.now());
+            dao.epochRecorded(trialId, metrics.epoch(), Instant.now());
         });
     }
 
@@ -184,6 +184,11 @@ public final class Store implements AutoCloseable {
      * @param limit at most this many; 0 or less for all
      */
     public List<Trial> rankedTrials(long runId, int limit) {
+        return rankedTrials(runId, limit, 0);
+    }
+
+    /** One page of {@link #rankedTrials(long, int)}: {@code limit} trials from position {@code offset} on. */
+    public List<Trial> rankedTrials(long runId, int limit, int offset) {
         Objective objective = run(runId).map(Run::objective).orElse(Objective.VAL_ACCURACY);
         // The direction comes from the enum, never from user text.
         String direction = objective.maximise() ? "DESC" : "ASC";
@@ -192,11 +197,17 @@ public final class Store implements AutoCloseable {
                         ORDER BY CASE WHEN t.state = 'COMPLETED' THEN 0 ELSE 1 END,
                                  CASE WHEN t.state = 'COMPLETED' THEN t.score END\s""" + direction + """
                         , t.trial_number
-                        LIMIT :limit""")
+                        LIMIT :limit OFFSET :offset""")
                 .bind("runId", runId)
                 .bind("limit", limit > 0 ? limit : Integer.MAX_VALUE)
+                .bind("offset", Math.max(0, offset))
                 .mapTo(Trial.class)
                 .list());
+    }
+
+    /** The distinct parameter sets (as stored JSON) of a run's trials: cheaper than the trials themselves. */
+    public List<String> distinctParams(long runId) {
+        return jdbi.withExtension(TrialDao.class, dao -> dao.distinctParams(runId));
     }
 
     public List<EpochMetrics> epochs(long trialId) {

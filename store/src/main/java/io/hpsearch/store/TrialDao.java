@@ -17,7 +17,7 @@ interface TrialDao {
     /** Columns of {@link Trial}, in the shape its mapper expects. */
     String TRIAL = """
             SELECT t.id, t.run_id, t.trial_number AS number, t.params, t.params_key, t.state, t.score, t.score_std,
-                   COALESCE((SELECT MAX(e.epoch) FROM epochs e WHERE e.trial_id = t.id), 0) AS epochs,
+                   t.epochs,
                    t.best_epoch, t.stopped_epoch, t.failure_reason, t.started_at, t.finished_at
             FROM trials t""";
 
@@ -42,8 +42,12 @@ interface TrialDao {
             VALUES (:trialId, :execution, :epoch, :trainLoss, :valLoss, :valAccuracy, :seconds)""")
     void insertEpoch(@Bind("trialId") long trialId, @BindMethods EpochMetrics metrics);
 
-    @SqlUpdate("UPDATE trials SET heartbeat_at = :now WHERE id = :id")
-    void heartbeat(@Bind("id") long trialId, @Bind("now") Instant now);
+    /** Marks the trial alive and counts the epoch (the highest epoch reached by any of its executions). */
+    @SqlUpdate("UPDATE trials SET heartbeat_at = :now, epochs = GREATEST(epochs, :epoch) WHERE id = :id")
+    void epochRecorded(@Bind("id") long trialId, @Bind("epoch") int epoch, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT DISTINCT params FROM trials WHERE run_id = :runId")
+    List<String> distinctParams(@Bind("runId") long runId);
 
     @SqlUpdate("""
             UPDATE trials SET state = :state, score = :score, failure_reason = :reason, finished_at = :now,

@@ -95,6 +95,8 @@ class StoreTest {
 
         assertEquals(List.of(2, 1, 4, 3, 5), numbers(store.rankedTrials(acc, 0)));
         assertEquals(List.of(2, 1), numbers(store.rankedTrials(acc, 2)));
+        assertEquals(List.of(1, 4), numbers(store.rankedTrials(acc, 2, 1)), "a page from the second place on");
+        assertEquals(List.of(5), numbers(store.rankedTrials(acc, 10, 4)));
         assertEquals("training loss became NaN in epoch 1", store.trial(acc, 3).orElseThrow().failureReason());
 
         long loss = newRun("loss", Objective.VAL_LOSS);

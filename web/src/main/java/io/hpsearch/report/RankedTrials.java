@@ -25,7 +25,16 @@ public final class RankedTrials {
 
     /** @param ranked trials best first, as {@code Store.rankedTrials} returns them */
     public RankedTrials(List<Trial> ranked) {
-        int rank = 0;
+        this(ranked, 0);
+    }
+
+    /**
+     * @param ranked a page of the ranking
+     * @param offset the page's position in the whole ranking; completed trials come first, so a completed trial at
+     *               position i has rank i + 1
+     */
+    public RankedTrials(List<Trial> ranked, int offset) {
+        int rank = offset;
         for (Trial t : ranked) {
             boolean completed = t.state() == TrialState.COMPLETED;
             Instant end = t.finishedAt();
@@ -36,11 +45,7 @@ public final class RankedTrials {
                     end == null ? null : Duration.between(t.startedAt(), end).toMillis() / 1000.0,
                     completed && rank == 1));
         }
-        // The deepest network names its columns in order (units_1, dropout_1, ...); shallower ones are a prefix.
-        Set<String> names = new LinkedHashSet<>();
-        views.stream().map(TrialView::params).sorted(Comparator.comparingInt(m -> -m.size()))
-                .forEach(m -> names.addAll(m.keySet()));
-        paramNames = List.copyOf(names);
+        paramNames = paramNames(views.stream().map(TrialView::params).toList());
     }
 
     public List<TrialView> views() {
@@ -50,6 +55,14 @@ public final class RankedTrials {
     /** Every parameter that any trial has, in display order. */
     public List<String> paramNames() {
         return paramNames;
+    }
+
+    /** Every parameter of the given parameter sets, in display order. */
+    public static List<String> paramNames(List<Map<String, Object>> paramSets) {
+        // The deepest network names its columns in order (units_1, dropout_1, ...); shallower ones are a prefix.
+        Set<String> names = new LinkedHashSet<>();
+        paramSets.stream().sorted(Comparator.comparingInt(m -> -m.size())).forEach(m -> names.addAll(m.keySet()));
+        return List.copyOf(names);
     }
 
     /** A stored trial's parameters, in their stored order. */

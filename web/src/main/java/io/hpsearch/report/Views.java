@@ -47,7 +47,7 @@ public final class Views {
             Map<String, Object> resolved = readJson(run.resolvedSpace());
             return new RunDetail(RunView.of(summary), run.spaceYaml(), resolved, executions(resolved),
                     Map.of("java", run.javaVersion(), "dl4j", run.dl4jVersion(), "hpsearch", run.hpsearchVersion()),
-                    new RankedTrials(store.rankedTrials(run.id(), 0)).paramNames(),
+                    RankedTrials.paramNames(store.distinctParams(run.id()).stream().map(RankedTrials::parse).toList()),
                     store.testEvaluation(run.id()).map(TestView::of).orElse(null));
         }
 

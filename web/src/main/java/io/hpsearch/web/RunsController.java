@@ -51,11 +51,22 @@ public final class RunsController {
         ctx.json(Views.RunDetail.of(store, summary(ctx)));
     }
 
-    /** Ranked trials; {@code ?status=} filters, {@code ?sort=&order=} re-sorts (ranks stay the objective's). */
+    /**
+     * Ranked trials; {@code ?status=} filters, {@code ?sort=&order=} re-sorts (ranks stay the objective's),
+     * {@code ?limit=&offset=} pages. The ranking's own order is paged by the database, so the top of a run with
+     * thousands of trials costs no more than a small run.
+     */
     public void trials(Context ctx) {
-        RunSummary summary = summary(ctx);
-        List<TrialView> views = new RankedTrials(store.rankedTrials(summary.run().id(), 0)).views();
+        long runId = summary(ctx).run().id();
+        int limit = nonNegative(ctx, "limit");
+        int offset = nonNegative(ctx, "offset");
         String status = ctx.queryParam("status");
+        String sort = ctx.queryParam("sort");
+        if ((status == null || status.isEmpty()) && (sort == null || sort.isEmpty())) {
+            ctx.json(new RankedTrials(store.rankedTrials(runId, limit, offset), offset).views());
+            return;
+        }
+        List<TrialView> views = new RankedTrials(store.rankedTrials(runId, 0)).views();
         if (status != null && !status.isEmpty()) {
             String state = status.toUpperCase(Locale.ROOT);
             if (!Set.of("COMPLETED", "FAILED", "CANCELLED", "RUNNING").contains(state)) {
@@ -63,7 +74,6 @@ public final class RunsController {
             }
             views = views.stream().filter(v -> v.state().equals(state)).toList();
         }
-        String sort = ctx.queryParam("sort");
         if (sort != null && !sort.isEmpty()) {
             String order = ctx.queryParamAsClass("order", String.class).getOrDefault("asc");
             if (!order.equals("asc") && !order.equals("desc")) {
@@ -75,7 +85,25 @@ public final class RunsController {
             views = views.stream().sorted(Comparator.comparing(key,
                     Comparator.nullsLast(order.equals("asc") ? values : values.reversed()))).toList();
         }
-        ctx.json(views);
+        int from = Math.min(offset, views.size());
+        ctx.json(views.subList(from, limit > 0 ? Math.min(views.size(), from + limit) : views.size()));
+    }
+
+    /** An optional whole-number query parameter, 0 when absent. */
+    private static int nonNegative(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ApiError(400, name + " must be a whole number, 0 or more, not '" + value + "'");
     }
 
     public void trial(Context ctx) {

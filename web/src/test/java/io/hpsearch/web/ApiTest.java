@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -162,6 +163,24 @@ class ApiTest {
                 + "parameter of this run", json(get("/api/runs/1/trials?sort=colour"), 400).get("error").asText());
         assertEquals(400, get("/api/runs/1/trials?status=exploded").statusCode());
         assertEquals(400, get("/api/runs/1/trials?sort=score&order=sideways").statusCode());
+    }
+
+    @Test
+    void trialsComeInPagesThatKeepTheirRanks() throws Exception {
+        JsonNode all = json(get("/api/runs/1/trials"), 200);
+        JsonNode page = json(get("/api/runs/1/trials?limit=2&offset=1"), 200);
+        assertEquals(2, page.size());
+        assertEquals(List.of(2, 3), List.of(page.get(0).get("rank").asInt(), page.get(1).get("rank").asInt()));
+        assertEquals(all.get(1).get("number"), page.get(0).get("number"));
+        assertFalse(page.get(0).get("best").asBoolean());
+
+        JsonNode sortedPage = json(get("/api/runs/1/trials?sort=number&limit=1&offset=2"), 200);
+        assertEquals(1, sortedPage.size());
+        assertEquals(3, sortedPage.get(0).get("number").asInt());
+        assertEquals(0, json(get("/api/runs/1/trials?offset=10"), 200).size());
+        assertEquals("limit must be a whole number, 0 or more, not '-1'",
+                json(get("/api/runs/1/trials?limit=-1"), 400).get("error").asText());
+        assertEquals(400, get("/api/runs/1/trials?offset=ten").statusCode());
     }
 
     @Test

@@ -1,0 +1,100 @@
+package io.hpsearch.bench;
+
+import io.hpsearch.runner.RunListener;
+import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.store.EpochMetrics;
+import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.Store;
+import io.hpsearch.store.TestEvaluation;
+import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialState;
+import io.hpsearch.trial.TrialParams;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** hpsearch itself on the workload's grid space, in process, with a fresh H2 store. */
+final class HpsearchRun {
+    private HpsearchRun() {
+    }
+
+    /**
+     * @param wallSeconds    the whole run: split, trials, store writes, model saving, test evaluation
+     * @param epochSeconds   summed over every trial's epochs: time in training and validation as the trials saw it
+     * @param testSeconds    the final test-set evaluation of the best network
+     * @param trainingWindow from the first trial's start to the last trial's end
+     * @param epochSecondsByNetwork each trial's summed epoch seconds, by its network's parameter key
+     */
+    record Timing(int workers, int threads, double wallSeconds, double epochSeconds, double testSeconds,
+                  double trainingWindow, long examples, Map<String, Double> epochSecondsByNetwork) {
+        /** The overhead: 1 - time in training and evaluation (per worker) / wall time. */
+        double overhead() {
+            return 1 - (epochSeconds / workers + testSeconds) / wallSeconds;
+        }
+    }
+
+    static Timing run(Workload workload, int workers, int threads) throws IOException {
+        Path dir = Files.createTempDirectory("hpsearch-bench");
+        try (Store store = Store.open(dir.resolve("bench"))) {
+            Clock clock = new Clock();
+            SearchRunner runner = new SearchRunner(store, workload.data, dir.resolve("models"), workers, threads, clock);
+            long start = System.nanoTime();
+            SearchRunner.Outcome outcome = runner.run(workload.spec, workload.yaml);
+            double wall = (System.nanoTime() - start) / 1e9;
+            if (outcome.status() != RunStatus.COMPLETED) {
+                throw new IllegalStateException("hpsearch run ended " + outcome.status() + ": " + outcome.message());
+            }
+            double epochSeconds = 0;
+            Map<String, Double> byNetwork = new LinkedHashMap<>();
+            for (Trial trial : store.trials(outcome.runId())) {
+                if (trial.state() != TrialState.COMPLETED) {
+                    throw new IllegalStateException("trial " + trial.number() + " ended " + trial.state());
+                }
+                for (EpochMetrics e : store.epochs(trial.id())) {
+                    epochSeconds += e.seconds();
+                    byNetwork.merge(trial.paramsKey(), e.seconds(), Double::sum);
+                }
+            }
+            return new Timing(workers, threads, wall, epochSeconds, clock.testSeconds(), clock.trainingWindow(),
+                    outcome.throughput().examples(), byNetwork);
+        } finally {
+            Files.walk(dir).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    /** Times the phases of a run from its listener callbacks. */
+    private static final class Clock implements RunListener {
+        private long firstStart;
+        private long lastFinish;
+        private long tested;
+
+        @Override
+        public synchronized void trialStarted(int number, TrialParams params) {
+            if (firstStart == 0) {
+                firstStart = System.nanoTime();
+            }
+        }
+
+        @Override
+        public synchronized void trialFinished(int number, TrialState state, Double score, String reason) {
+            lastFinish = System.nanoTime();
+        }
+
+        @Override
+        public synchronized void testEvaluated(TestEvaluation evaluation) {
+            tested = System.nanoTime();
+        }
+
+        synchronized double testSeconds() {
+            return (tested - lastFinish) / 1e9;
+        }
+
+        synchronized double trainingWindow() {
+            return (lastFinish - firstStart) / 1e9;
+        }
+    }
+}

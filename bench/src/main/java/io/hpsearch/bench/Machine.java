@@ -1,0 +1,33 @@
+package io.hpsearch.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Facts about the machine a benchmark ran on, read from Linux's /proc. */
+final class Machine {
+    private Machine() {
+    }
+
+    static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                    .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** A field of /proc/self/status in KiB, such as VmHWM (peak resident set) or VmRSS. */
+    static long statusKib(String field) {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith(field + ":"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("no " + field + " in /proc/self/status"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/self/status: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.hpsearch.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.runner.RunListener;
+import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.space.SpaceParser;
+import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.Store;
+import io.hpsearch.store.TrialState;
+import io.hpsearch.trainer.NativeThreads;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Memory across trials: peak resident set size of one long random-search run (small data slices, the reference
+ * space, one worker per core) after its 10th trial and at its end. A leak per trial shows as growth between the two.
+ * Run in a JVM of its own so that nothing else has raised the peak. Adds a "memory" entry to an existing JSON file.
+ *
+ * <p>Usage: {@code MemoryBench DATA_DIR TRIALS JSON_FILE}
+ */
+public final class MemoryBench {
+    private static final int EARLY = 10;
+
+    private MemoryBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 3) {
+            System.err.println("usage: MemoryBench DATA_DIR TRIALS JSON_FILE");
+            System.exit(2);
+        }
+        int trials = Integer.parseInt(args[1]);
+        int workers = Runtime.getRuntime().availableProcessors();
+        String yaml = """
+                name: bench-memory
+                search: random
+                max_trials: %d
+                seed: 11
+                training: {epochs: 1, batch_size: 128, validation_split: 0.2, train_limit: 50}
+                model:
+                  type: mlp
+                  input_dropout: {min: 0.0, max: 0.3, step: 0.1}
+                  hidden_layers: {min: 1, max: 4}
+                  units: {choice: [512, 256, 128, 64, 32]}
+                  dropout: {min: 0.0, max: 0.4, step: 0.1}
+                  optimizer: adam
+                  learning_rate: {choice: [0.01, 0.001]}
+                """.formatted(trials);
+        SpaceSpec spec = SpaceParser.parse(yaml, "bench-memory.yaml");
+        Path dir = Files.createTempDirectory("hpsearch-memory");
+        Map<String, Object> memory = new LinkedHashMap<>();
+        memory.put("trials", trials);
+        memory.put("workers", workers);
+        memory.put("space", "reference MLP space, random search, 1 epoch on 500 training examples, 12,000 validation");
+        AtomicInteger finished = new AtomicInteger();
+        try (Store store = Store.open(dir.resolve("bench"))) {
+            RunListener probe = new RunListener() {
+                @Override
+                public void trialFinished(int number, TrialState state, Double score, String reason) {
+                    if (finished.incrementAndGet() == EARLY) {
+                        memory.put("peak_rss_mib_after_" + EARLY, Machine.statusKib("VmHWM") / 1024.0);
+                    }
+                }
+            };
+            SearchRunner.Outcome outcome = new SearchRunner(store, FashionMnist.load(Path.of(args[0])),
+                    dir.resolve("models"), workers, NativeThreads.DEFAULT_PER_WORKER, probe).run(spec, yaml);
+            if (outcome.status() != RunStatus.COMPLETED) {
+                throw new IllegalStateException("run ended " + outcome.status() + ": " + outcome.message());
+            }
+        } finally {
+            Files.walk(dir).sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+        memory.put("peak_rss_mib_after_" + trials, Machine.statusKib("VmHWM") / 1024.0);
+        double early = (double) memory.get("peak_rss_mib_after_" + EARLY);
+        double end = (double) memory.get("peak_rss_mib_after_" + trials);
+        memory.put("growth", end / early - 1);
+        ThroughputBench.log("peak RSS after %d trials: %.0f MiB; after %d: %.0f MiB (%+.1f %%)", EARLY, early,
+                trials, end, 100 * (end / early - 1));
+
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        File file = new File(args[2]);
+        ObjectNode root = (ObjectNode) json.readTree(file);
+        root.set("memory", json.valueToTree(memory));
+        json.writeValue(file, root);
+    }
+}

@@ -1,0 +1,153 @@
+package io.hpsearch.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.trainer.NativeThreads;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Issue 5's throughput benchmark, every contender side by side in one process: the sgemm roofline, a plain DL4J
+ * loop per network (default ND4J threads and one thread), hpsearch with one worker and one per core, and Arbiter's
+ * runner at the same concurrency. Writes every figure to a JSON file (bench/throughput/report.py tabulates it).
+ *
+ * <p>Usage: {@code ThroughputBench DATA_DIR SPACE_YAML OUT_JSON}
+ */
+public final class ThroughputBench {
+    private ThroughputBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 3) {
+            System.err.println("usage: ThroughputBench DATA_DIR SPACE_YAML OUT_JSON");
+            System.exit(2);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        int defaultThreads = Nd4j.getEnvironment().maxThreads();
+        Workload workload = new Workload(Path.of(args[1]), FashionMnist.load(Path.of(args[0])));
+        List<DataSet> train = workload.trainBatches();
+        List<DataSet> validation = workload.validationBatches(4096);
+        log("%d cores, ND4J default threads %d; %d networks x %d epochs x %,d training + %,d validation examples",
+                cores, defaultThreads, workload.networks.size(), workload.epochs(), workload.split.train().size(),
+                workload.split.validation().size());
+
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("cores", cores);
+        out.put("cpu", Machine.cpuModel());
+        out.put("java", System.getProperty("java.version"));
+        out.put("nd4j_default_threads", defaultThreads);
+        out.put("space", workload.spaceFile.toString());
+        out.put("epochs", workload.epochs());
+        out.put("training_examples", workload.split.train().size());
+        out.put("validation_examples", workload.split.validation().size());
+
+        // Warm-up (JIT, native libraries, allocator) so that the first contender measured pays nothing extra.
+        RawLoop.train(workload.networks.get(0), train.subList(0, Math.min(50, train.size())), validation.subList(0, 1), 1,
+                1);
+
+        Map<String, Double> roofline = new LinkedHashMap<>();
+        for (int threads : List.of(1, defaultThreads)) {
+            roofline.put(threads + "_threads", OnThread.call(threads, () -> Roofline.sgemmGflops(1024, 5)));
+            log("sgemm 1024x1024, %d thread(s): %.1f GFLOPS", threads, roofline.get(threads + "_threads"));
+        }
+        out.put("sgemm_gflops", roofline);
+
+        List<Map<String, Object>> raw = new ArrayList<>();
+        Map<Integer, Double> rawTotal = new LinkedHashMap<>();
+        for (int threads : List.of(defaultThreads, 1)) {
+            double total = 0;
+            for (Workload.Network network : workload.networks) {
+                RawLoop.Timing t = RawLoop.train(network, train, validation, workload.epochs(), threads);
+                total += t.seconds();
+                double examples = (double) workload.epochs() * workload.split.train().size();
+                double gflops = workload.flops(network) / t.seconds() / 1e9;
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("network", describe(network));
+                row.put("threads", threads);
+                row.put("seconds", t.seconds());
+                row.put("examples_per_second", examples / t.seconds());
+                row.put("gflops", gflops);
+                row.put("fraction_of_sgemm", gflops / roofline.get(threads + "_threads"));
+                row.put("validation_accuracy", t.validationAccuracy());
+                raw.add(row);
+                log("plain DL4J, %d thread(s), %-28s %6.1f s %8.0f examples/s %6.1f GFLOPS (%.0f %% of sgemm)",
+                        threads, describe(network), t.seconds(), examples / t.seconds(), gflops,
+                        100 * gflops / roofline.get(threads + "_threads"));
+            }
+            rawTotal.put(threads, total);
+        }
+        out.put("plain_dl4j", raw);
+        out.put("plain_dl4j_total_seconds", rawTotal);
+
+        List<Map<String, Object>> hp = new ArrayList<>();
+        for (int[] setting : new int[][]{{1, 1}, {cores, 1}, {1, defaultThreads}}) {
+            int workers = setting[0];
+            HpsearchRun.Timing t = HpsearchRun.run(workload, workers, setting[1]);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("workers", workers);
+            row.put("threads_per_worker", t.threads());
+            row.put("wall_seconds", t.wallSeconds());
+            row.put("epoch_seconds_summed", t.epochSeconds());
+            row.put("test_evaluation_seconds", t.testSeconds());
+            row.put("training_window_seconds", t.trainingWindow());
+            row.put("examples_per_second", workload.trainingExamples() / t.wallSeconds());
+            row.put("gflops", workload.flops() / t.wallSeconds() / 1e9);
+            row.put("overhead", t.overhead());
+            if (workers == 1 && t.threads() == 1) {
+                row.put("overhead_vs_plain_loop", 1 - rawTotal.get(1) / t.wallSeconds());
+                List<Map<String, Object>> perNetwork = new ArrayList<>();
+                for (Workload.Network network : workload.networks) {
+                    double seconds = t.epochSecondsByNetwork().get(network.params().key());
+                    double gflops = workload.flops(network) / seconds / 1e9;
+                    perNetwork.add(Map.of("network", describe(network), "epoch_seconds", seconds, "gflops", gflops,
+                            "fraction_of_sgemm", gflops / roofline.get("1_threads")));
+                }
+                row.put("per_network", perNetwork);
+            }
+            hp.add(row);
+            log("hpsearch %d worker(s) x %d thread: %.1f s wall, %.0f examples/s, overhead %.1f %% "
+                            + "(epochs %.1f s summed, test evaluation %.1f s)", workers, t.threads(), t.wallSeconds(),
+                    workload.trainingExamples() / t.wallSeconds(), 100 * t.overhead(), t.epochSeconds(),
+                    t.testSeconds());
+        }
+        out.put("hpsearch", hp);
+
+        List<Map<String, Object>> arbiter = new ArrayList<>();
+        for (int[] setting : new int[][]{{1, 1}, {cores, 1}, {1, defaultThreads}}) {
+            double seconds = ArbiterRun.run(workload, train, validation, setting[0], setting[1]);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("concurrent_tasks", setting[0]);
+            row.put("threads", setting[1]);
+            row.put("wall_seconds", seconds);
+            row.put("examples_per_second", workload.trainingExamples() / seconds);
+            arbiter.add(row);
+            log("Arbiter LocalOptimizationRunner, %d task(s) x %d thread(s): %.1f s wall, %.0f examples/s",
+                    setting[0], setting[1], seconds, workload.trainingExamples() / seconds);
+        }
+        out.put("arbiter", arbiter);
+
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        json.writeValue(Path.of(args[2]).toFile(), out);
+        log("wrote %s", args[2]);
+    }
+
+    static String describe(Workload.Network network) {
+        return network.params().integer("hidden_layers", 0) + " layer(s): " + network.params().asMap().entrySet()
+                .stream().filter(e -> e.getKey().startsWith("units_")).map(e -> String.valueOf(e.getValue()))
+                .reduce((a, b) -> a + "-" + b).orElse("");
+    }
+
+    static void log(String format, Object... args) {
+        System.out.println(String.format(Locale.ROOT, format, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,36 @@
+package io.hpsearch.runner;
+
+import io.hpsearch.sampler.Sampler;
+import io.hpsearch.trial.TrialParams;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToLongFunction;
+
+/**
+ * A fixed set of trials handed out most expensive first, so that workers finish together instead of one training
+ * the last big network while the others idle (longest-processing-time-first scheduling). The set is the same one
+ * the source would have given, only reordered.
+ */
+final class LongestFirst implements Sampler {
+    private final Iterator<TrialParams> order;
+
+    /** Draws the first {@code planned} candidates of {@code source} and orders them by descending {@code cost}. */
+    LongestFirst(Sampler source, int planned, ToLongFunction<TrialParams> cost) {
+        List<TrialParams> all = new ArrayList<>();
+        for (Optional<TrialParams> next; all.size() < planned && (next = source.next()).isPresent(); ) {
+            all.add(next.get());
+        }
+        // Stable: equally expensive networks keep the source's order.
+        all.sort(Comparator.comparingLong(cost).reversed());
+        this.order = all.iterator();
+    }
+
+    @Override
+    public Optional<TrialParams> next() {
+        return order.hasNext() ? Optional.of(order.next()) : Optional.empty();
+    }
+}
