@@ -12,12 +12,16 @@ import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trainer.NativeThreads;
+import org.bytedeco.javacpp.Pointer;
 
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +37,23 @@ public final class MemoryBench {
     private static final int EARLY = 10;
 
     private MemoryBench() {
+    }
+
+    /**
+     * Where memory is after {@code trials} trials: the process's resident set (peak and now), the Java heap in use
+     * and ND4J's off-heap bytes. A leak grows the heap or the off-heap figure; the peak can also grow without one, as
+     * the heap expands towards its maximum before the collector bothers.
+     */
+    private static Map<String, Object> sample(int trials) {
+        Runtime runtime = Runtime.getRuntime();
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("trials", trials);
+        s.put("peak_rss_mib", Machine.statusKib("VmHWM") / 1024.0);
+        s.put("rss_mib", Machine.statusKib("VmRSS") / 1024.0);
+        s.put("heap_used_mib", (runtime.totalMemory() - runtime.freeMemory()) / 1048576.0);
+        s.put("heap_committed_mib", runtime.totalMemory() / 1048576.0);
+        s.put("nd4j_off_heap_mib", Pointer.totalBytes() / 1048576.0);
+        return s;
     }
 
     public static void main(String[] args) throws IOException {
@@ -64,12 +85,17 @@ public final class MemoryBench {
         memory.put("workers", workers);
         memory.put("space", "reference MLP space, random search, 1 epoch on 500 training examples, 12,000 validation");
         AtomicInteger finished = new AtomicInteger();
+        List<Map<String, Object>> samples = Collections.synchronizedList(new ArrayList<>());
         try (Store store = Store.open(dir.resolve("bench"))) {
             RunListener probe = new RunListener() {
                 @Override
                 public void trialFinished(int number, TrialState state, Double score, String reason) {
-                    if (finished.incrementAndGet() == EARLY) {
+                    int n = finished.incrementAndGet();
+                    if (n == EARLY) {
                         memory.put("peak_rss_mib_after_" + EARLY, Machine.statusKib("VmHWM") / 1024.0);
+                    }
+                    if (n % EARLY == 0) {
+                        samples.add(sample(n));
                     }
                 }
             };
@@ -85,10 +111,12 @@ public final class MemoryBench {
         double early = (double) memory.get("peak_rss_mib_after_" + EARLY);
         double end = (double) memory.get("peak_rss_mib_after_" + trials);
         memory.put("growth", end / early - 1);
+        memory.put("samples", samples);
         ThroughputBench.log("peak RSS after %d trials: %.0f MiB; after %d: %.0f MiB (%+.1f %%)", EARLY, early,
                 trials, end, 100 * (end / early - 1));
 
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        samples.forEach(sample -> ThroughputBench.log("%s", sample));
         File file = new File(args[2]);
         ObjectNode root = (ObjectNode) json.readTree(file);
         root.set("memory", json.valueToTree(memory));

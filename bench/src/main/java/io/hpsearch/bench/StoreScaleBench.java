@@ -66,7 +66,7 @@ public final class StoreScaleBench {
             double fillSeconds = (System.nanoTime() - start) / 1e9;
             out.put("fill_seconds", fillSeconds);
             out.put("epoch_write_ms", percentiles(writes));
-            out.put("db_file_mib", Files.size(store.dbFile()) / (1024.0 * 1024));
+            out.put("db_file_mib", Files.size(Path.of(store.dbFile() + ".mv.db")) / (1024.0 * 1024));
             ThroughputBench.log("filled %,d trials x %d epochs in %.0f s; epoch write p50 %.2f ms, p99 %.2f ms",
                     trials, epochs, fillSeconds, percentiles(writes).get("p50"), percentiles(writes).get("p99"));
 

@@ -31,6 +31,10 @@ public interface RunListener {
     default void trialFinished(int number, TrialState state, Double score, String reason) {
     }
 
+    /** The best network is about to be evaluated on the test set: the last step of a run. */
+    default void testStarting(int trialNumber) {
+    }
+
     default void testEvaluated(TestEvaluation evaluation) {
     }
 }

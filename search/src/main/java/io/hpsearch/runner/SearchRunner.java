@@ -1,11 +1,13 @@
 package io.hpsearch.runner;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.data.FashionMnist;
 import io.hpsearch.data.Split;
 import io.hpsearch.sampler.Sampler;
 import io.hpsearch.sampler.Samplers;
+import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.EpochMetrics;
@@ -32,8 +34,14 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -103,6 +111,41 @@ public final class SearchRunner {
     }
 
     /**
+     * Continues an interrupted or cancelled run: its completed and failed trials stay as they are, trials that were
+     * cut off are trained again under their numbers, and the search goes on from where it was, never proposing a
+     * network the run already has, until the run has its planned number of trials.
+     *
+     * @throws ResumeException when the run does not exist or is not interrupted or cancelled
+     */
+    public Outcome resume(long runId) {
+        Run run = store.run(runId).orElseThrow(() -> new ResumeException("there is no run " + runId));
+        SpaceSpec spec = storedSpec(run);
+        if (!store.resumeRun(runId, RunStatus.RUNNING)) {
+            throw notResumable(store, runId);
+        }
+        return run(runId, spec);
+    }
+
+    /** Why a run could not be taken over for resuming, for the user. */
+    public static ResumeException notResumable(Store store, long runId) {
+        RunStatus now = store.run(runId).map(Run::status).orElseThrow(() ->
+                new ResumeException("there is no run " + runId));
+        return new ResumeException("run " + runId + " is " + now.name().toLowerCase(Locale.ROOT)
+                + (now == RunStatus.RUNNING ? " (its process is alive: it wrote a heartbeat recently)" : "")
+                + "; only an interrupted or cancelled run can be resumed");
+    }
+
+    /** A run's space as it was run: its stored YAML with the stored command-line overrides applied. */
+    public static SpaceSpec storedSpec(Run run) {
+        SpaceSpec spec = SpaceParser.parse(run.spaceYaml(), "run " + run.id() + "'s space");
+        Map<String, Object> resolved = readJson(run.resolvedSpace());
+        Map<?, ?> training = (Map<?, ?>) resolved.get("training");
+        return spec.withMaxTrials(run.maxTrials()).withSeed(run.seed()).withTraining(spec.training()
+                .withEpochs(((Number) training.get("epochs")).intValue())
+                .withTrainLimit(((Number) training.get("train_limit")).intValue()));
+    }
+
+    /**
      * Runs a recorded run to the end, or until cancelled here or through {@link Store#requestCancel} by any
      * process. A queued run that was cancelled before its turn is left as it is.
      */
@@ -118,7 +161,10 @@ public final class SearchRunner {
             t.setDaemon(true);
             return t;
         });
+        // Every second: tell other processes this run is alive (see Store.interruptStale), and see whether any of
+        // them asked it to stop.
         watcher.scheduleWithFixedDelay(() -> {
+            store.heartbeat(runId);
             if (store.cancelRequested(runId)) {
                 cancel();
             }
@@ -142,7 +188,7 @@ public final class SearchRunner {
         TrialTrainer trainer = new TrialTrainer(split.train(), split.validation(), FashionMnist.CLASS_NAMES.size());
         NativeThreads.configure(threads); // for the test evaluation, which runs on this thread
 
-        Coordinator coordinator = new Coordinator(runId, spec, sampler(spec, planned), planned);
+        Coordinator coordinator = new Coordinator(runId, spec, planned);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "hpsearch-worker");
             t.setDaemon(true);
@@ -177,9 +223,12 @@ public final class SearchRunner {
     /**
      * Grid search trains a fixed set, so it goes longest first to keep every worker busy to the end; random search
      * keeps its draw order, so that a run stopped early has still trained a random sample.
+     *
+     * @param alreadyRun networks the run has already, never proposed again
+     * @param planned    new networks wanted
      */
-    private static Sampler sampler(SpaceSpec spec, int planned) {
-        Sampler sampler = Samplers.forSpace(spec, Set.of());
+    private static Sampler sampler(SpaceSpec spec, Set<String> alreadyRun, int planned) {
+        Sampler sampler = Samplers.forSpace(spec, alreadyRun);
         return switch (spec.search()) {
             case GRID -> new LongestFirst(sampler, planned, params -> NetworkCost.forwardMacs(params,
                     FashionMnist.IMAGE_SIDE, FashionMnist.CLASS_NAMES.size()));
@@ -205,9 +254,13 @@ public final class SearchRunner {
             listener.trialStarted(trial.number(), params);
             try {
                 TrialOutcome outcome = trainExecutions(coordinator, trainer, spec, trial, params);
-                coordinator.completed(trial.number(), outcome.score(), outcome.best().network());
+                // The new best model is on disk before the store says the trial completed, and the old one is
+                // deleted only after: whenever the process dies, the store's best trial has its model file.
+                Optional<Path> replaced = coordinator.completed(trial.number(), outcome.score(),
+                        outcome.best().network());
                 store.completeTrial(trial.id(), outcome.score(), outcome.scoreStd(), outcome.first().bestEpoch(),
                         outcome.first().stoppedEpoch());
+                replaced.ifPresent(SearchRunner::deleteQuietly);
                 listener.trialFinished(trial.number(), TrialState.COMPLETED, outcome.score(), null);
             } catch (CancellationException e) {
                 String reason = "cancelled by the user";
@@ -282,7 +335,19 @@ public final class SearchRunner {
             store.finishRun(runId, RunStatus.FAILED, message);
             return new Outcome(runId, RunStatus.FAILED, message, Optional.empty(), throughput);
         }
-        TestEvaluation test = TestEvaluator.evaluate(best.get().network(), data.test(), FashionMnist.CLASS_NAMES,
+        listener.testStarting(best.get().trialNumber());
+        MultiLayerNetwork network = best.get().network();
+        if (network == null) {
+            try {
+                network = ModelSerializer.restoreMultiLayerNetwork(best.get().path().toFile(), false);
+            } catch (IOException e) {
+                String message = "cannot read the best trial's model " + best.get().path() + " (" + e.getMessage()
+                        + "); its trial " + best.get().trialNumber() + " is recorded, the test evaluation is not";
+                store.finishRun(runId, RunStatus.FAILED, message);
+                return new Outcome(runId, RunStatus.FAILED, message, Optional.empty(), throughput);
+            }
+        }
+        TestEvaluation test = TestEvaluator.evaluate(network, data.test(), FashionMnist.CLASS_NAMES,
                 runId, best.get().trialNumber(), best.get().path().toString());
         store.saveTestEvaluation(test);
         listener.testEvaluated(test);
@@ -290,6 +355,23 @@ public final class SearchRunner {
                 + failureStop.map(stop -> "; " + stop).orElse("");
         store.finishRun(runId, RunStatus.COMPLETED, message);
         return new Outcome(runId, RunStatus.COMPLETED, message, Optional.of(test), throughput);
+    }
+
+    /** Deletes a file that is no longer needed; one left behind costs only disk space, so failures are ignored. */
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // an outdated model file stays on disk
+        }
+    }
+
+    private static Map<String, Object> readJson(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<LinkedHashMap<String, Object>>() { });
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored JSON is not readable: " + json, e);
+        }
     }
 
     private static String toJson(Object value) {
@@ -304,31 +386,67 @@ public final class SearchRunner {
     private record Assignment(Trial trial, TrialParams params) {
     }
 
-    /** Hands out trials one at a time and keeps the best network. Shared by the workers, so synchronized. */
+    /**
+     * Hands out trials one at a time and keeps the best network. Shared by the workers, so synchronized. It starts
+     * from what the store holds for the run, so a resumed run goes on where it stopped.
+     */
     private final class Coordinator {
+        /** @param network null until needed when the best trial was trained by an earlier process */
         record Best(int trialNumber, double score, MultiLayerNetwork network, Path path) {
         }
+
 
         private final long runId;
         private final SpaceSpec spec;
         private final Sampler sampler;
         private final int planned;
+        /** Trials cut off by a crash or a cancel: trained again, under their numbers, before any new one. */
+        private final Deque<Trial> retrain = new ArrayDeque<>();
         private int issued;
+        private int nextNumber = 1;
         private int completed;
         private long examplesTrained;
         private int consecutiveFailures;
         private String lastFailure;
         private Best best;
 
-        Coordinator(long runId, SpaceSpec spec, Sampler sampler, int planned) {
+        Coordinator(long runId, SpaceSpec spec, int planned) {
             this.runId = runId;
             this.spec = spec;
-            this.sampler = sampler;
             this.planned = planned;
+            Set<String> alreadyRun = new HashSet<>();
+            for (Trial t : store.trials(runId)) {
+                alreadyRun.add(t.paramsKey());
+                nextNumber = Math.max(nextNumber, t.number() + 1);
+                switch (t.state()) {
+                    case COMPLETED -> {
+                        issued++;
+                        completed++;
+                        if (best == null || spec.objective().beats(t.score(), best.score(), 0)) {
+                            best = new Best(t.number(), t.score(), null, modelPath(t.number()));
+                        }
+                    }
+                    case FAILED -> issued++;
+                    case RUNNING -> throw new ResumeException("trial " + t.number() + " of run " + runId
+                            + " is still running in another process");
+                    case INTERRUPTED, CANCELLED -> retrain.add(t);
+                }
+            }
+            this.sampler = sampler(spec, alreadyRun, Math.max(0, planned - issued - retrain.size()));
         }
 
         synchronized Optional<Assignment> next() {
-            if (issued >= planned || cancelled.get() || tooManyFailures()) {
+            if (cancelled.get() || tooManyFailures()) {
+                return Optional.empty();
+            }
+            Trial again = retrain.poll();
+            if (again != null) {
+                issued++;
+                Trial restarted = store.restartUnfinishedTrial(again.id()).orElseThrow(() -> new ResumeException(
+                        "trial " + again.number() + " of run " + runId + " was taken over by another process"));
+                return Optional.of(new Assignment(restarted, TrialParams.fromMap(readJson(again.params()))));
+            }
+            if (issued >= planned) {
                 return Optional.empty();
             }
             Optional<TrialParams> candidate = sampler.next();
@@ -336,32 +454,41 @@ public final class SearchRunner {
                 return Optional.empty();
             }
             issued++;
-            TrialParams params = candidate.get();
-            return Optional.of(new Assignment(store.startTrial(runId, issued, toJson(params.asMap()), params.key()),
-                    params));
+            return Optional.of(start(nextNumber++, candidate.get()));
         }
 
-        /** Counts a completed trial and keeps its network if it is the best so far: on disk at once, for crashes. */
-        synchronized void completed(int trialNumber, double score, MultiLayerNetwork network) {
+        private Assignment start(int number, TrialParams params) {
+            return new Assignment(store.startTrial(runId, number, toJson(params.asMap()), params.key()), params);
+        }
+
+        private Path modelPath(int trialNumber) {
+            return modelDir.resolve("run-" + runId).resolve("trial-" + trialNumber + ".zip");
+        }
+
+        /**
+         * Counts a completed trial and, if it is the best so far, writes its network to disk at once (for crashes).
+         *
+         * @return the previous best's model file, for the caller to delete once the store has recorded this trial
+         */
+        synchronized Optional<Path> completed(int trialNumber, double score, MultiLayerNetwork network) {
             completed++;
             consecutiveFailures = 0;
             if (best != null && !spec.objective().beats(score, best.score(), 0)) {
-                return;
+                return Optional.empty();
             }
-            Path dir = modelDir.resolve("run-" + runId);
-            Path path = dir.resolve("trial-" + trialNumber + ".zip");
+            Path path = modelPath(trialNumber);
             try {
-                Files.createDirectories(dir);
-                Path tmp = Files.createTempFile(dir, "trial-" + trialNumber, ".tmp");
+                Files.createDirectories(path.getParent());
+                Path tmp = Files.createTempFile(path.getParent(), "trial-" + trialNumber, ".tmp");
                 ModelSerializer.writeModel(network, tmp.toFile(), false);
                 Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                if (best != null) {
-                    Files.deleteIfExists(best.path());
-                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot save the best model to " + path + ": " + e.getMessage(), e);
             }
+            Optional<Path> replaced = best == null || best.path().equals(path) ? Optional.empty()
+                    : Optional.of(best.path());
             best = new Best(trialNumber, score, network, path);
+            return replaced;
         }
 
         /** Counts a failed trial; enough of them in a row stop the run from handing out more. */

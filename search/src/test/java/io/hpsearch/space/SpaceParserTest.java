@@ -98,6 +98,7 @@ class SpaceParserTest {
             dropout of one         | 7 | model.dropout               | must be >= 0.0 and < 1.0, found 1.0
             huge number            | 2 | max_trials                  | number 99999999999999999999999 is too large
             float where int        | 2 | max_trials                  | expected a whole number, found '2.5'
+            no failures allowed    | 2 | max_consecutive_failures    | must be between 1 and 1000000, found 0
             repeated choice        | 6 | model.units.choice          | value 64 is listed twice
             grid too large         | 2 | search                      | points (more than 1000000)
             syntax error           | 4 |                             | flow sequence started on line 3
@@ -233,6 +234,7 @@ class SpaceParserTest {
                     + "  learning_rate: 0.1\n  dropout: 1.0\n"),
             java.util.Map.entry("huge number", "name: x\nmax_trials: 99999999999999999999999\n" + MODEL),
             java.util.Map.entry("float where int", "name: x\nmax_trials: 2.5\n" + MODEL),
+            java.util.Map.entry("no failures allowed", "name: x\nmax_consecutive_failures: 0\n" + MODEL),
             java.util.Map.entry("repeated choice", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  learning_rate: 0.1\n"
                     + "  units: {choice: [64, 32, 64]}\n"),
             java.util.Map.entry("grid too large", "name: x\nsearch: grid\nmodel:\n  type: mlp\n"

@@ -15,14 +15,14 @@ interface RunDao {
 
     @SqlUpdate("""
             INSERT INTO runs (name, space_yaml, resolved_space, search_kind, objective, max_trials, seed, status,
-                              java_version, dl4j_version, hpsearch_version, created_at)
+                              java_version, dl4j_version, hpsearch_version, created_at, heartbeat_at)
             VALUES (:name, :spaceYaml, :resolvedSpace, :searchKind, :objective, :maxTrials, :seed, :status,
-                    :javaVersion, :dl4jVersion, :hpsearchVersion, :now)""")
+                    :javaVersion, :dl4jVersion, :hpsearchVersion, :now, :now)""")
     @GetGeneratedKeys("id")
     long insert(@BindMethods NewRun run, @Bind("status") RunStatus status, @Bind("now") Instant now);
 
-    @SqlUpdate("UPDATE runs SET status = 'RUNNING' WHERE id = :id AND status = 'QUEUED'")
-    int start(@Bind("id") long id);
+    @SqlUpdate("UPDATE runs SET status = 'RUNNING', heartbeat_at = :now WHERE id = :id AND status = 'QUEUED'")
+    int start(@Bind("id") long id, @Bind("now") Instant now);
 
     @SqlUpdate("""
             UPDATE runs SET status = 'CANCELLED', message = 'cancelled before it started', finished_at = :now,
@@ -33,6 +33,22 @@ interface RunDao {
     /** Only a running run can be asked to stop; returns 0 for a finished or unknown one. */
     @SqlUpdate("UPDATE runs SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
     int requestCancel(@Bind("id") long id);
+
+    @SqlUpdate("UPDATE runs SET heartbeat_at = :now WHERE id = :id AND status = 'RUNNING'")
+    int heartbeat(@Bind("id") long id, @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            UPDATE runs SET status = 'INTERRUPTED', finished_at = :now,
+                            message = 'interrupted: the process running it stopped (no heartbeat since '
+                                      || CAST(heartbeat_at AS VARCHAR) || ')'
+            WHERE status = 'RUNNING' AND heartbeat_at < :cutoff""")
+    int interruptStale(@Bind("cutoff") Instant cutoff, @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            UPDATE runs SET status = :status, message = NULL, finished_at = NULL, cancel_requested = FALSE,
+                            heartbeat_at = :now
+            WHERE id = :id AND status IN ('INTERRUPTED', 'CANCELLED')""")
+    int resume(@Bind("id") long id, @Bind("status") RunStatus status, @Bind("now") Instant now);
 
     @SqlQuery("SELECT cancel_requested FROM runs WHERE id = :id")
     boolean cancelRequested(@Bind("id") long id);

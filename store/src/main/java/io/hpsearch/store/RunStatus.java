@@ -4,7 +4,9 @@ package io.hpsearch.store;
 public enum RunStatus {
     /** Launched from the dashboard, waiting for the runs before it. */
     QUEUED,
-    RUNNING, COMPLETED, FAILED, CANCELLED;
+    RUNNING, COMPLETED, FAILED, CANCELLED,
+    /** Its process stopped without finishing it (killed, crashed, machine rebooted); it can be resumed. */
+    INTERRUPTED;
 
     public boolean isFinished() {
         return this != QUEUED && this != RUNNING;

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -59,7 +60,9 @@ public final class Store implements AutoCloseable {
                     + "); choose another place with --db PATH", e);
         }
         // AUTO_SERVER lets a dashboard and a command-line run share one file: the first process serves the others.
-        String url = "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
+        // WRITE_DELAY=0 writes every commit to the file before the commit returns: with H2's default (500 ms), a
+        // killed process lost its last half second of committed trials (CrashResumeTest).
+        String url = "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
         try {
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
@@ -83,7 +86,7 @@ public final class Store implements AutoCloseable {
 
     /** Moves a queued run to RUNNING; false if it is no longer queued. */
     public boolean startRun(long runId) {
-        return jdbi.inTransaction(h -> h.attach(RunDao.class).start(runId)) == 1;
+        return jdbi.inTransaction(h -> h.attach(RunDao.class).start(runId, Instant.now())) == 1;
     }
 
     /**
@@ -95,6 +98,59 @@ public final class Store implements AutoCloseable {
             RunDao dao = h.attach(RunDao.class);
             // A queued run has nothing in flight: it is cancelled on the spot and never starts.
             return dao.cancelQueued(runId, Instant.now()) + dao.requestCancel(runId) == 1;
+        });
+    }
+
+    /**
+     * Marks a running run and its running trials alive. The process running it calls this every second; see
+     * {@link #interruptStale}.
+     */
+    public void heartbeat(long runId) {
+        Instant now = Instant.now();
+        jdbi.useTransaction(h -> {
+            h.attach(RunDao.class).heartbeat(runId, now);
+            h.attach(TrialDao.class).heartbeatRunning(runId, now);
+        });
+    }
+
+    /**
+     * Marks as interrupted every running run and trial whose heartbeat is older than {@code grace}: the process
+     * that ran it has died. Returns the number of runs marked.
+     */
+    public int interruptStale(Duration grace) {
+        Instant now = Instant.now();
+        Instant cutoff = now.minus(grace);
+        return jdbi.inTransaction(h -> {
+            h.attach(TrialDao.class).interruptStale(cutoff, now);
+            return h.attach(RunDao.class).interruptStale(cutoff, now);
+        });
+    }
+
+    /**
+     * Takes an interrupted or cancelled run back to {@code status} (RUNNING for the process that resumes it now,
+     * QUEUED for one that will). False when the run is in any other state: finished, unknown, or already resumed by
+     * another process.
+     */
+    public boolean resumeRun(long runId, RunStatus status) {
+        if (status != RunStatus.RUNNING && status != RunStatus.QUEUED) {
+            throw new IllegalArgumentException("a run resumes as running or queued, not " + status);
+        }
+        return jdbi.inTransaction(h -> h.attach(RunDao.class).resume(runId, status, Instant.now())) == 1;
+    }
+
+    /**
+     * Starts an interrupted or cancelled trial again from scratch, under its number: its epochs are deleted and it
+     * is running again, in one transaction. Empty when the trial is in any other state (completed and failed
+     * trials are never retrained).
+     */
+    public Optional<Trial> restartUnfinishedTrial(long trialId) {
+        return jdbi.inTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            if (dao.restartUnfinished(trialId, Instant.now()) == 0) {
+                return Optional.empty();
+            }
+            dao.deleteEpochs(trialId);
+            return Optional.of(dao.find(trialId));
         });
     }
 

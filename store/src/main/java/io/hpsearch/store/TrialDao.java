@@ -46,6 +46,25 @@ interface TrialDao {
     @SqlUpdate("UPDATE trials SET heartbeat_at = :now, epochs = GREATEST(epochs, :epoch) WHERE id = :id")
     void epochRecorded(@Bind("id") long trialId, @Bind("epoch") int epoch, @Bind("now") Instant now);
 
+    @SqlUpdate("UPDATE trials SET heartbeat_at = :now WHERE run_id = :runId AND state = 'RUNNING'")
+    void heartbeatRunning(@Bind("runId") long runId, @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            UPDATE trials SET state = 'INTERRUPTED', finished_at = :now,
+                              failure_reason = 'interrupted: the process training it stopped'
+            WHERE state = 'RUNNING' AND heartbeat_at < :cutoff""")
+    int interruptStale(@Bind("cutoff") Instant cutoff, @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            UPDATE trials SET state = 'RUNNING', score = NULL, score_std = NULL, best_epoch = NULL,
+                              stopped_epoch = NULL, epochs = 0, failure_reason = NULL, finished_at = NULL,
+                              started_at = :now, heartbeat_at = :now
+            WHERE id = :id AND state IN ('INTERRUPTED', 'CANCELLED')""")
+    int restartUnfinished(@Bind("id") long trialId, @Bind("now") Instant now);
+
+    @SqlUpdate("DELETE FROM epochs WHERE trial_id = :id")
+    void deleteEpochs(@Bind("id") long trialId);
+
     @SqlQuery("SELECT DISTINCT params FROM trials WHERE run_id = :runId")
     List<String> distinctParams(@Bind("runId") long runId);
 

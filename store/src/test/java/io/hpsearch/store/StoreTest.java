@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -43,6 +44,41 @@ class StoreTest {
         store.recordEpoch(trial.id(), new EpochMetrics(1, 1, 0.9, 0.8, score, 1.5));
         store.completeTrial(trial.id(), score, null, 1, 1);
         return trial;
+    }
+
+    @Test
+    void aRunWhoseProcessStoppedIsInterruptedAndOneProcessCanTakeItOver() throws InterruptedException {
+        long run = newRun("r", Objective.VAL_ACCURACY);
+        Trial done = completed(run, 1, 0.8);
+        Trial cut = store.startTrial(run, 2, "{}", "k2");
+        store.recordEpoch(cut.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.7, 1));
+        store.heartbeat(run);
+        assertEquals(0, store.interruptStale(Duration.ofMinutes(1)), "a run with a recent heartbeat is alive");
+        assertEquals(RunStatus.RUNNING, store.run(run).orElseThrow().status());
+
+        Thread.sleep(50);
+        assertEquals(1, store.interruptStale(Duration.ofMillis(20)));
+        Run interrupted = store.run(run).orElseThrow();
+        assertEquals(RunStatus.INTERRUPTED, interrupted.status());
+        assertTrue(interrupted.message().startsWith("interrupted: the process running it stopped (no heartbeat since "),
+                interrupted.message());
+        assertEquals(TrialState.INTERRUPTED, store.trial(run, 2).orElseThrow().state());
+        assertEquals(TrialState.COMPLETED, store.trial(run, 1).orElseThrow().state());
+
+        assertTrue(store.resumeRun(run, RunStatus.RUNNING));
+        assertFalse(store.resumeRun(run, RunStatus.RUNNING), "only one process takes a run over");
+        assertNull(store.run(run).orElseThrow().finishedAt());
+        assertTrue(store.restartUnfinishedTrial(done.id()).isEmpty(), "a completed trial is never trained again");
+        Trial again = store.restartUnfinishedTrial(cut.id()).orElseThrow();
+        assertEquals(2, again.number());
+        assertEquals(TrialState.RUNNING, again.state());
+        assertEquals(0, again.epochs());
+        assertTrue(store.epochs(cut.id()).isEmpty(), "the cut-off attempt's epochs are gone");
+        assertTrue(store.restartUnfinishedTrial(cut.id()).isEmpty(), "a running trial is not restarted twice");
+
+        long finished = newRun("f", Objective.VAL_ACCURACY);
+        store.finishRun(finished, RunStatus.COMPLETED, "done");
+        assertFalse(store.resumeRun(finished, RunStatus.QUEUED), "a completed run is not resumed");
     }
 
     @Test

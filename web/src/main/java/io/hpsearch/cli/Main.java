@@ -11,8 +11,8 @@ import java.io.PrintWriter;
 /** The hpsearch command line: the composition root, wiring store, data and search with plain constructors. */
 @Command(name = "hpsearch", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Hyperparameter search for DL4J networks on Fashion-MNIST.",
-        subcommands = {RunCommand.class, RunsCommand.class, TrialsCommand.class, ShowCommand.class,
-                ServeCommand.class})
+        subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, TrialsCommand.class,
+                ShowCommand.class, ServeCommand.class})
 public final class Main {
 
     /** Exit code for bad input: a space file, a flag, a data directory or a database path. */

@@ -88,6 +88,13 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
         }
     }
 
+    @Override
+    public synchronized void testStarting(int trialNumber) {
+        close();
+        out.println("Evaluating the best network (trial " + trialNumber + ") on the test set");
+        out.flush();
+    }
+
     private void refresh() {
         if (bar == null) {
             return;

@@ -8,8 +8,8 @@ import io.hpsearch.runner.Throughput;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.space.TrainingSpec;
+import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
-import io.hpsearch.trainer.NativeThreads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a hyperparameter search over a space file and print the trials ranked.",
@@ -43,14 +44,8 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--workers", paramLabel = "N",
-            description = "Trials trained side by side (default: the number of cores).")
-    Integer workers;
-
-    @Option(names = "--threads", paramLabel = "N",
-            description = "ND4J native threads per worker (default: 1, measured fastest for these networks; "
-                    + "parallelism comes from --workers).")
-    Integer threads;
+    @Mixin
+    WorkerOptions pool;
 
     @Option(names = "--max-trials", paramLabel = "N", description = "Overrides max_trials.")
     Integer maxTrials;
@@ -70,46 +65,56 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
         SpaceSpec space = withOverrides(SpaceParser.parse(spaceFile));
-        int poolSize = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
-        int threadsPerWorker = threads == null ? NativeThreads.DEFAULT_PER_WORKER : threads;
-        FashionMnist fashion = data.load();
         String yaml = Files.readString(spaceFile, StandardCharsets.UTF_8);
+        int workers = pool.workers();
+        int threads = pool.threads();
+        FashionMnist fashion = data.load();
         try (Store s = store.open()) {
-            ProgressDisplay progress = new ProgressDisplay(out, space);
-            SearchRunner runner = new SearchRunner(s, fashion, store.modelDir(), poolSize, threadsPerWorker, progress);
-            SearchRunner.Outcome outcome;
-            try (StopSignals signals = new StopSignals(spec.commandLine().getErr(), TRIALS_STOP, runner::cancel)) {
-                outcome = runner.run(space, yaml);
-            } finally {
-                progress.close();
-            }
-            out.println();
-            out.println("Run " + outcome.runId() + " " + outcome.status().name().toLowerCase(Locale.ROOT) + ": "
-                    + outcome.message());
-            new TrialReport(s.run(outcome.runId()).orElseThrow(), s.rankedTrials(outcome.runId(), 10))
-                    .print(out, TrialReport.Format.TABLE);
-            outcome.test().ifPresent(test -> Text.testEvaluation(out, test));
-            Throughput t = outcome.throughput();
-            out.println();
-            out.printf(Locale.ROOT, "Trained %,d examples in %s: %,.0f examples/s (%d worker(s) x %d ND4J thread(s))%n",
-                    t.examples(), Text.duration(Duration.ofMillis(Math.round(t.seconds() * 1000))),
-                    t.examplesPerSecond(), t.workers(), t.threadsPerWorker());
-            out.println();
-            out.println("All trials: ./hpsearch trials " + outcome.runId() + " --db " + store.db);
-            out.flush();
-            return switch (outcome.status()) {
-                case COMPLETED -> 0;
-                case CANCELLED -> CANCELLED;
-                default -> 1;
-            };
+            ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);
+            SearchRunner runner = new SearchRunner(s, fashion, store.modelDir(), workers, threads, progress);
+            return trainAndReport(spec, s, store, progress, runner, () -> runner.run(space, yaml));
         }
     }
 
+    /**
+     * Trains with Ctrl-C handled, then prints the outcome: the ranking, the test evaluation, the throughput. Returns
+     * the exit code. Shared by {@code run} and {@code resume}.
+     */
+    static int trainAndReport(CommandSpec spec, Store s, StoreOptions store, ProgressDisplay progress,
+                              SearchRunner runner, Supplier<SearchRunner.Outcome> training) {
+        PrintWriter out = spec.commandLine().getOut();
+        SearchRunner.Outcome outcome;
+        try (StopSignals signals = new StopSignals(spec.commandLine().getErr(), TRIALS_STOP, runner::cancel)) {
+            outcome = training.get();
+        } finally {
+            progress.close();
+        }
+        out.println();
+        out.println("Run " + outcome.runId() + " " + outcome.status().name().toLowerCase(Locale.ROOT) + ": "
+                + outcome.message());
+        new TrialReport(s.run(outcome.runId()).orElseThrow(), s.rankedTrials(outcome.runId(), 10))
+                .print(out, TrialReport.Format.TABLE);
+        outcome.test().ifPresent(test -> Text.testEvaluation(out, test));
+        Throughput t = outcome.throughput();
+        out.println();
+        out.printf(Locale.ROOT, "Trained %,d examples in %s: %,.0f examples/s (%d worker(s) x %d ND4J thread(s))%n",
+                t.examples(), Text.duration(Duration.ofMillis(Math.round(t.seconds() * 1000))),
+                t.examplesPerSecond(), t.workers(), t.threadsPerWorker());
+        out.println();
+        out.println("All trials: ./hpsearch trials " + outcome.runId() + " --db " + store.db);
+        if (outcome.status() == RunStatus.CANCELLED) {
+            out.println("Continue it later with: ./hpsearch resume " + outcome.runId() + " --db " + store.db);
+        }
+        out.flush();
+        return switch (outcome.status()) {
+            case COMPLETED -> 0;
+            case CANCELLED -> CANCELLED;
+            default -> 1;
+        };
+    }
+
     private SpaceSpec withOverrides(SpaceSpec space) {
-        positive("--workers", workers);
-        positive("--threads", threads);
         positive("--max-trials", maxTrials);
         positive("--epochs", epochs);
         positive("--train-limit", trainLimit);
@@ -125,7 +130,7 @@ final class RunCommand implements Callable<Integer> {
         return out;
     }
 
-    private static void positive(String flag, Integer value) {
+    static void positive(String flag, Integer value) {
         if (value != null && value < 1) {
             throw new Main.UsageException(flag + " must be at least 1, was " + value);
         }

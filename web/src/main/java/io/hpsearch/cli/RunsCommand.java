@@ -1,6 +1,7 @@
 package io.hpsearch.cli;
 
 import io.hpsearch.report.Text;
+import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.RunSummary;
 import io.hpsearch.store.Store;
 import picocli.CommandLine.Command;
@@ -53,6 +54,9 @@ final class RunsCommand implements Callable<Integer> {
             }
             Text.table(out, List.of("id", "name", "status", "done/failed/all", "objective", "best", "test acc",
                     "started", "duration"), rows);
+            runs.stream().filter(r -> r.run().status() == RunStatus.INTERRUPTED).findFirst().ifPresent(r ->
+                    out.println("An interrupted run goes on where it stopped with: ./hpsearch resume "
+                            + r.run().id() + " --db " + store.db));
             return 0;
         }
     }

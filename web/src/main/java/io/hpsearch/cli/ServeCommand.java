@@ -1,5 +1,6 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.runner.Reaper;
 import io.hpsearch.store.Store;
 import io.hpsearch.trainer.NativeThreads;
 import io.hpsearch.web.Dashboard;
@@ -63,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
                 throw new Main.UsageException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
                         + "); choose another with --port or --host");
             }
-            try (dashboard) {
+            try (dashboard; Reaper reaper = new Reaper(s, store.heartbeatGrace())) {
                 CountDownLatch stopped = new CountDownLatch(1);
                 try (StopSignals signals = new StopSignals(spec.commandLine().getErr(),
                         "a run in progress ends its trials in flight as cancelled", stopped::countDown)) {

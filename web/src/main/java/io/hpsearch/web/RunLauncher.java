@@ -54,6 +54,21 @@ public final class RunLauncher implements AutoCloseable {
         return runId;
     }
 
+    /**
+     * Queues an interrupted or cancelled run to be continued (see {@link SearchRunner#resume}).
+     *
+     * @throws io.hpsearch.runner.ResumeException when the run cannot be resumed
+     */
+    public void resume(long runId) {
+        SpaceSpec spec = SearchRunner.storedSpec(store.run(runId).orElseThrow(() ->
+                SearchRunner.notResumable(store, runId)));
+        if (!store.resumeRun(runId, RunStatus.QUEUED)) {
+            throw SearchRunner.notResumable(store, runId);
+        }
+        waiting.add(runId);
+        queue.submit(() -> runQueued(runId, spec));
+    }
+
     private void runQueued(long runId, SpaceSpec spec) {
         waiting.remove(runId);
         FashionMnist fashion;

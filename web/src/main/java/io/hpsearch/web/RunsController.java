@@ -5,6 +5,7 @@ import io.hpsearch.report.RankedTrials;
 import io.hpsearch.report.TrialReport;
 import io.hpsearch.report.TrialView;
 import io.hpsearch.report.Views;
+import io.hpsearch.runner.ResumeException;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SearchKind;
 import io.hpsearch.space.SpaceParser;
@@ -150,6 +151,17 @@ public final class RunsController {
         if (!store.requestCancel(id)) {
             throw new ApiError(409, "run " + id + " has already finished ("
                     + summary.run().status().name().toLowerCase(Locale.ROOT) + "); there is nothing to cancel");
+        }
+        ctx.status(HttpStatus.ACCEPTED).json(Views.RunView.of(store.runSummary(id).orElseThrow()));
+    }
+
+    /** Queues an interrupted or cancelled run to go on where it stopped; 409 for a run in any other state. */
+    public void resume(Context ctx) {
+        long id = summary(ctx).run().id();
+        try {
+            launcher.resume(id);
+        } catch (ResumeException e) {
+            throw new ApiError(409, e.getMessage());
         }
         ctx.status(HttpStatus.ACCEPTED).json(Views.RunView.of(store.runSummary(id).orElseThrow()));
     }

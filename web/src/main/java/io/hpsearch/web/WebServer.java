@@ -47,6 +47,7 @@ public final class WebServer {
         app.post("/api/runs", runs::launch);
         app.get("/api/runs/{id}", runs::run);
         app.post("/api/runs/{id}/cancel", runs::cancel);
+        app.post("/api/runs/{id}/resume", runs::resume);
         app.get("/api/runs/{id}/trials", runs::trials);
         app.get("/api/runs/{id}/trials.csv", runs::trialsCsv);
         app.get("/api/runs/{id}/trials/{number}", runs::trial);

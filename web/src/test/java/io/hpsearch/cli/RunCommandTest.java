@@ -137,15 +137,16 @@ class RunCommandTest {
 
     @Test
     @Order(5)
-    void aTrialWhoseLossDivergesFailsWithItsReasonAndTheRunSaysNoTrialCompleted() throws Exception {
+    void trialsWhoseLossDivergesFailWithTheirReasonAndEnoughInARowStopTheRun() throws Exception {
         Path diverging = Files.writeString(dir.resolve("diverging.yaml"), """
                 name: diverging
                 search: grid
-                training: {epochs: 2, batch_size: 64}
+                max_consecutive_failures: 2
+                training: {epochs: 2, batch_size: 16}
                 model:
                   type: mlp
                   hidden_layers: 2
-                  units: 512
+                  units: {per_layer: [{choice: [512, 256, 128, 64, 32]}, 512]}
                   optimizer: sgd
                   learning_rate: 10.0
                 """);
@@ -154,15 +155,19 @@ class RunCommandTest {
                 "--train-limit", "500", "--workers", "1");
 
         assertEquals(1, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("Run 1 'diverging': grid search over 1 networks, 1 trial(s) of 2 epoch(s)"),
+        assertTrue(r.out().contains("Run 1 'diverging': grid search over 5 networks, 5 trial(s) of 2 epoch(s)"),
                 r.out());
-        assertTrue(r.out().contains("Run 1 failed: no trial completed"), r.out());
+        assertTrue(r.out().contains("Run 1 failed: stopped after 2 trials in a row failed "
+                + "(max_consecutive_failures: 2); the last one: "), r.out());
         try (Store store = Store.open(failDb)) {
             assertEquals(RunStatus.FAILED, store.run(1).orElseThrow().status());
-            Trial trial = store.trial(1, 1).orElseThrow();
-            assertEquals(TrialState.FAILED, trial.state());
-            assertTrue(trial.failureReason().matches(
-                    "(training|validation) loss became (NaN|-?Infinity) in epoch \\d.*"), trial.failureReason());
+            List<Trial> trials = store.trials(1);
+            assertEquals(2, trials.size(), "no trial is started after the second failure in a row");
+            for (Trial trial : trials) {
+                assertEquals(TrialState.FAILED, trial.state());
+                assertTrue(trial.failureReason().matches(
+                        "(training|validation) loss became (NaN|-?Infinity) in epoch \\d.*"), trial.failureReason());
+            }
             assertTrue(store.testEvaluation(1).isEmpty());
         }
     }

@@ -5,18 +5,27 @@ import io.hpsearch.cli.Main;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** A real {@code hpsearch} command in its own JVM, as a user starts it in another terminal. */
 public final class HpsearchProcess implements AutoCloseable {
+    /** Marks the end of the output in {@link #lines}. */
+    private static final String END = new String("end of output");
+
     private final Process process;
-    private final BufferedReader lines;
+    private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuilder output = new StringBuilder();
+    private boolean ended;
 
     public HpsearchProcess(String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
@@ -26,23 +35,59 @@ public final class HpsearchProcess implements AutoCloseable {
                 Main.class.getName()));
         command.addAll(List.of(args));
         process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        // Read on a thread of its own, so that a test can wait for a line with a deadline.
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the process was killed: its output ends here
+            } finally {
+                lines.add(END);
+            }
+        }, "hpsearch-output");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /** Reads output until a line matches; returns it, or null if the process ended first. */
-    public String awaitLine(Predicate<String> wanted) throws IOException {
-        String line;
-        while ((line = lines.readLine()) != null) {
-            output.append(line).append('\n');
-            if (wanted.test(line)) {
-                return line;
+    public String awaitLine(Predicate<String> wanted) throws InterruptedException {
+        while (true) {
+            Optional<String> line = nextLine(Duration.ofMinutes(5));
+            if (line.isEmpty() || wanted.test(line.get())) {
+                return line.orElse(null);
             }
         }
-        return null;
+    }
+
+    /**
+     * The next line of output, waiting at most {@code timeout}; empty when none came in time or the output ended
+     * (see {@link #ended()}).
+     */
+    public Optional<String> nextLine(Duration timeout) throws InterruptedException {
+        if (ended) {
+            return Optional.empty();
+        }
+        String line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (line == END) {
+            ended = true;
+            return Optional.empty();
+        }
+        if (line != null) {
+            output.append(line).append('\n');
+        }
+        return Optional.ofNullable(line);
+    }
+
+    /** Whether the process's output has ended (it exited or was killed). */
+    public boolean ended() {
+        return ended;
     }
 
     /** Reads the rest of the output and waits for the exit code. */
-    public int awaitExit() throws IOException, InterruptedException {
+    public int awaitExit() throws InterruptedException {
         awaitLine(line -> false);
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             throw new IllegalStateException("hpsearch did not exit within 2 minutes:\n" + output);
@@ -53,6 +98,14 @@ public final class HpsearchProcess implements AutoCloseable {
     /** Sends SIGINT, as Ctrl-C in a terminal does. */
     public void interrupt() throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
+    }
+
+    /** Sends SIGKILL, as a crash or a power cut would end it: no shutdown code runs. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(1, TimeUnit.MINUTES)) {
+            throw new UncheckedIOException(new IOException("hpsearch survived SIGKILL"));
+        }
     }
 
     public String output() {

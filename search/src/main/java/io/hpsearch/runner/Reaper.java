@@ -1,0 +1,30 @@
+package io.hpsearch.runner;
+
+import io.hpsearch.store.Store;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * For a long-lived process (the dashboard): marks runs whose process died as interrupted, every few seconds, so that
+ * their pages say so and they can be resumed. Short commands call {@link Store#interruptStale} once instead.
+ */
+public final class Reaper implements AutoCloseable {
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hpsearch-reaper");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** @param grace how long a running run may go without a heartbeat before it counts as interrupted */
+    public Reaper(Store store, Duration grace) {
+        timer.scheduleWithFixedDelay(() -> store.interruptStale(grace), 0, 5, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

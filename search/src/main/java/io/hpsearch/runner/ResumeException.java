@@ -1,0 +1,8 @@
+package io.hpsearch.runner;
+
+/** A run cannot be resumed: it does not exist, is finished, or another process is running it. */
+public final class ResumeException extends RuntimeException {
+    public ResumeException(String message) {
+        super(message);
+    }
+}

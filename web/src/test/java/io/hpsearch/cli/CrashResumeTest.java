@@ -1,0 +1,210 @@
+package io.hpsearch.cli;
+
+import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.Store;
+import io.hpsearch.store.TestEvaluation;
+import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialState;
+import io.hpsearch.testing.HpsearchProcess;
+import io.hpsearch.testing.TestPaths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A real `hpsearch run` killed with SIGKILL again and again (during training, right after an epoch is written, during
+ * the final test evaluation) and resumed each time: nothing it had finished is lost or changed, and the run ends
+ * with exactly its planned trials.
+ */
+class CrashResumeTest {
+    private static final int KILLS = 10;
+    /** Grid: 2 learning rates x (3 one-layer + 9 two-layer networks). */
+    private static final int PLANNED = 24;
+    private static final String GRACE = "2";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunKilledAtRandomMomentsAndResumedEachTimeLosesNothing() throws Exception {
+        assumeTrue(Files.isDirectory(TestPaths.DATA), "Fashion-MNIST is not at " + TestPaths.DATA);
+        Path space = Files.writeString(dir.resolve("crash.yaml"), """
+                name: crash
+                search: grid
+                max_trials: 100
+                seed: 3
+                training: {epochs: 3, batch_size: 64, train_limit: 1000}
+                model:
+                  type: mlp
+                  hidden_layers: {choice: [1, 2]}
+                  units: {choice: [48, 32, 16]}
+                  learning_rate: {choice: [0.01, 0.001]}
+                """);
+        Path db = dir.resolve("hpsearch");
+        String[] common = {"--data", TestPaths.DATA.toString(), "--db", db.toString(), "--workers", "1",
+                "--heartbeat-grace", GRACE};
+        Random random = new Random(20261123);
+        Map<Integer, Trial> finished = new HashMap<>();
+        int kills = 0;
+        boolean killedInTestEvaluation = false;
+        boolean completedAsKilled = false;
+        StringBuilder log = new StringBuilder();
+
+        HpsearchProcess process = start(concat(new String[]{"run", space.toString()}, common));
+        try {
+            while (kills < KILLS || !killedInTestEvaluation) {
+                String when = killMoment(process, kills, killedInTestEvaluation, random);
+                if (when == null) {
+                    fail("the run ended by itself after " + kills + " kill(s)" + (killedInTestEvaluation ? ""
+                            : ", none during the test evaluation") + "; it needs more work to kill:\n" + log
+                            + process.output());
+                }
+                process.kill();
+                kills++;
+                killedInTestEvaluation |= when.equals("test evaluation");
+                log.append("kill ").append(kills).append(": ").append(when);
+                RunStatus status = checkNothingLost(db, finished);
+                checkReportedTrialsStored(db, process.output());
+                log.append("; trials by state: ").append(states(db)).append('\n');
+                if (status == RunStatus.COMPLETED) {
+                    // The kill came a moment too late: the evaluation had finished. Nothing left to resume.
+                    log.append("(the run had just completed)\n");
+                    completedAsKilled = true;
+                    break;
+                }
+                // The dead process's heartbeat must age past the grace period before its run counts as interrupted.
+                Thread.sleep(Duration.ofSeconds(Long.parseLong(GRACE)).plusMillis(300).toMillis());
+                process.close();
+                process = start(concat(new String[]{"resume", "1"}, common));
+            }
+            if (!completedAsKilled) {
+                assertEquals(0, process.awaitExit(), log + process.output());
+            }
+        } finally {
+            process.close();
+        }
+
+        checkNothingLost(db, finished);
+        try (Store store = Store.open(db)) {
+            assertEquals(RunStatus.COMPLETED, store.run(1).orElseThrow().status(), log.toString());
+            List<Trial> trials = store.trials(1);
+            assertEquals(IntStream.rangeClosed(1, PLANNED).boxed().toList(),
+                    trials.stream().map(Trial::number).toList(), "every trial number once, none skipped");
+            assertTrue(trials.stream().allMatch(t -> t.state() == TrialState.COMPLETED), trials.toString());
+            assertEquals(PLANNED, trials.stream().map(Trial::paramsKey).distinct().count(), "no network twice");
+            for (Trial t : trials) {
+                assertEquals(3, store.epochs(t.id()).size(), "trial " + t.number() + " has each epoch once");
+            }
+            TestEvaluation test = store.testEvaluation(1).orElseThrow();
+            assertEquals(store.rankedTrials(1, 1).get(0).number(), test.trialNumber());
+            assertTrue(Files.exists(Path.of(test.modelPath())), test.modelPath());
+        }
+        System.out.println("CrashResumeTest: the run survived " + kills + " SIGKILLs:\n" + log);
+    }
+
+    /**
+     * Reads the process's output until it is time to kill it, and says which moment that is; null if the process
+     * ended first. Kills come at a random moment of training, right after an epoch was written (every third), and
+     * once when the final test evaluation starts; after {@link #KILLS} kills, only that last one is left.
+     */
+    private static String killMoment(HpsearchProcess process, int kills, boolean testKilled, Random random)
+            throws InterruptedException {
+        if (process.awaitLine(line -> line.startsWith("Run 1 ")) == null) {
+            return null;
+        }
+        boolean afterEpoch = kills % 3 == 2;
+        long deadline = System.nanoTime() + Duration.ofMillis(500 + random.nextInt(3000)).toNanos();
+        while (true) {
+            boolean timed = kills < KILLS && !afterEpoch;
+            Duration wait = timed ? Duration.ofNanos(Math.max(1, deadline - System.nanoTime())) : Duration.ofMinutes(2);
+            Optional<String> line = process.nextLine(wait);
+            if (line.isEmpty()) {
+                if (process.ended()) {
+                    return null;
+                }
+                if (timed) {
+                    return "training, " + Duration.ofNanos(System.nanoTime() - deadline).toMillis()
+                            + " ms after the deadline";
+                }
+                continue;
+            }
+            if (!testKilled && line.get().startsWith("Evaluating the best network")) {
+                return "test evaluation";
+            }
+            if (kills < KILLS && afterEpoch && line.get().matches("trial \\d+ epoch \\d+/3: .*")) {
+                return "right after an epoch was written (" + line.get().substring(0, line.get().indexOf(':')) + ")";
+            }
+        }
+    }
+
+    /**
+     * Every trial finished before is still there, unchanged; the database opens after the crash. Returns the run's
+     * status.
+     */
+    private static RunStatus checkNothingLost(Path db, Map<Integer, Trial> finished) {
+        try (Store store = Store.open(db)) {
+            List<Trial> trials = store.trials(1);
+            Map<Integer, Trial> now = trials.stream().collect(Collectors.toMap(Trial::number, t -> t));
+            assertEquals(trials.size(), now.size(), "trial numbers are unique");
+            assertEquals(trials.size(), trials.stream().map(Trial::paramsKey).distinct().count(),
+                    "no network is trained twice");
+            finished.forEach((number, before) -> {
+                Trial after = now.get(number);
+                assertTrue(after != null, "trial " + number + " was lost");
+                assertEquals(before.state(), after.state(), "trial " + number);
+                assertEquals(before.score(), after.score(), "trial " + number);
+                assertEquals(before.paramsKey(), after.paramsKey(), "trial " + number);
+                assertEquals(before.epochs(), after.epochs(), "trial " + number);
+            });
+            trials.stream().filter(t -> t.state() == TrialState.COMPLETED || t.state() == TrialState.FAILED)
+                    .forEach(t -> finished.put(t.number(), t));
+            return store.run(1).orElseThrow().status();
+        }
+    }
+
+    /** A trial the killed process reported completed was committed: it is in the store, completed. */
+    private static void checkReportedTrialsStored(Path db, String output) {
+        Matcher reported = Pattern.compile("(?m)^trial (\\d+) completed").matcher(output);
+        try (Store store = Store.open(db)) {
+            while (reported.find()) {
+                int number = Integer.parseInt(reported.group(1));
+                assertEquals(TrialState.COMPLETED, store.trial(1, number).map(Trial::state).orElse(null),
+                        "trial " + number + " was reported completed before the kill");
+            }
+        }
+    }
+
+    private static Map<TrialState, Long> states(Path db) {
+        try (Store store = Store.open(db)) {
+            return store.trials(1).stream().collect(Collectors.groupingBy(Trial::state, Collectors.counting()));
+        }
+    }
+
+    private static HpsearchProcess start(String... args) throws Exception {
+        return new HpsearchProcess(args);
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
