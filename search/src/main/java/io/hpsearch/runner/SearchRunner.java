@@ -256,11 +256,11 @@ public final class SearchRunner {
                 TrialOutcome outcome = trainExecutions(coordinator, trainer, spec, trial, params);
                 // The new best model is on disk before the store says the trial completed, and the old one is
                 // deleted only after: whenever the process dies, the store's best trial has its model file.
-                Optional<Path> replaced = coordinator.completed(trial.number(), outcome.score(),
+                Coordinator.Superseded superseded = coordinator.completed(trial.number(), outcome.score(),
                         outcome.best().network());
                 store.completeTrial(trial.id(), outcome.score(), outcome.scoreStd(), outcome.first().bestEpoch(),
                         outcome.first().stoppedEpoch());
-                replaced.ifPresent(SearchRunner::deleteQuietly);
+                superseded.release();
                 listener.trialFinished(trial.number(), TrialState.COMPLETED, outcome.score(), null);
             } catch (CancellationException e) {
                 String reason = "cancelled by the user";
@@ -303,7 +303,9 @@ public final class SearchRunner {
             results.add(result);
             scores[e - 1] = spec.objective().of(result.best());
         }
-        return TrialOutcome.of(results, scores, spec.objective());
+        TrialOutcome outcome = TrialOutcome.of(results, scores, spec.objective());
+        results.stream().filter(r -> r != outcome.best()).forEach(r -> r.network().close());
+        return outcome;
     }
 
     private void fail(Coordinator coordinator, Trial trial, String reason) {
@@ -466,15 +468,33 @@ public final class SearchRunner {
         }
 
         /**
-         * Counts a completed trial and, if it is the best so far, writes its network to disk at once (for crashes).
-         *
-         * @return the previous best's model file, for the caller to delete once the store has recorded this trial
+         * What a completed trial made unnecessary: the network that is not the best (its own, or the previous best)
+         * and the previous best's model file. Nullable fields.
          */
-        synchronized Optional<Path> completed(int trialNumber, double score, MultiLayerNetwork network) {
+        record Superseded(MultiLayerNetwork network, Path modelFile) {
+            /**
+             * Frees the network's native memory at once, rather than whenever the garbage collector gets to it
+             * (which let a long run's memory grow), and deletes the model file.
+             */
+            void release() {
+                if (network != null) {
+                    network.close();
+                }
+                if (modelFile != null) {
+                    deleteQuietly(modelFile);
+                }
+            }
+        }
+
+        /**
+         * Counts a completed trial and, if it is the best so far, writes its network to disk at once (for crashes).
+         * The caller releases what it supersedes once the store has recorded the trial.
+         */
+        synchronized Superseded completed(int trialNumber, double score, MultiLayerNetwork network) {
             completed++;
             consecutiveFailures = 0;
             if (best != null && !spec.objective().beats(score, best.score(), 0)) {
-                return Optional.empty();
+                return new Superseded(network, null);
             }
             Path path = modelPath(trialNumber);
             try {
@@ -485,10 +505,10 @@ public final class SearchRunner {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot save the best model to " + path + ": " + e.getMessage(), e);
             }
-            Optional<Path> replaced = best == null || best.path().equals(path) ? Optional.empty()
-                    : Optional.of(best.path());
+            Superseded superseded = best == null ? new Superseded(null, null)
+                    : new Superseded(best.network(), best.path().equals(path) ? null : best.path());
             best = new Best(trialNumber, score, network, path);
-            return replaced;
+            return superseded;
         }
 
         /** Counts a failed trial; enough of them in a row stop the run from handing out more. */

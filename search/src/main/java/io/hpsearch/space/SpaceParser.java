@@ -65,7 +65,23 @@ public final class SpaceParser {
         } catch (IOException e) {
             throw new SpaceException(source, 0, "", "cannot read the file (" + e.getMessage() + ")");
         }
+        return parse(bytes, source);
+    }
+
+    /** Validates space YAML as bytes (a file's, a request body's): they must be UTF-8 text. */
+    public static SpaceSpec parse(byte[] bytes, String source) {
         return parse(decode(bytes, source), source);
+    }
+
+    /** The text of space YAML bytes, refused unless they are UTF-8. */
+    public static String decode(byte[] bytes, String source) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new SpaceException(source, 0, "", "the file is not UTF-8 text (is it a YAML file?)");
+        }
     }
 
     /** Validates space YAML text; {@code source} names it in messages (a file path, or e.g. "request body"). */
@@ -75,16 +91,6 @@ public final class SpaceParser {
                     + " characters long; a space must be under " + MAX_BYTES);
         }
         return new SpaceParser(source).document(compose(yaml, source));
-    }
-
-    private static String decode(byte[] bytes, String source) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new SpaceException(source, 0, "", "the file is not UTF-8 text (is it a YAML file?)");
-        }
     }
 
     private static Node compose(String yaml, String source) {

@@ -74,66 +74,73 @@ public final class TrialTrainer {
                         BooleanSupplier cancelled) {
         MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, seed, side, classes));
         network.init();
-        int n = train.size();
-        int batchSize = params.integer("batch_size", training.batchSize());
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Random random = new Random(seed);
-        Augmenter augmenter = training.augment().map(a -> new Augmenter(a, side, random)).orElse(null);
-        Optional<EarlyStopping> early = training.earlyStopping();
-        int batches = (n + batchSize - 1) / batchSize;
-        List<EpochMetrics> history = new ArrayList<>();
-        int bestEpoch = 0;
-        INDArray bestWeights = null;
-        for (int epoch = 1; epoch <= training.epochs(); epoch++) {
-            long start = System.nanoTime();
-            Permutations.shuffle(order, random);
-            double lossSum = 0;
-            for (int b = 0; b < batches; b++) {
-                if (cancelled.getAsBoolean()) {
-                    throw new CancellationException("cancelled in epoch " + epoch);
-                }
-                int from = b * batchSize;
-                int to = Math.min(n, from + batchSize);
-                DataSet batch = Batches.gather(train, order, from, to, classes, augmenter);
-                double loss;
-                try {
-                    network.fit(batch);
-                    loss = network.score();
-                } catch (RuntimeException e) {
-                    throw new TrialFailedException("DL4J failed in epoch " + epoch + ": " + e, epoch, e);
-                }
-                if (!Double.isFinite(loss)) {
-                    throw new TrialFailedException("training loss became " + loss + " in epoch " + epoch
-                            + ", minibatch " + (b + 1) + " (learning rate too high?)", epoch, null);
-                }
-                lossSum += loss * (to - from);
-                listener.batchEnded(epoch, b + 1, batches);
+        // Its native memory (weights, gradients, updater state, workspaces) goes back at once when training
+        // fails, rather than whenever the garbage collector finds the wrapper.
+        try {
+            int n = train.size();
+            int batchSize = params.integer("batch_size", training.batchSize());
+            int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
             }
-            double[] val = lossAndAccuracy(network, validation);
-            if (!Double.isFinite(val[0])) {
-                throw new TrialFailedException("validation loss became " + val[0] + " in epoch " + epoch
-                        + " (learning rate too high?)", epoch, null);
+            Random random = new Random(seed);
+            Augmenter augmenter = training.augment().map(a -> new Augmenter(a, side, random)).orElse(null);
+            Optional<EarlyStopping> early = training.earlyStopping();
+            int batches = (n + batchSize - 1) / batchSize;
+            List<EpochMetrics> history = new ArrayList<>();
+            int bestEpoch = 0;
+            INDArray bestWeights = null;
+            for (int epoch = 1; epoch <= training.epochs(); epoch++) {
+                long start = System.nanoTime();
+                Permutations.shuffle(order, random);
+                double lossSum = 0;
+                for (int b = 0; b < batches; b++) {
+                    if (cancelled.getAsBoolean()) {
+                        throw new CancellationException("cancelled in epoch " + epoch);
+                    }
+                    int from = b * batchSize;
+                    int to = Math.min(n, from + batchSize);
+                    DataSet batch = Batches.gather(train, order, from, to, classes, augmenter);
+                    double loss;
+                    try {
+                        network.fit(batch);
+                        loss = network.score();
+                    } catch (RuntimeException e) {
+                        throw new TrialFailedException("DL4J failed in epoch " + epoch + ": " + e, epoch, e);
+                    }
+                    if (!Double.isFinite(loss)) {
+                        throw new TrialFailedException("training loss became " + loss + " in epoch " + epoch
+                                + ", minibatch " + (b + 1) + " (learning rate too high?)", epoch, null);
+                    }
+                    lossSum += loss * (to - from);
+                    listener.batchEnded(epoch, b + 1, batches);
+                }
+                double[] val = lossAndAccuracy(network, validation);
+                if (!Double.isFinite(val[0])) {
+                    throw new TrialFailedException("validation loss became " + val[0] + " in epoch " + epoch
+                            + " (learning rate too high?)", epoch, null);
+                }
+                EpochMetrics metrics = new EpochMetrics(1, epoch, lossSum / n, val[0], val[1],
+                        (System.nanoTime() - start) / 1e9);
+                history.add(metrics);
+                listener.epochEnded(metrics);
+                if (early.isEmpty()) {
+                    bestEpoch = epoch;
+                } else if (bestEpoch == 0 || improves(early.get(), metrics, history.get(bestEpoch - 1))) {
+                    bestEpoch = epoch;
+                    bestWeights = network.params().dup();
+                } else if (epoch - bestEpoch >= early.get().patience()) {
+                    break;
+                }
             }
-            EpochMetrics metrics = new EpochMetrics(1, epoch, lossSum / n, val[0], val[1],
-                    (System.nanoTime() - start) / 1e9);
-            history.add(metrics);
-            listener.epochEnded(metrics);
-            if (early.isEmpty()) {
-                bestEpoch = epoch;
-            } else if (bestEpoch == 0 || improves(early.get(), metrics, history.get(bestEpoch - 1))) {
-                bestEpoch = epoch;
-                bestWeights = network.params().dup();
-            } else if (epoch - bestEpoch >= early.get().patience()) {
-                break;
+            if (bestWeights != null) {
+                network.setParams(bestWeights);
             }
+            return new Result(network, history, bestEpoch);
+        } catch (RuntimeException | Error e) {
+            network.close();
+            throw e;
         }
-        if (bestWeights != null) {
-            network.setParams(bestWeights);
-        }
-        return new Result(network, history, bestEpoch);
     }
 
     private static boolean improves(EarlyStopping rule, EpochMetrics now, EpochMetrics best) {

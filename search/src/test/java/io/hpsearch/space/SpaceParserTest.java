@@ -3,8 +3,6 @@ package io.hpsearch.space;
 import io.hpsearch.store.Objective;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -84,45 +82,6 @@ class SpaceParserTest {
         assertEquals(TrainingSpec.of(10, 128, 0.2, 0), spec.training());
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
-            unknown top key        | 2 | colour                      | unknown key; expected one of
-            unknown model key      | 5 | model.activations           | unknown key
-            wrong type             | 6 | model.units                 | expected a whole number, found 'many'
-            empty choice           | 6 | model.units.choice          | must not be empty
-            min above max          | 5 | model.hidden_layers.min     | min (4) is greater than max (1)
-            negative units         | 6 | model.units                 | must be >= 1 and <= 65536, found -64
-            unknown search kind    | 2 | search                      | unknown value 'bayesian'; use one of random, grid
-            duplicate key          | 3 | name                        | duplicate key
-            wrong dataset          | 2 | dataset                     | unknown dataset 'mnist'
-            dropout of one         | 7 | model.dropout               | must be >= 0.0 and < 1.0, found 1.0
-            huge number            | 2 | max_trials                  | number 99999999999999999999999 is too large
-            float where int        | 2 | max_trials                  | expected a whole number, found '2.5'
-            no failures allowed    | 2 | max_consecutive_failures    | must be between 1 and 1000000, found 0
-            repeated choice        | 6 | model.units.choice          | value 64 is listed twice
-            grid too large         | 2 | search                      | points (more than 1000000)
-            syntax error           | 4 |                             | flow sequence started on line 3
-            missing model          | 1 | model                       | required key is missing
-            log with step          | 8 | model.learning_rate.log     | log applies to continuous ranges only
-            per-layer list short   | 6 | model.units.per_layer       | at least 3 values, one per layer that model.hidden_layers allows
-            batch norm not boolean | 7 | model.batch_norm            | expected true or false, found 'yes please'
-            unknown activation     | 7 | model.activation            | unknown value 'swish'; use one of elu, leaky_relu, relu, tanh
-            unknown model type     | 3 | model.type                  | unknown model type 'rnn'; use mlp or cnn
-            cnn without filters    | 2 | model.filters               | required key is missing
-            patience missing       | 3 | training.early_stopping.patience | required key is missing
-            bad stopping metric    | 3 | training.early_stopping.metric | unknown value 'f1'
-            """)
-    void badSpacesNameFileLineAndKey(String name, int line, String key, String problem, @TempDir Path dir)
-            throws IOException {
-        Path file = dir.resolve(name.replace(' ', '-') + ".yaml");
-        Files.writeString(file, BAD.get(name));
-        SpaceException e = assertThrows(SpaceException.class, () -> SpaceParser.parse(file));
-        assertEquals(line, e.line(), e.getMessage());
-        assertEquals(key == null ? "" : key, e.key(), e.getMessage());
-        assertTrue(e.getMessage().startsWith(file + ":" + line + ": "), e.getMessage());
-        assertTrue(e.problem().contains(problem), e.getMessage());
-    }
-
     @Test
     void everyShippedSpaceParses() throws IOException {
         try (var files = Files.list(Path.of("../spaces"))) {
@@ -196,63 +155,7 @@ class SpaceParserTest {
                 .contains("must be under"));
     }
 
-    @Test
-    void emptyFile(@TempDir Path dir) throws IOException {
-        Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
-        assertTrue(assertThrows(SpaceException.class, () -> SpaceParser.parse(empty)).getMessage().contains("empty"));
-    }
-
     private static SpaceSpec parse(String yaml) {
         return SpaceParser.parse(yaml, "test.yaml");
     }
-
-    private static final String MODEL = """
-            model:
-              type: mlp
-              hidden_layers: {min: 1, max: 2}
-              units: {choice: [64, 32]}
-              dropout: 0.1
-              learning_rate: 0.001
-            """;
-
-    private static final java.util.Map<String, String> BAD = java.util.Map.ofEntries(
-            java.util.Map.entry("unknown top key", "name: x\ncolour: blue\n" + MODEL),
-            java.util.Map.entry("unknown model key", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n"
-                    + "  activations: relu\n  units: 3\n  learning_rate: 0.1\n"),
-            java.util.Map.entry("wrong type", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  learning_rate: 0.1\n"
-                    + "  units: many\n"),
-            java.util.Map.entry("empty choice", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  learning_rate: 0.1\n"
-                    + "  units: {choice: []}\n"),
-            java.util.Map.entry("min above max", "name: x\nmodel:\n  type: mlp\n  units: 8\n"
-                    + "  hidden_layers: {min: 4, max: 1}\n  learning_rate: 0.1\n"),
-            java.util.Map.entry("negative units", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  learning_rate: 0.1\n"
-                    + "  units: -64\n"),
-            java.util.Map.entry("unknown search kind", "name: x\nsearch: bayesian\n" + MODEL),
-            java.util.Map.entry("duplicate key", "name: x\nseed: 1\nname: y\n" + MODEL),
-            java.util.Map.entry("wrong dataset", "name: x\ndataset: mnist\n" + MODEL),
-            java.util.Map.entry("dropout of one", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: 8\n"
-                    + "  learning_rate: 0.1\n  dropout: 1.0\n"),
-            java.util.Map.entry("huge number", "name: x\nmax_trials: 99999999999999999999999\n" + MODEL),
-            java.util.Map.entry("float where int", "name: x\nmax_trials: 2.5\n" + MODEL),
-            java.util.Map.entry("no failures allowed", "name: x\nmax_consecutive_failures: 0\n" + MODEL),
-            java.util.Map.entry("repeated choice", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  learning_rate: 0.1\n"
-                    + "  units: {choice: [64, 32, 64]}\n"),
-            java.util.Map.entry("grid too large", "name: x\nsearch: grid\nmodel:\n  type: mlp\n"
-                    + "  hidden_layers: {min: 1, max: 8}\n  units: {min: 1, max: 512}\n  learning_rate: 0.1\n"),
-            java.util.Map.entry("syntax error", "name: x\nmodel:\n  type: [mlp\n"),
-            java.util.Map.entry("missing model", "name: x\n"),
-            java.util.Map.entry("log with step", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: 8\n"
-                    + "  learning_rate:\n    min: 0.001\n    log: true\n    max: 0.1\n    step: 0.01\n"),
-            java.util.Map.entry("per-layer list short", "name: x\nmodel:\n  type: mlp\n  hidden_layers: {min: 1, max: 3}\n"
-                    + "  learning_rate: 0.1\n  units: {per_layer: [64, 32]}\n"),
-            java.util.Map.entry("batch norm not boolean", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: 8\n"
-                    + "  learning_rate: 0.1\n  batch_norm: yes please\n"),
-            java.util.Map.entry("unknown activation", "name: x\nmodel:\n  type: mlp\n  hidden_layers: 1\n  units: 8\n"
-                    + "  learning_rate: 0.1\n  activation: swish\n"),
-            java.util.Map.entry("unknown model type", "name: x\nmodel:\n  type: rnn\n"),
-            java.util.Map.entry("cnn without filters", "name: x\nmodel: {type: cnn, conv_blocks: 1, dense_layers: 0, "
-                    + "learning_rate: 0.1}\n"),
-            java.util.Map.entry("patience missing", "name: x\ntraining:\n  early_stopping: {min_delta: 0.1}\n" + MODEL),
-            java.util.Map.entry("bad stopping metric", "name: x\ntraining:\n  early_stopping: {patience: 2, metric: f1}\n"
-                    + MODEL));
 }

@@ -133,13 +133,14 @@ public final class RunsController {
 
     /** Checks a space without running it: the same errors as the command line. */
     public void validate(Context ctx) {
-        SpaceSpec spec = SpaceParser.parse(ctx.body(), BODY_SOURCE);
+        SpaceSpec spec = SpaceParser.parse(ctx.bodyAsBytes(), BODY_SOURCE);
         Long gridSize = spec.search() == SearchKind.GRID ? SpaceSize.distinctNetworks(spec).longValue() : null;
         ctx.json(new Views.Validation(spec.name(), spec.search().key(), SearchRunner.plannedTrials(spec), gridSize));
     }
 
     public void launch(Context ctx) {
-        String yaml = ctx.body();
+        // Decoded strictly, as a file is: a body that is not UTF-8 is refused, never run with replacement characters.
+        String yaml = SpaceParser.decode(ctx.bodyAsBytes(), BODY_SOURCE);
         SpaceSpec spec = SpaceParser.parse(yaml, BODY_SOURCE);
         long runId = launcher.launch(spec, yaml);
         ctx.status(HttpStatus.CREATED).json(Views.RunView.of(store.runSummary(runId).orElseThrow()));

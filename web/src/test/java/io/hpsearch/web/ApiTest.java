@@ -257,7 +257,7 @@ class ApiTest {
     }
 
     @Test
-    void aLaunchedRunTrainsLiveAndCanBeCancelledOnce() throws Exception {
+    void aLaunchedRunTrainsLiveCanBeCancelledOnceAndResumedToTheEnd() throws Exception {
         JsonNode created = json(post("/api/runs", SMALL_RUN), 201);
         long id = created.get("id").asLong();
         assertTrue(List.of("QUEUED", "RUNNING").contains(created.get("status").asText()));
@@ -272,6 +272,18 @@ class ApiTest {
         assertTrue(run.get("run").get("cancelled").asInt() >= 1);
         assertEquals("run " + id + " has already finished (cancelled); there is nothing to cancel",
                 json(post("/api/runs/" + id + "/cancel", ""), 409).get("error").asText());
+
+        // Resuming keeps the completed trials and trains the cut-off ones again, from scratch, under their numbers.
+        json(post("/api/runs/" + id + "/resume", ""), 202);
+        JsonNode resumed = await("/api/runs/" + id, r -> r.get("run").get("status").asText().equals("COMPLETED"));
+        assertEquals(3, resumed.get("run").get("completed").asInt());
+        JsonNode trials = json(get("/api/runs/" + id + "/trials?sort=number"), 200);
+        assertEquals(List.of(1, 2, 3), List.of(trials.get(0).get("number").asInt(), trials.get(1).get("number").asInt(),
+                trials.get(2).get("number").asInt()));
+        trials.forEach(t -> assertEquals(40, t.get("epochs").asInt(), t.toString()));
+        assertEquals("run " + id + " is completed; only an interrupted or cancelled run can be resumed",
+                json(post("/api/runs/" + id + "/resume", ""), 409).get("error").asText());
+        assertEquals(404, post("/api/runs/999/resume", "").statusCode());
     }
 
     @Test
