@@ -150,13 +150,33 @@ const HP = (() => {
     return request(url).then((response) => response.text());
   }
 
-  /** POSTs text (a space's YAML, or nothing) and returns the JSON answer. */
-  function postText(url, text) {
-    return request(url, {
-      method: "POST",
-      headers: { "Content-Type": "text/plain; charset=utf-8" },
-      body: text || "",
-    }).then((response) => response.json());
+  // A dashboard reachable from other machines takes changes only with its access token. It arrives once in the
+  // URL's fragment (#token=..., never sent to the server), is kept for this tab, and goes with every POST.
+  const TOKEN_KEY = "hpsearch-token";
+  const fromUrl = new URLSearchParams(location.hash.slice(1)).get("token");
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+
+  /** POSTs text (a space's YAML, or nothing) and returns the JSON answer; asks for the token if one is needed. */
+  async function postText(url, text) {
+    const send = () => {
+      const headers = { "Content-Type": "text/plain; charset=utf-8" };
+      const token = sessionStorage.getItem(TOKEN_KEY);
+      if (token) headers.Authorization = `Bearer ${token}`;
+      return request(url, { method: "POST", headers, body: text || "" });
+    };
+    try {
+      return await (await send()).json();
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 401) throw err;
+      const token = window.prompt("This dashboard needs its access token for changes "
+        + "(printed where 'hpsearch serve' started):");
+      if (!token) throw err;
+      sessionStorage.setItem(TOKEN_KEY, token.trim());
+      return (await send()).json();
+    }
   }
 
   // ---------- error banner (every page has <div id="error">) ----------

@@ -30,6 +30,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -76,7 +77,7 @@ public final class StoreScaleBench {
 
             try (Dashboard dashboard = Dashboard.start(store, () -> {
                 throw new IllegalStateException("the store benchmark launches no runs");
-            }, dir.resolve("models"), 1, 1, "127.0.0.1", 0)) {
+            }, dir.resolve("models"), 1, 1, "127.0.0.1", 0, Optional.empty())) {
                 String base = "http://127.0.0.1:" + dashboard.port();
                 HttpClient http = HttpClient.newHttpClient();
                 String top = base + "/api/runs/" + runId + "/trials?limit=100";

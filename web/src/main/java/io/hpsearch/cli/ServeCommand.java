@@ -2,7 +2,7 @@ package io.hpsearch.cli;
 
 import io.hpsearch.runner.Reaper;
 import io.hpsearch.store.Store;
-import io.hpsearch.trainer.NativeThreads;
+import io.hpsearch.web.AccessToken;
 import io.hpsearch.web.Dashboard;
 import io.javalin.util.JavalinBindException;
 import picocli.CommandLine.Command;
@@ -12,6 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -34,14 +37,14 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--workers", paramLabel = "N",
-            description = "Trials of a launched run trained side by side (default: the number of cores).")
-    Integer workers;
+    @Mixin
+    WorkerOptions pool;
 
-    @Option(names = "--threads", paramLabel = "N",
-            description = "ND4J native threads per worker (default: ${DEFAULT-VALUE}).",
-            defaultValue = "" + NativeThreads.DEFAULT_PER_WORKER)
-    int threads;
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:HPSEARCH_TOKEN}",
+            description = "What launching, cancelling and resuming must send as 'Authorization: Bearer TOKEN' "
+                    + "(env HPSEARCH_TOKEN). Off this machine (a --host other than loopback) one is always "
+                    + "required: without this option a random one is made and printed.")
+    String token;
 
     @Spec
     CommandSpec spec;
@@ -51,15 +54,15 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new Main.UsageException("--port must be 0-65535, was " + port);
         }
-        int poolSize = workers == null ? Runtime.getRuntime().availableProcessors() : workers;
-        if (poolSize < 1 || threads < 1) {
-            throw new Main.UsageException("--workers and --threads must be at least 1");
-        }
+        int poolSize = pool.workers();
+        int threads = pool.threads();
         PrintWriter out = spec.commandLine().getOut();
+        Optional<AccessToken> access = accessToken();
         try (Store s = store.open()) {
             Dashboard dashboard;
             try {
-                dashboard = Dashboard.start(s, memoize(data::load), store.modelDir(), poolSize, threads, host, port);
+                dashboard = Dashboard.start(s, memoize(data::load), store.modelDir(), poolSize, threads, host, port,
+                        access);
             } catch (JavalinBindException e) {
                 throw new Main.UsageException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
                         + "); choose another with --port or --host");
@@ -76,6 +79,39 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The token changes need: the one given, or on an address other machines can reach a generated one (announced
+     * with a warning), or none for a dashboard only this machine can reach.
+     */
+    private Optional<AccessToken> accessToken() {
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new Main.UsageException("--host " + host + " is not an address of this machine (" + e.getMessage()
+                    + ")");
+        }
+        Optional<AccessToken> given;
+        try {
+            given = token == null || token.isEmpty() ? Optional.empty() : Optional.of(AccessToken.of(token));
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException("--token: " + e.getMessage());
+        }
+        if (loopback) {
+            return given;
+        }
+        AccessToken access = given.orElseGet(AccessToken::generate);
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("hpsearch: warning: listening on " + host + ": other machines can reach this dashboard and "
+                + "read every run. Launching, cancelling and resuming need the header 'Authorization: Bearer TOKEN'.");
+        if (given.isEmpty()) {
+            err.println("hpsearch: access token: " + access.value() + " (add #token=" + access.value()
+                    + " to the dashboard's URL to use it from a browser)");
+        }
+        err.flush();
+        return Optional.of(access);
     }
 
     /** The address to put in a URL: a wildcard bind is reachable on this machine as localhost. */

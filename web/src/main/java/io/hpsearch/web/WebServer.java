@@ -5,6 +5,7 @@ import io.hpsearch.space.SpaceException;
 import io.hpsearch.space.SpaceParser;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
 import org.slf4j.Logger;
@@ -13,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /** The dashboard's HTTP server: every route is declared here. */
 public final class WebServer {
@@ -21,7 +23,21 @@ public final class WebServer {
     private WebServer() {
     }
 
-    public static Javalin create(RunsController runs) {
+    /** A handler that changes state: with a token configured, it runs only for a request that carries it. */
+    private static Handler changes(Optional<AccessToken> token, Handler handler) {
+        return token.<Handler>map(t -> ctx -> {
+            if (!t.acceptedBy(ctx.header("Authorization"))) {
+                throw new ApiError(401, "this dashboard accepts changes only with its access token: send the header "
+                        + "'Authorization: Bearer TOKEN' with the token 'hpsearch serve' printed when it started");
+            }
+            handler.handle(ctx);
+        }).orElse(handler);
+    }
+
+    /**
+     * @param token when present, what every request that changes something must carry (see {@link AccessToken})
+     */
+    public static Javalin create(RunsController runs, Optional<AccessToken> token) {
         Javalin app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.staticFiles.add("/public", Location.CLASSPATH);
@@ -44,10 +60,10 @@ public final class WebServer {
         app.get("/new", page("new.html"));
 
         app.get("/api/runs", runs::runs);
-        app.post("/api/runs", runs::launch);
+        app.post("/api/runs", changes(token, runs::launch));
         app.get("/api/runs/{id}", runs::run);
-        app.post("/api/runs/{id}/cancel", runs::cancel);
-        app.post("/api/runs/{id}/resume", runs::resume);
+        app.post("/api/runs/{id}/cancel", changes(token, runs::cancel));
+        app.post("/api/runs/{id}/resume", changes(token, runs::resume));
         app.get("/api/runs/{id}/trials", runs::trials);
         app.get("/api/runs/{id}/trials.csv", runs::trialsCsv);
         app.get("/api/runs/{id}/trials/{number}", runs::trial);

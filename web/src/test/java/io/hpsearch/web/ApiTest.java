@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -66,7 +67,7 @@ class ApiTest {
         assertEquals(0, code, out.toString());
         store = Store.open(db);
         dashboard = Dashboard.start(store, () -> FashionMnist.load(TestPaths.DATA), db.getParent().resolve("models"),
-                2, 1, "127.0.0.1", 0);
+                2, 1, "127.0.0.1", 0, Optional.empty());
     }
 
     @AfterAll

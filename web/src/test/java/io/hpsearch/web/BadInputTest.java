@@ -24,6 +24,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,7 +50,7 @@ class BadInputTest {
     void serve() {
         store = Store.open(dir.resolve("served/hpsearch"));
         dashboard = Dashboard.start(store, () -> FashionMnist.load(TestPaths.DATA), dir.resolve("served/models"), 1,
-                1, "127.0.0.1", 0);
+                1, "127.0.0.1", 0, Optional.empty());
     }
 
     @AfterAll
