@@ -167,6 +167,34 @@ class ApiTest {
     }
 
     @Test
+    void hostileRequestsGetTheirStatusAsJsonAndTheServerKeepsServing() throws Exception {
+        // Path traversal against the static files, raw and encoded: never a file from outside the pages.
+        for (String path : List.of("/../../../../etc/passwd", "/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+                "/js/..%2f..%2f..%2fpom.xml", "/webjars/../../../../etc/passwd", "/css/%2e%2e%5c%2e%2e%5cpom.xml")) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + dashboard.port() + path)).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(response.statusCode() == 404 || response.statusCode() == 400, path + ": " + response.statusCode());
+            assertFalse(response.body().contains("root:") || response.body().contains("<project"), path);
+        }
+        // Malformed bodies: JSON, nothing, a YAML document that is not a mapping.
+        JsonNode json = json(post("/api/runs", "{\"name\": \"x\", "), 400);
+        assertEquals(1, json.get("line").asInt());
+        assertTrue(json.get("problem").asText().startsWith("invalid YAML: "), json.toString());
+        assertEquals("the file is empty; see spaces/fashion-mlp.yaml for an example",
+                json(post("/api/runs", ""), 400).get("problem").asText());
+        assertEquals(400, post("/api/spaces/validate", "just a sentence").statusCode());
+        // Wrong methods.
+        HttpResponse<String> delete = http.send(HttpRequest.newBuilder(uri("/api/runs/1")).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("DELETE is not allowed on /api/runs/1", json(delete, 405).get("error").asText());
+        HttpResponse<String> put = http.send(HttpRequest.newBuilder(uri("/api/runs/1/cancel"))
+                .PUT(HttpRequest.BodyPublishers.ofString("")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(405, put.statusCode());
+        assertEquals(404, get("/api/nothing/here").statusCode());
+        assertEquals(200, get("/api/runs").statusCode(), "still serving");
+    }
+
+    @Test
     void trialsComeInPagesThatKeepTheirRanks() throws Exception {
         JsonNode all = json(get("/api/runs/1/trials"), 200);
         JsonNode page = json(get("/api/runs/1/trials?limit=2&offset=1"), 200);

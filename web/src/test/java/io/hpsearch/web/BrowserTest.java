@@ -2,7 +2,12 @@ package io.hpsearch.web;
 
 import io.hpsearch.cli.Main;
 import io.hpsearch.data.FashionMnist;
+import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.space.SpaceParser;
+import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
+import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialState;
 import io.hpsearch.testing.TestPaths;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -248,6 +253,51 @@ class BrowserTest {
         wait.until(ExpectedConditions.textToBe(By.id("run-status"), "CANCELLED"));
         assertEquals(Boolean.TRUE, ((JavascriptExecutor) browser).executeScript("return window.hpsearchNoReload;"));
         screenshot("run-cancelled");
+    }
+
+    /** Markup a hostile space file, run name or error message could carry: none of it may run or render. */
+    private static final List<String> XSS = List.of(
+            "<script>document.body.dataset.xss='script'</script>",
+            "<img src=x onerror=\"document.body.dataset.xss='img'\">",
+            "\"><svg onload=\"document.body.dataset.xss='svg'\">",
+            "javascript:document.body.dataset.xss='url'",
+            "'); DROP TABLE runs; --");
+
+    @Test
+    @Order(5)
+    void markupInNamesSpacesAndFailuresIsShownAsTextAndNeverRuns() throws Exception {
+        String payload = String.join(" ", XSS);
+        String name = XSS.get(1) + " " + XSS.get(4);
+        String yaml = "# " + payload + "\nname: '" + name.replace("'", "''") + "'\nsearch: grid\nmodel:\n"
+                + "  type: mlp\n  hidden_layers: 1\n  units: 8\n  learning_rate: 0.01\n";
+        long runId = SearchRunner.record(store, SpaceParser.parse(yaml, "xss.yaml"), yaml, RunStatus.RUNNING);
+        Trial trial = store.startTrial(runId, 1, "{\"hidden_layers\": 1, \"units_1\": 8}", "xss-1");
+        store.finishTrial(trial.id(), TrialState.FAILED, null, payload);
+        store.finishRun(runId, RunStatus.FAILED, payload);
+
+        open("/");
+        wait.until(d -> d.findElement(By.id("runs")).getText().contains("DROP TABLE runs"));
+        assertInert("the runs list", "&lt;img src=x onerror=");
+        open("/runs/" + runId);
+        wait.until(d -> d.findElement(By.id("space-yaml")).getText().contains("# <script>"));
+        wait.until(d -> d.findElement(By.id("trials")).getText().contains("<img src=x onerror="));
+        assertTrue(browser.findElement(By.id("run-message")).getText().contains(XSS.get(2)));
+        assertInert("the run page", "&lt;script&gt;document.body.dataset.xss");
+        open("/runs/" + runId + "/trials/1");
+        wait.until(d -> d.findElement(By.id("failure-reason")).getText().contains(XSS.get(3)));
+        assertInert("the trial page", "&lt;script&gt;document.body.dataset.xss");
+        screenshot("xss-inert");
+    }
+
+    /** The payload's markup made no elements and its scripts left no mark; the page shows {@code asText}. */
+    private void assertInert(String page, String asText) {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        assertEquals(null, js.executeScript("return document.body.dataset.xss || null;"), page + " ran a script");
+        assertEquals(0L, js.executeScript("return document.querySelectorAll("
+                + "'img[src=\"x\"], svg[onload], [onerror], [onload]').length;"), page + " rendered injected markup");
+        assertEquals(0L, js.executeScript("return document.querySelectorAll('a[href^=\"javascript:\"]').length;"),
+                page + " made a javascript: link");
+        assertTrue(browser.getPageSource().contains(asText), page + " shows the markup as text");
     }
 
     private void setText(WebElement textarea, String text) {
