@@ -5,6 +5,8 @@ import io.hpsearch.space.SpaceException;
 import io.hpsearch.store.StoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
 
@@ -14,9 +16,14 @@ import java.io.PrintWriter;
         subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, TrialsCommand.class,
                 ShowCommand.class, ServeCommand.class})
 public final class Main {
+    @Option(names = "--verbose", scope = ScopeType.INHERIT,
+            description = "On an error, print its stack trace too (for a bug report).")
+    boolean verbose;
 
     /** Exit code for bad input: a space file, a flag, a data directory or a database path. */
     static final int BAD_INPUT = 2;
+    /** Exit code for a failure of hpsearch itself (a bug, or the machine: out of disk, say). */
+    static final int INTERNAL_ERROR = 1;
 
     public static void main(String[] args) {
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -24,7 +31,8 @@ public final class Main {
 
     /** Runs one command line; returns its exit code. Tests call this in-process. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = new CommandLine(new Main());
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -35,12 +43,16 @@ public final class Main {
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, cmd, ignored) -> {
-            if (ex instanceof SpaceException || ex instanceof DataException || ex instanceof StoreException
-                    || ex instanceof UsageException) {
-                cmd.getErr().println("hpsearch: " + ex.getMessage());
-                return BAD_INPUT;
+            boolean badInput = ex instanceof SpaceException || ex instanceof DataException
+                    || ex instanceof StoreException || ex instanceof UsageException;
+            PrintWriter errors = cmd.getErr();
+            errors.println("hpsearch: " + (badInput ? ex.getMessage() : "internal error: " + ex
+                    + (main.verbose ? "" : " (run again with --verbose for the details to report)")));
+            if (main.verbose) {
+                ex.printStackTrace(errors);
             }
-            throw ex;
+            errors.flush();
+            return badInput ? BAD_INPUT : INTERNAL_ERROR;
         });
         return cli.execute(args);
     }

@@ -262,4 +262,54 @@ class RunCommandTest {
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("no run 99"), unknown.err());
     }
+
+    @Test
+    @Order(9)
+    void anUnusableDatabaseOrDataDirectoryIsOneParagraphSayingWhatToDo() throws Exception {
+        Result unwritable = cli("run", SPACE.toString(), "--data", DATA.toString(), "--db", "/proc/hpsearch/db");
+        assertEquals(2, unwritable.code());
+        assertTrue(unwritable.err().startsWith("hpsearch: cannot create the database directory /proc/hpsearch"),
+                unwritable.err());
+        assertTrue(unwritable.err().strip().endsWith("choose another place with --db PATH"), unwritable.err());
+
+        Path garbage = dir.resolve("garbage/hpsearch");
+        Files.createDirectories(garbage.getParent());
+        Files.writeString(Path.of(garbage + ".mv.db"), "not a database at all\n".repeat(100));
+        Result notADatabase = cli("run", SPACE.toString(), "--data", DATA.toString(), "--db", garbage.toString());
+        assertEquals(2, notADatabase.code());
+        assertTrue(notADatabase.err().startsWith("hpsearch: cannot open the database " + garbage + ".mv.db"),
+                notADatabase.err());
+        assertTrue(notADatabase.err().contains("Is it an hpsearch database, and writable?"), notADatabase.err());
+
+        Result noData = cli("run", SPACE.toString(), "--data", dir.resolve("nowhere").toString(), "--db",
+                dir.resolve("d1/h").toString());
+        assertEquals(2, noData.code());
+        assertTrue(noData.err().startsWith("hpsearch: "), noData.err());
+        assertTrue(noData.err().contains(dir.resolve("nowhere").toString()), noData.err());
+
+        Path corrupt = Files.createDirectories(dir.resolve("corrupt-data"));
+        try (var files = Files.list(DATA)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".gz")).toList()) {
+                Files.copy(f, corrupt.resolve(f.getFileName()));
+            }
+        }
+        Path images = corrupt.resolve("train-images-idx3-ubyte.gz");
+        byte[] whole = Files.readAllBytes(images);
+        Files.write(images, java.util.Arrays.copyOf(whole, whole.length / 2));
+        Result truncated = cli("run", SPACE.toString(), "--data", corrupt.toString(), "--db",
+                dir.resolve("d2/h").toString());
+        assertEquals(2, truncated.code());
+        assertTrue(truncated.err().startsWith("hpsearch: " + images), truncated.err());
+        assertTrue(truncated.err().strip().endsWith("Replace it with the original file."), truncated.err());
+
+        Result cannotResume = cli("resume", "9", "--db", db.toString());
+        assertEquals(2, cannotResume.code());
+        assertTrue(cannotResume.err().startsWith("hpsearch: there is no run 9 in "), cannotResume.err());
+
+        for (Result r : List.of(unwritable, notADatabase, noData, truncated, cannotResume)) {
+            assertFalse(r.err().contains("\tat "), "no stack trace without --verbose: " + r.err());
+        }
+        Result verbose = cli("resume", "9", "--db", db.toString(), "--verbose");
+        assertTrue(verbose.err().contains("\tat io.hpsearch"), "--verbose adds the stack trace: " + verbose.err());
+    }
 }
