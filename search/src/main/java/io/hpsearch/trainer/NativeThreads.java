@@ -4,7 +4,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The networks hpsearch trains are small enough that OpenMP's coordination costs more than a second thread gains:
- * on a 2-core machine six MLPs trained in 60.1 s on one worker with one native thread, 49.0 s with two, and 30.9 s
+ * on a 2-core machine six MLPs trained in 54.9 s on one worker with one native thread, 45.8 s with two, and 29.9 s
  * on two one-thread workers side by side (bench/throughput). So parallelism comes from workers, each with one
  * native thread, unless the user asks otherwise.
  */

@@ -107,6 +107,9 @@ public final class TrialTrainer {
                         loss = network.score();
                     } catch (RuntimeException e) {
                         throw new TrialFailedException("DL4J failed in epoch " + epoch + ": " + e, epoch, e);
+                    } catch (OutOfMemoryError e) {
+                        throw new TrialFailedException("out of memory in epoch " + epoch + " (" + e.getMessage()
+                                + "); try a smaller batch_size or network, or fewer --workers", epoch, e);
                     }
                     if (!Double.isFinite(loss)) {
                         throw new TrialFailedException("training loss became " + loss + " in epoch " + epoch

@@ -10,6 +10,8 @@ import io.hpsearch.testing.TestPaths;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,6 +119,55 @@ class CrashResumeTest {
             assertTrue(Files.exists(Path.of(test.modelPath())), test.modelPath());
         }
         System.out.println("CrashResumeTest: the run survived " + kills + " SIGKILLs:\n" + log);
+    }
+
+    @Test
+    void aResumedRandomSearchDrawsTheSameNetworksAsOneThatWasNeverKilled() throws Exception {
+        assumeTrue(Files.isDirectory(TestPaths.DATA), "Fashion-MNIST is not at " + TestPaths.DATA);
+        Path space = Files.writeString(dir.resolve("random.yaml"), """
+                name: random
+                search: random
+                max_trials: 8
+                seed: 11
+                training: {epochs: 2, batch_size: 64, train_limit: 500}
+                model:
+                  type: mlp
+                  hidden_layers: {min: 1, max: 3}
+                  units: {choice: [64, 32, 16, 8]}
+                  learning_rate: {choice: [0.01, 0.001]}
+                """);
+        Path whole = dir.resolve("whole/hpsearch");
+        assertEquals(0, Main.execute(new String[]{"run", space.toString(), "--data", TestPaths.DATA.toString(),
+                "--db", whole.toString(), "--workers", "1"}, new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter())));
+
+        Path killed = dir.resolve("killed/hpsearch");
+        String[] common = {"--data", TestPaths.DATA.toString(), "--db", killed.toString(), "--workers", "1",
+                "--heartbeat-grace", GRACE};
+        try (HpsearchProcess run = start(concat(new String[]{"run", space.toString()}, common))) {
+            assertTrue(run.awaitLine(line -> line.startsWith("trial 4 started")) != null, run.output());
+            run.kill();
+        }
+        Thread.sleep(Duration.ofSeconds(Long.parseLong(GRACE)).plusMillis(300).toMillis());
+        StringWriter runs = new StringWriter();
+        assertEquals(0, Main.execute(new String[]{"runs", "--db", killed.toString(), "--heartbeat-grace", GRACE},
+                new PrintWriter(runs), new PrintWriter(new StringWriter())));
+        assertTrue(runs.toString().contains(" interrupted "), runs.toString());
+        assertTrue(runs.toString().contains("An interrupted run goes on where it stopped with: ./hpsearch resume 1"),
+                runs.toString());
+        try (HpsearchProcess resume = start(concat(new String[]{"resume", "1"}, common))) {
+            assertEquals(0, resume.awaitExit(), resume.output());
+        }
+
+        try (Store a = Store.open(whole); Store b = Store.open(killed)) {
+            Map<Integer, String> expected = a.trials(1).stream().collect(Collectors.toMap(Trial::number,
+                    Trial::paramsKey));
+            Map<Integer, String> actual = b.trials(1).stream().collect(Collectors.toMap(Trial::number,
+                    Trial::paramsKey));
+            assertEquals(8, actual.size());
+            assertEquals(expected, actual, "trial by trial, the same networks as the run that was never killed");
+            assertEquals(RunStatus.COMPLETED, b.run(1).orElseThrow().status());
+        }
     }
 
     /**
