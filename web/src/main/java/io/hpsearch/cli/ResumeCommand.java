@@ -36,12 +36,12 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        int workers = pool.workers();
-        int threads = pool.threads();
         try (Store s = store.openExisting()) {
             Run run = s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in "
                     + store.db + "; ./hpsearch runs lists them"));
             SpaceSpec space = SearchRunner.storedSpec(run);
+            int workers = pool.workers(SearchRunner.plannedTrials(space));
+            int threads = pool.threads(workers);
             FashionMnist fashion = data.load();
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);
             SearchRunner runner = new SearchRunner(s, fashion, store.modelDir(), workers, threads, progress);

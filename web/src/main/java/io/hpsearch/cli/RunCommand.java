@@ -67,8 +67,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SpaceSpec space = withOverrides(SpaceParser.parse(spaceFile));
         String yaml = Files.readString(spaceFile, StandardCharsets.UTF_8);
-        int workers = pool.workers();
-        int threads = pool.threads();
+        int workers = pool.workers(SearchRunner.plannedTrials(space));
+        int threads = pool.threads(workers);
         FashionMnist fashion = data.load();
         try (Store s = store.open()) {
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);

@@ -55,7 +55,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new Main.UsageException("--port must be 0-65535, was " + port);
         }
         int poolSize = pool.workers();
-        int threads = pool.threads();
+        int threads = pool.threads(poolSize);
         PrintWriter out = spec.commandLine().getOut();
         Optional<AccessToken> access = accessToken();
         try (Store s = store.open()) {

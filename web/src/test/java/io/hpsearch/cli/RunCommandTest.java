@@ -312,4 +312,19 @@ class RunCommandTest {
         Result verbose = cli("resume", "9", "--db", db.toString(), "--verbose");
         assertTrue(verbose.err().contains("\tat io.hpsearch"), "--verbose adds the stack trace: " + verbose.err());
     }
+
+    @Test
+    @Order(10)
+    void aRunOfOneNetworkGivesEveryCoreToItsThreads() throws Exception {
+        Path one = Files.writeString(dir.resolve("one.yaml"), """
+                name: one
+                search: grid
+                training: {epochs: 1, train_limit: 200}
+                model: {type: mlp, hidden_layers: 1, units: 16, learning_rate: 0.01}
+                """);
+        Result r = cli("run", one.toString(), "--data", DATA.toString(), "--db", dir.resolve("one/h").toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertTrue(r.out().contains("(1 worker(s) x " + cores + " ND4J thread(s))"), r.out());
+    }
 }
