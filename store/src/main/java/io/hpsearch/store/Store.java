@@ -120,9 +120,12 @@ public final class Store implements AutoCloseable {
     public int interruptStale(Duration grace) {
         Instant now = Instant.now();
         Instant cutoff = now.minus(grace);
+        // Runs first: a trial of an interrupted run is interrupted too, even if its last epoch came a moment after
+        // the run's last heartbeat.
         return jdbi.inTransaction(h -> {
+            int runs = h.attach(RunDao.class).interruptStale(cutoff, now);
             h.attach(TrialDao.class).interruptStale(cutoff, now);
-            return h.attach(RunDao.class).interruptStale(cutoff, now);
+            return runs;
         });
     }
 

@@ -52,7 +52,8 @@ interface TrialDao {
     @SqlUpdate("""
             UPDATE trials SET state = 'INTERRUPTED', finished_at = :now,
                               failure_reason = 'interrupted: the process training it stopped'
-            WHERE state = 'RUNNING' AND heartbeat_at < :cutoff""")
+            WHERE state = 'RUNNING'
+              AND (heartbeat_at < :cutoff OR run_id IN (SELECT id FROM runs WHERE status = 'INTERRUPTED'))""")
     int interruptStale(@Bind("cutoff") Instant cutoff, @Bind("now") Instant now);
 
     @SqlUpdate("""

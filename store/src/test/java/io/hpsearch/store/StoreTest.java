@@ -56,8 +56,10 @@ class StoreTest {
         assertEquals(0, store.interruptStale(Duration.ofMinutes(1)), "a run with a recent heartbeat is alive");
         assertEquals(RunStatus.RUNNING, store.run(run).orElseThrow().status());
 
-        Thread.sleep(50);
-        assertEquals(1, store.interruptStale(Duration.ofMillis(20)));
+        Thread.sleep(200);
+        // The trial's last epoch came after the run's last heartbeat: it is interrupted with its run all the same.
+        store.recordEpoch(cut.id(), new EpochMetrics(1, 2, 0.5, 0.4, 0.7, 1));
+        assertEquals(1, store.interruptStale(Duration.ofMillis(100)));
         Run interrupted = store.run(run).orElseThrow();
         assertEquals(RunStatus.INTERRUPTED, interrupted.status());
         assertTrue(interrupted.message().startsWith("interrupted: the process running it stopped (no heartbeat since "),
