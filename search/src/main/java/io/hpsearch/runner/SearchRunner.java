@@ -107,7 +107,7 @@ public final class SearchRunner {
 
     /** Records a run of the space and runs it to the end (or until cancelled); returns once everything is stored. */
     public Outcome run(SpaceSpec spec, String spaceYaml) {
-        return run(record(store, spec, spaceYaml, RunStatus.RUNNING), spec);
+        return runStarted(record(store, spec, spaceYaml, RunStatus.RUNNING), spec);
     }
 
     /**
@@ -123,7 +123,7 @@ public final class SearchRunner {
         if (!store.resumeRun(runId, RunStatus.RUNNING)) {
             throw notResumable(store, runId);
         }
-        return run(runId, spec);
+        return runStarted(runId, spec);
     }
 
     /** Why a run could not be taken over for resuming, for the user. */
@@ -146,16 +146,21 @@ public final class SearchRunner {
     }
 
     /**
-     * Runs a recorded run to the end, or until cancelled here or through {@link Store#requestCancel} by any
-     * process. A queued run that was cancelled before its turn is left as it is.
+     * Starts a QUEUED run and runs it to the end, or until cancelled here or through {@link Store#requestCancel} by
+     * any process. A run that is no longer queued (cancelled before its turn, or started by another process) is left
+     * as it is.
      */
     public Outcome run(long runId, SpaceSpec spec) {
-        Run run = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
-        if (run.status() == RunStatus.QUEUED && !store.startRun(runId)) {
-            Run now = store.run(runId).orElseThrow();
+        if (!store.startRun(runId)) {
+            Run now = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
             return new Outcome(runId, now.status(), now.message(), Optional.empty(),
                     new Throughput(0, 0, workers, threads));
         }
+        return runStarted(runId, spec);
+    }
+
+    /** Runs a run this process has just taken to RUNNING. */
+    private Outcome runStarted(long runId, SpaceSpec spec) {
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hpsearch-cancel-watcher");
             t.setDaemon(true);

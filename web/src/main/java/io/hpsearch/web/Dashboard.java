@@ -35,6 +35,7 @@ public final class Dashboard implements AutoCloseable {
             launcher.close();
             throw e;
         }
+        launcher.adoptQueued();
         return new Dashboard(launcher, app);
     }
 

@@ -5,12 +5,15 @@ import io.hpsearch.data.FashionMnist;
 import io.hpsearch.runner.RunListener;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.Run;
 import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.RunSummary;
 import io.hpsearch.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,6 +47,20 @@ public final class RunLauncher implements AutoCloseable {
         this.modelDir = modelDir;
         this.workers = workers;
         this.threads = threads;
+    }
+
+    /**
+     * Queues every run the store holds as QUEUED: ones launched from a dashboard that stopped before their turn.
+     * Should another live dashboard have queued them too, the store lets only one of the two start each run.
+     */
+    public void adoptQueued() {
+        store.runSummaries().stream().map(RunSummary::run).filter(run -> run.status() == RunStatus.QUEUED)
+                .sorted(Comparator.comparingLong(Run::id))
+                .forEach(run -> {
+                    waiting.add(run.id());
+                    SpaceSpec spec = SearchRunner.storedSpec(run);
+                    queue.submit(() -> runQueued(run.id(), spec));
+                });
     }
 
     /** Records the run as QUEUED and returns its id; it starts when the runs before it are done. */

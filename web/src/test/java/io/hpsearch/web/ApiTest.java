@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.cli.Main;
 import io.hpsearch.data.FashionMnist;
+import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.space.SpaceParser;
+import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
 import io.hpsearch.testing.HpsearchProcess;
 import io.hpsearch.testing.TestPaths;
@@ -164,6 +167,28 @@ class ApiTest {
                 + "parameter of this run", json(get("/api/runs/1/trials?sort=colour"), 400).get("error").asText());
         assertEquals(400, get("/api/runs/1/trials?status=exploded").statusCode());
         assertEquals(400, get("/api/runs/1/trials?sort=score&order=sideways").statusCode());
+    }
+
+    @Test
+    void runsLeftQueuedByADashboardThatStoppedAreRunByTheNextOne(@TempDir Path other) throws Exception {
+        String yaml = """
+                name: left-queued
+                search: grid
+                training: {epochs: 1, train_limit: 200}
+                model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}
+                """;
+        try (Store left = Store.open(other.resolve("hpsearch"))) {
+            long id = SearchRunner.record(left, SpaceParser.parse(yaml, "left.yaml"), yaml, RunStatus.QUEUED);
+            try (Dashboard next = Dashboard.start(left, () -> FashionMnist.load(TestPaths.DATA),
+                    other.resolve("models"), 1, 1, "127.0.0.1", 0, Optional.empty())) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (left.run(id).orElseThrow().status() != RunStatus.COMPLETED && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+            }
+            assertEquals(RunStatus.COMPLETED, left.run(id).orElseThrow().status());
+            assertEquals(1, left.trials(id).size());
+        }
     }
 
     @Test
