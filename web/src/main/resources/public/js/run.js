@@ -298,14 +298,16 @@
 
   async function load() {
     if (!Number.isInteger(runId)) throw new Error(`Not a run page: ${location.pathname}`);
-    // The top of the ranking paints first; a large run's other trials (charts, full table) follow.
-    const [detail, top] = await Promise.all([
+    // The first paint needs only the top of the ranking; a large run's other trials (charts, full table) follow.
+    // Later refreshes fetch every trial at once.
+    const firstPaint = !view.detail;
+    const [detail, first] = await Promise.all([
       HP.getJson(`/api/runs/${runId}`),
-      HP.getJson(`/api/runs/${runId}/trials?limit=${FIRST_PAINT_TRIALS}`),
+      HP.getJson(`/api/runs/${runId}/trials${firstPaint ? `?limit=${FIRST_PAINT_TRIALS}` : ""}`),
     ]);
-    let trials = top;
-    if (top.length === FIRST_PAINT_TRIALS) {
-      if (!view.detail) render(detail, top);
+    let trials = first;
+    if (firstPaint && first.length === FIRST_PAINT_TRIALS) {
+      render(detail, first);
       trials = await HP.getJson(`/api/runs/${runId}/trials`);
     }
     render(detail, trials);

@@ -20,10 +20,7 @@ final class LongestFirst implements Sampler {
 
     /** Draws the first {@code planned} candidates of {@code source} and orders them by descending {@code cost}. */
     LongestFirst(Sampler source, int planned, ToLongFunction<TrialParams> cost) {
-        List<TrialParams> all = new ArrayList<>();
-        for (Optional<TrialParams> next; all.size() < planned && (next = source.next()).isPresent(); ) {
-            all.add(next.get());
-        }
+        List<TrialParams> all = new ArrayList<>(source.take(planned));
         // Stable: equally expensive networks keep the source's order.
         all.sort(Comparator.comparingLong(cost).reversed());
         this.order = all.iterator();

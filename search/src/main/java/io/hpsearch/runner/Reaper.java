@@ -18,9 +18,12 @@ public final class Reaper implements AutoCloseable {
         return t;
     });
 
-    /** @param grace how long a running run may go without a heartbeat before it counts as interrupted */
+    /**
+     * @param grace how long a running run may go without a heartbeat before it counts as interrupted; the first
+     *              sweep comes after one period, since opening the store has just done one
+     */
     public Reaper(Store store, Duration grace) {
-        timer.scheduleWithFixedDelay(() -> store.interruptStale(grace), 0, 5, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> store.interruptStale(grace), 5, 5, TimeUnit.SECONDS);
     }
 
     @Override

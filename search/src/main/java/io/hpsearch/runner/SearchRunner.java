@@ -118,21 +118,25 @@ public final class SearchRunner {
      * @throws ResumeException when the run does not exist or is not interrupted or cancelled
      */
     public Outcome resume(long runId) {
-        Run run = store.run(runId).orElseThrow(() -> new ResumeException("there is no run " + runId));
-        SpaceSpec spec = storedSpec(run);
-        if (!store.resumeRun(runId, RunStatus.RUNNING)) {
-            throw notResumable(store, runId);
-        }
-        return runStarted(runId, spec);
+        return runStarted(runId, takeOver(store, runId, RunStatus.RUNNING));
     }
 
-    /** Why a run could not be taken over for resuming, for the user. */
-    public static ResumeException notResumable(Store store, long runId) {
-        RunStatus now = store.run(runId).map(Run::status).orElseThrow(() ->
-                new ResumeException("there is no run " + runId));
-        return new ResumeException("run " + runId + " is " + now.name().toLowerCase(Locale.ROOT)
-                + (now == RunStatus.RUNNING ? " (its process is alive: it wrote a heartbeat recently)" : "")
-                + "; only an interrupted or cancelled run can be resumed");
+    /**
+     * Takes an interrupted or cancelled run over for resuming, as {@code status} (RUNNING to run it now, QUEUED to
+     * run it after others), and returns the space it runs.
+     *
+     * @throws ResumeException when the run does not exist or is in any other state
+     */
+    public static SpaceSpec takeOver(Store store, long runId, RunStatus status) {
+        Run run = store.run(runId).orElseThrow(() -> new ResumeException("there is no run " + runId));
+        SpaceSpec spec = storedSpec(run);
+        if (!store.resumeRun(runId, status)) {
+            RunStatus now = store.run(runId).orElseThrow().status();
+            throw new ResumeException("run " + runId + " is " + now.name().toLowerCase(Locale.ROOT)
+                    + (now == RunStatus.RUNNING ? " (its process is alive: it wrote a heartbeat recently)" : "")
+                    + "; only an interrupted or cancelled run can be resumed");
+        }
+        return spec;
     }
 
     /** A run's space as it was run: its stored YAML with the stored command-line overrides applied. */
@@ -401,7 +405,6 @@ public final class SearchRunner {
         /** @param network null until needed when the best trial was trained by an earlier process */
         record Best(int trialNumber, double score, MultiLayerNetwork network, Path path) {
         }
-
 
         private final long runId;
         private final SpaceSpec spec;

@@ -1,6 +1,5 @@
 package io.hpsearch.runner;
 
-import io.hpsearch.sampler.Sampler;
 import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
@@ -8,10 +7,8 @@ import io.hpsearch.trainer.NetworkCost;
 import io.hpsearch.trial.TrialParams;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.ToLongFunction;
 
@@ -30,18 +27,11 @@ class LongestFirstTest {
             """, "grid.yaml");
     private static final ToLongFunction<TrialParams> COST = p -> NetworkCost.forwardMacs(p, 28, 10);
 
-    private static List<TrialParams> drain(Sampler sampler) {
-        List<TrialParams> all = new ArrayList<>();
-        for (Optional<TrialParams> p = sampler.next(); p.isPresent(); p = sampler.next()) {
-            all.add(p.get());
-        }
-        return all;
-    }
-
     @Test
     void handsOutTheSameTrialsMostExpensiveFirst() {
-        List<TrialParams> grid = drain(Samplers.forSpace(GRID, Set.of()));
-        List<TrialParams> ordered = drain(new LongestFirst(Samplers.forSpace(GRID, Set.of()), grid.size(), COST));
+        List<TrialParams> grid = Samplers.forSpace(GRID, Set.of()).take(Integer.MAX_VALUE);
+        List<TrialParams> ordered = new LongestFirst(Samplers.forSpace(GRID, Set.of()), grid.size(), COST)
+                .take(Integer.MAX_VALUE);
 
         assertEquals(3 + 9, ordered.size());
         assertEquals(new HashSet<>(grid), new HashSet<>(ordered));
@@ -55,8 +45,9 @@ class LongestFirstTest {
 
     @Test
     void reordersOnlyThePlannedTrialsNotTheWholeGrid() {
-        List<TrialParams> firstFive = drain(Samplers.forSpace(GRID, Set.of())).subList(0, 5);
-        List<TrialParams> ordered = drain(new LongestFirst(Samplers.forSpace(GRID, Set.of()), 5, COST));
+        List<TrialParams> firstFive = Samplers.forSpace(GRID, Set.of()).take(5);
+        List<TrialParams> ordered = new LongestFirst(Samplers.forSpace(GRID, Set.of()), 5, COST)
+                .take(Integer.MAX_VALUE);
         assertEquals(new HashSet<>(firstFive), new HashSet<>(ordered));
     }
 }

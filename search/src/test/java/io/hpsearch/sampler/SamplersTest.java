@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,14 +35,6 @@ class SamplersTest {
         return SpaceParser.parse(SMALL.formatted(search, seed), "small.yaml");
     }
 
-    private static List<TrialParams> drain(Sampler sampler) {
-        List<TrialParams> all = new ArrayList<>();
-        for (Optional<TrialParams> p = sampler.next(); p.isPresent(); p = sampler.next()) {
-            all.add(p.get());
-        }
-        return all;
-    }
-
     @Test
     void gridEnumeratesEveryDistinctNetworkOnceAndKnowsItsSize() {
         SpaceSpec spec = small("grid", 1);
@@ -51,7 +42,7 @@ class SamplersTest {
         assertEquals(336, SpaceSize.distinctNetworks(spec).intValueExact());
         GridSampler grid = new GridSampler(spec, Set.of());
         assertEquals(336, grid.size());
-        List<TrialParams> all = drain(grid);
+        List<TrialParams> all = grid.take(Integer.MAX_VALUE);
         assertEquals(336, all.size());
         assertEquals(336, all.stream().map(TrialParams::key).distinct().count());
         assertEquals(Set.of(1, 2, 3), new HashSet<>(all.stream().map(p -> p.integer("hidden_layers", 0)).toList()));
@@ -59,22 +50,22 @@ class SamplersTest {
 
     @Test
     void gridTakesDepthsInTurnSoACappedRunSeesEveryDepth() {
-        List<TrialParams> first = drain(new GridSampler(small("grid", 1), Set.of())).subList(0, 3);
+        List<TrialParams> first = new GridSampler(small("grid", 1), Set.of()).take(3);
         assertEquals(List.of(1, 2, 3), first.stream().map(p -> p.integer("hidden_layers", 0)).toList());
     }
 
     @Test
     void gridSkipsNetworksAlreadyRun() {
         SpaceSpec spec = small("grid", 1);
-        List<TrialParams> all = drain(new GridSampler(spec, Set.of()));
+        List<TrialParams> all = new GridSampler(spec, Set.of()).take(Integer.MAX_VALUE);
         Set<String> done = Set.of(all.get(0).key(), all.get(5).key());
-        assertEquals(334, drain(new GridSampler(spec, done)).size());
+        assertEquals(334, new GridSampler(spec, done).take(Integer.MAX_VALUE).size());
     }
 
     @Test
     void randomNeverRepeatsAnEffectiveNetworkAndStopsWhenTheSpaceIsExhausted() {
         SpaceSpec spec = small("random", 7);
-        List<TrialParams> all = drain(Samplers.forSpace(spec, Set.of()));
+        List<TrialParams> all = Samplers.forSpace(spec, Set.of()).take(Integer.MAX_VALUE);
         assertEquals(336, all.size(), "every distinct network, then nothing");
         assertEquals(336, all.stream().map(TrialParams::key).distinct().count());
     }

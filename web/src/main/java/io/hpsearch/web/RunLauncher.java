@@ -56,18 +56,13 @@ public final class RunLauncher implements AutoCloseable {
     public void adoptQueued() {
         store.runSummaries().stream().map(RunSummary::run).filter(run -> run.status() == RunStatus.QUEUED)
                 .sorted(Comparator.comparingLong(Run::id))
-                .forEach(run -> {
-                    waiting.add(run.id());
-                    SpaceSpec spec = SearchRunner.storedSpec(run);
-                    queue.submit(() -> runQueued(run.id(), spec));
-                });
+                .forEach(run -> enqueue(run.id(), SearchRunner.storedSpec(run)));
     }
 
     /** Records the run as QUEUED and returns its id; it starts when the runs before it are done. */
     public long launch(SpaceSpec spec, String spaceYaml) {
         long runId = SearchRunner.record(store, spec, spaceYaml, RunStatus.QUEUED);
-        waiting.add(runId);
-        queue.submit(() -> runQueued(runId, spec));
+        enqueue(runId, spec);
         return runId;
     }
 
@@ -77,11 +72,11 @@ public final class RunLauncher implements AutoCloseable {
      * @throws io.hpsearch.runner.ResumeException when the run cannot be resumed
      */
     public void resume(long runId) {
-        SpaceSpec spec = SearchRunner.storedSpec(store.run(runId).orElseThrow(() ->
-                SearchRunner.notResumable(store, runId)));
-        if (!store.resumeRun(runId, RunStatus.QUEUED)) {
-            throw SearchRunner.notResumable(store, runId);
-        }
+        enqueue(runId, SearchRunner.takeOver(store, runId, RunStatus.QUEUED));
+    }
+
+    /** Puts a QUEUED run in line behind the runs before it. */
+    private void enqueue(long runId, SpaceSpec spec) {
         waiting.add(runId);
         queue.submit(() -> runQueued(runId, spec));
     }
