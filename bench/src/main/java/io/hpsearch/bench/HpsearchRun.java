@@ -11,9 +11,6 @@ import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,10 +35,10 @@ final class HpsearchRun {
     }
 
     static Timing run(Workload workload, int workers, int threads) throws IOException {
-        Path dir = Files.createTempDirectory("hpsearch-bench");
-        try (Store store = Store.open(dir.resolve("bench"))) {
+        try (ScratchStore scratch = ScratchStore.create("hpsearch-bench")) {
+            Store store = scratch.store();
             Clock clock = new Clock();
-            SearchRunner runner = new SearchRunner(store, workload.data, dir.resolve("models"), workers, threads, clock);
+            SearchRunner runner = new SearchRunner(store, workload.data, scratch.modelDir(), workers, threads, clock);
             long start = System.nanoTime();
             SearchRunner.Outcome outcome = runner.run(workload.spec, workload.yaml);
             double wall = (System.nanoTime() - start) / 1e9;
@@ -61,8 +58,6 @@ final class HpsearchRun {
             }
             return new Timing(workers, threads, wall, epochSeconds, clock.testSeconds(), clock.trainingWindow(),
                     outcome.throughput().examples(), byNetwork);
-        } finally {
-            Files.walk(dir).sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

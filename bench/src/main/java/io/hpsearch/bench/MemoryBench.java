@@ -9,18 +9,15 @@ import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.RunStatus;
-import io.hpsearch.store.Store;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trainer.NativeThreads;
 import org.bytedeco.javacpp.Pointer;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -79,14 +76,13 @@ public final class MemoryBench {
                   learning_rate: {choice: [0.01, 0.001]}
                 """.formatted(trials);
         SpaceSpec spec = SpaceParser.parse(yaml, "bench-memory.yaml");
-        Path dir = Files.createTempDirectory("hpsearch-memory");
         Map<String, Object> memory = new LinkedHashMap<>();
         memory.put("trials", trials);
         memory.put("workers", workers);
         memory.put("space", "reference MLP space, random search, 1 epoch on 500 training examples, 12,000 validation");
         AtomicInteger finished = new AtomicInteger();
         List<Map<String, Object>> samples = Collections.synchronizedList(new ArrayList<>());
-        try (Store store = Store.open(dir.resolve("bench"))) {
+        try (ScratchStore scratch = ScratchStore.create("hpsearch-memory")) {
             RunListener probe = new RunListener() {
                 @Override
                 public void trialFinished(int number, TrialState state, Double score, String reason) {
@@ -99,13 +95,11 @@ public final class MemoryBench {
                     }
                 }
             };
-            SearchRunner.Outcome outcome = new SearchRunner(store, FashionMnist.load(Path.of(args[0])),
-                    dir.resolve("models"), workers, NativeThreads.DEFAULT_PER_WORKER, probe).run(spec, yaml);
+            SearchRunner.Outcome outcome = new SearchRunner(scratch.store(), FashionMnist.load(Path.of(args[0])),
+                    scratch.modelDir(), workers, NativeThreads.DEFAULT_PER_WORKER, probe).run(spec, yaml);
             if (outcome.status() != RunStatus.COMPLETED) {
                 throw new IllegalStateException("run ended " + outcome.status() + ": " + outcome.message());
             }
-        } finally {
-            Files.walk(dir).sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         }
         memory.put("peak_rss_mib_after_" + trials, Machine.statusKib("VmHWM") / 1024.0);
         double early = (double) memory.get("peak_rss_mib_after_" + EARLY);

@@ -26,7 +26,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,12 +56,12 @@ public final class StoreScaleBench {
         int epochs = Integer.parseInt(args[2]);
         int requests = Integer.parseInt(args[3]);
         SpaceSpec spec = SpaceParser.parse(spaceFile);
-        Path dir = Files.createTempDirectory("hpsearch-store-scale");
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("trials", trials + 20);
         out.put("epochs_per_trial", epochs);
         out.put("epoch_rows", (long) (trials + 20) * epochs);
-        try (Store store = Store.open(dir.resolve("scale"))) {
+        try (ScratchStore scratch = ScratchStore.create("hpsearch-store-scale")) {
+            Store store = scratch.store();
             long runId = SearchRunner.record(store, spec, Files.readString(spaceFile), RunStatus.RUNNING);
             long start = System.nanoTime();
             long[] writes = fill(store, runId, spec, trials, epochs);
@@ -77,7 +76,7 @@ public final class StoreScaleBench {
 
             try (Dashboard dashboard = Dashboard.start(store, () -> {
                 throw new IllegalStateException("the store benchmark launches no runs");
-            }, dir.resolve("models"), 1, 1, "127.0.0.1", 0, Optional.empty())) {
+            }, scratch.modelDir(), 1, 1, "127.0.0.1", 0, Optional.empty())) {
                 String base = "http://127.0.0.1:" + dashboard.port();
                 HttpClient http = HttpClient.newHttpClient();
                 String top = base + "/api/runs/" + runId + "/trials?limit=100";
@@ -94,8 +93,6 @@ public final class StoreScaleBench {
                 out.put("api_ms", api);
                 api.forEach((name, p) -> ThroughputBench.log("%-22s %s", name, p));
             }
-        } finally {
-            Files.walk(dir).sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
         }
         JSON.enable(SerializationFeature.INDENT_OUTPUT).writeValue(new File(args[4]), out);
         ThroughputBench.log("wrote %s", args[4]);

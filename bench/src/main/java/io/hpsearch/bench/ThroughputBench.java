@@ -3,7 +3,6 @@ package io.hpsearch.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hpsearch.data.FashionMnist;
-import io.hpsearch.trainer.NativeThreads;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 

@@ -2,7 +2,6 @@ package io.hpsearch.bench;
 
 import io.hpsearch.data.FashionMnist;
 import io.hpsearch.data.Split;
-import io.hpsearch.sampler.Sampler;
 import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -56,13 +54,11 @@ final class Workload {
         this.data = data;
         this.split = Split.stratified(data.train(), spec.training().validationSplit(), spec.seed(),
                 spec.training().trainLimit());
-        Sampler sampler = Samplers.forSpace(spec, Set.of());
         List<Network> list = new ArrayList<>();
-        for (Optional<TrialParams> p = sampler.next(); p.isPresent() && list.size() < spec.maxTrials();
-             p = sampler.next()) {
-            MultiLayerConfiguration conf = NetworkFactory.build(p.get(), spec.seed(), FashionMnist.IMAGE_SIDE,
+        for (TrialParams p : Samplers.forSpace(spec, Set.of()).take(spec.maxTrials())) {
+            MultiLayerConfiguration conf = NetworkFactory.build(p, spec.seed(), FashionMnist.IMAGE_SIDE,
                     FashionMnist.CLASS_NAMES.size());
-            list.add(new Network(p.get(), conf, NetworkCost.forwardMacs(p.get(), FashionMnist.IMAGE_SIDE,
+            list.add(new Network(p, conf, NetworkCost.forwardMacs(p, FashionMnist.IMAGE_SIDE,
                     FashionMnist.CLASS_NAMES.size())));
         }
         this.networks = List.copyOf(list);
