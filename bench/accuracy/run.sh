@@ -11,9 +11,10 @@ Usage: bench/accuracy/run.sh [--smoke] [--data DIR] [--db DIR]
   --data DIR  the Fashion-MNIST files (default: ../shared/data/fashion-mnist from the repository root)
   --db DIR    folder for the runs' database and models (default: a fresh temporary folder, removed at the end
               unless KEEP_DB=1)
-Variables (default): MLP_TRIALS (30), MLP_EPOCHS (20), WORKERS (nproc), CNN_EPOCHS (15), CNN_FULL_EPOCHS (30),
-KEEP_DB (0), MLP_SPACE (spaces/fashion-mlp.yaml), RESULTS (accuracy: the results' file name), SKIP_CNN (0).
-Smoke mode ignores the first, second and fourth.
+Variables (default): MLP_TRIALS (30), MLP_EPOCHS (20), WORKERS (nproc), CNN_EPOCHS (30), CNN_FULL_EPOCHS (30),
+CNN_THREADS (nproc), KEEP_DB (0), MLP_SPACE (spaces/fashion-mlp.yaml), CNN_SPACE
+(spaces/fashion-cnn-reference.yaml), RESULTS (accuracy: the results' file name), SKIP_MLP (0), SKIP_CNN (0).
+Smoke mode ignores MLP_TRIALS, MLP_EPOCHS and CNN_EPOCHS.
 EOF
 }
 
@@ -22,10 +23,9 @@ die() {
   exit 1
 }
 
-readonly DEFAULT_MLP_TRIALS=30 DEFAULT_MLP_EPOCHS=20 DEFAULT_CNN_EPOCHS=15
+readonly DEFAULT_MLP_TRIALS=30 DEFAULT_MLP_EPOCHS=20 DEFAULT_CNN_EPOCHS=30
 # The spaces hold out 20 % of the 60,000 training images for validation.
 readonly FULL_TRAIN_EXAMPLES=48000
-readonly CNN_SPACE=spaces/fashion-cnn-reference.yaml
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 smoke=0
@@ -48,13 +48,17 @@ MLP_EPOCHS="${MLP_EPOCHS:-$DEFAULT_MLP_EPOCHS}"
 WORKERS="${WORKERS:-$(nproc)}"
 CNN_EPOCHS="${CNN_EPOCHS:-$DEFAULT_CNN_EPOCHS}"
 CNN_FULL_EPOCHS="${CNN_FULL_EPOCHS:-30}"
+CNN_THREADS="${CNN_THREADS:-$(nproc)}"
 KEEP_DB="${KEEP_DB:-0}"
 # Another MLP space (e.g. spaces/fashion-mlp-tuned.yaml) and a results name, to add rows without overwriting these.
 MLP_SPACE="${MLP_SPACE:-spaces/fashion-mlp.yaml}"
+CNN_SPACE="${CNN_SPACE:-spaces/fashion-cnn-reference.yaml}"
 RESULTS="${RESULTS:-accuracy}"
+SKIP_MLP="${SKIP_MLP:-0}"
 SKIP_CNN="${SKIP_CNN:-0}"
 [ -f "$MLP_SPACE" ] || die "MLP_SPACE $MLP_SPACE does not exist"
-for var in MLP_TRIALS MLP_EPOCHS WORKERS CNN_EPOCHS CNN_FULL_EPOCHS; do
+[ -f "$CNN_SPACE" ] || die "CNN_SPACE $CNN_SPACE does not exist"
+for var in MLP_TRIALS MLP_EPOCHS WORKERS CNN_EPOCHS CNN_FULL_EPOCHS CNN_THREADS; do
   [[ "${!var}" =~ ^[1-9][0-9]*$ ]] || die "$var must be a positive integer, was '${!var}'"
 done
 
@@ -104,10 +108,12 @@ db="$db_dir/hpsearch"
 # The whole invocation, with only the variables this mode reads, so that every figure can be reproduced.
 reproduce_command() {
   if [ "$smoke" = 1 ]; then
-    printf 'WORKERS=%s CNN_FULL_EPOCHS=%s bench/accuracy/run.sh --smoke --data %q' "$WORKERS" "$CNN_FULL_EPOCHS" "$data"
+    printf 'MLP_SPACE=%s CNN_SPACE=%s WORKERS=%s CNN_THREADS=%s CNN_FULL_EPOCHS=%s bench/accuracy/run.sh --smoke --data %q' \
+      "$MLP_SPACE" "$CNN_SPACE" "$WORKERS" "$CNN_THREADS" "$CNN_FULL_EPOCHS" "$data"
   else
-    printf 'MLP_SPACE=%s MLP_TRIALS=%s MLP_EPOCHS=%s WORKERS=%s CNN_EPOCHS=%s CNN_FULL_EPOCHS=%s SKIP_CNN=%s RESULTS=%s bench/accuracy/run.sh --data %q' \
-      "$MLP_SPACE" "$MLP_TRIALS" "$MLP_EPOCHS" "$WORKERS" "$CNN_EPOCHS" "$CNN_FULL_EPOCHS" "$SKIP_CNN" "$RESULTS" "$data"
+    printf 'MLP_SPACE=%s MLP_TRIALS=%s MLP_EPOCHS=%s WORKERS=%s CNN_SPACE=%s CNN_EPOCHS=%s CNN_FULL_EPOCHS=%s CNN_THREADS=%s SKIP_MLP=%s SKIP_CNN=%s RESULTS=%s bench/accuracy/run.sh --data %q' \
+      "$MLP_SPACE" "$MLP_TRIALS" "$MLP_EPOCHS" "$WORKERS" "$CNN_SPACE" "$CNN_EPOCHS" "$CNN_FULL_EPOCHS" "$CNN_THREADS" \
+      "$SKIP_MLP" "$SKIP_CNN" "$RESULTS" "$data"
   fi
 }
 
@@ -174,13 +180,18 @@ mlp_cmd=(./hpsearch run "$MLP_SPACE" --data "$data" --db "$db" --max-trials "$ml
 # threads=1: the MLP command leaves --threads to hpsearch's default, one ND4J thread per worker.
 write_meta mlp "space=$MLP_SPACE" "command=$(quoted "${mlp_cmd[@]}")" "trials=$mlp_trials" "epochs=$mlp_epochs" "workers=$WORKERS" \
   "threads=1" "train_examples=$mlp_train" "reduced=${mlp_reduced%; }"
-run_model mlp "${mlp_cmd[@]}"
+if [ "$SKIP_MLP" = 1 ]; then
+  echo "== mlp: skipped (SKIP_MLP=1); the MLP row is marked 'not run'."
+  write_meta mlp "ran=no" "reason=skipped (SKIP_MLP=1)"
+else
+  run_model mlp "${mlp_cmd[@]}"
+fi
 
-# One network trained with every core: a single CNN gains from ND4J's threads, unlike many small MLPs side by side.
-cnn_cmd=(./hpsearch run "$CNN_SPACE" --data "$data" --db "$db" --epochs "$cnn_epochs" --workers 1 --threads "$(nproc)")
+# One network: by default it gets every core (CNN_THREADS=1 leaves one free, e.g. for a second CNN run beside it).
+cnn_cmd=(./hpsearch run "$CNN_SPACE" --data "$data" --db "$db" --epochs "$cnn_epochs" --workers 1 --threads "$CNN_THREADS")
 [ "$smoke" = 0 ] || cnn_cmd+=(--train-limit "$cnn_train")
-write_meta cnn "space=$CNN_SPACE" "command=$(quoted "${cnn_cmd[@]}")" "epochs=$cnn_epochs" "workers=1" "threads=$(nproc)" \
-  "train_examples=$cnn_train" "reduced=${cnn_reduced%; }" "full_epochs=$CNN_FULL_EPOCHS"
+write_meta cnn "space=$CNN_SPACE" "command=$(quoted "${cnn_cmd[@]}")" "epochs=$cnn_epochs" "workers=1" \
+  "threads=$CNN_THREADS" "train_examples=$cnn_train" "reduced=${cnn_reduced%; }" "full_epochs=$CNN_FULL_EPOCHS"
 if [ "$SKIP_CNN" = 1 ]; then
   echo "== cnn: skipped (SKIP_CNN=1); the CNN row is marked 'not run'."
   write_meta cnn "ran=no" "reason=skipped (SKIP_CNN=1)"

@@ -20,6 +20,7 @@ import io.hpsearch.store.Trial;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trainer.NativeThreads;
 import io.hpsearch.trainer.NetworkCost;
+import io.hpsearch.trainer.OneDnn;
 import io.hpsearch.trainer.TestEvaluator;
 import io.hpsearch.trainer.TrainingListener;
 import io.hpsearch.trainer.TrialFailedException;
@@ -350,7 +351,7 @@ public final class SearchRunner {
         MultiLayerNetwork network = best.get().network();
         if (network == null) {
             try {
-                network = ModelSerializer.restoreMultiLayerNetwork(best.get().path().toFile(), false);
+                network = OneDnn.attach(ModelSerializer.restoreMultiLayerNetwork(best.get().path().toFile(), false));
             } catch (IOException e) {
                 String message = "cannot read the best trial's model " + best.get().path() + " (" + e.getMessage()
                         + "); its trial " + best.get().trialNumber() + " is recorded, the test evaluation is not";

@@ -74,6 +74,7 @@ public final class TrialTrainer {
                         BooleanSupplier cancelled) {
         MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, seed, side, classes));
         network.init();
+        OneDnn.attach(network);
         // Its native memory (weights, gradients, updater state, workspaces) goes back at once when training
         // fails, rather than whenever the garbage collector finds the wrapper.
         try {

@@ -3,6 +3,7 @@ package io.hpsearch.cli;
 import io.hpsearch.data.DataException;
 import io.hpsearch.space.SpaceException;
 import io.hpsearch.store.StoreException;
+import io.hpsearch.trainer.OneDnn;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +27,7 @@ public final class Main {
     static final int INTERNAL_ERROR = 1;
 
     public static void main(String[] args) {
+        OneDnn.selectNatives();
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
     }
 

@@ -1,0 +1,59 @@
+package io.hpsearch.trainer;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+import java.lang.reflect.Field;
+
+/**
+ * Fast convolutions on the CPU. DL4J 1.0.0-M2.1 never attaches its oneDNN convolution helper: the check in
+ * {@code BaseMKLDNNHelper.mklDnnEnabled} loads {@code org.nd4j.nativeblas.Nd4jCpu$Environment}, a class that moved
+ * in M2.1, so every convolution goes through im2col and a separate gemm. That path trained the reference CNN at
+ * 22 images/s here; the helper, which runs libnd4j's conv2d op (oneDNN's convolution in the {@code -onednn}
+ * natives), at about 400 images/s, with the same gradients to float rounding (bench/README.md).
+ */
+public final class OneDnn {
+    /** JavaCPP's choice of natives; a platform without {@code -onednn} natives falls back to the plain ones. */
+    private static final String NATIVES_PROPERTY = "org.bytedeco.javacpp.platform.extension";
+    private static final Field CONVOLUTION_HELPER = helperField();
+
+    private OneDnn() {
+    }
+
+    /**
+     * Asks JavaCPP for the natives built with oneDNN, unless the user chose others. Only has an effect before ND4J
+     * first loads, so entry points call it first.
+     */
+    public static void selectNatives() {
+        if (System.getProperty(NATIVES_PROPERTY) == null) {
+            System.setProperty(NATIVES_PROPERTY, "-onednn");
+        }
+    }
+
+    /** Gives every convolution layer of an initialised network the conv2d-op helper; returns the network. */
+    public static MultiLayerNetwork attach(MultiLayerNetwork network) {
+        for (Layer layer : network.getLayers()) {
+            if (layer.getClass() == ConvolutionLayer.class && layer.getHelper() == null) {
+                try {
+                    CONVOLUTION_HELPER.set(layer, new MKLDNNConvHelper(network.getLayerWiseConfigurations().getDataType()));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot set DL4J's convolution helper", e);
+                }
+            }
+        }
+        return network;
+    }
+
+    private static Field helperField() {
+        try {
+            Field field = ConvolutionLayer.class.getDeclaredField("helper");
+            field.setAccessible(true);
+            return field;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("this DL4J version has no ConvolutionLayer.helper; "
+                    + "hpsearch's fast convolution path is written for 1.0.0-M2.1", e);
+        }
+    }
+}
