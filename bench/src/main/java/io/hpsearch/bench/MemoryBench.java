@@ -11,6 +11,7 @@ import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trainer.NativeThreads;
+import io.hpsearch.trainer.OneDnn;
 import org.bytedeco.javacpp.Pointer;
 
 import java.io.File;
@@ -54,6 +55,7 @@ public final class MemoryBench {
     }
 
     public static void main(String[] args) throws IOException {
+        OneDnn.selectNatives();
         if (args.length != 3) {
             System.err.println("usage: MemoryBench DATA_DIR TRIALS JSON_FILE");
             System.exit(2);

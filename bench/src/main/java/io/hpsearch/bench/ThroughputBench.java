@@ -3,6 +3,7 @@ package io.hpsearch.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hpsearch.data.FashionMnist;
+import io.hpsearch.trainer.OneDnn;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -26,6 +27,7 @@ public final class ThroughputBench {
     }
 
     public static void main(String[] args) throws IOException {
+        OneDnn.selectNatives();
         if (args.length != 3) {
             System.err.println("usage: ThroughputBench DATA_DIR SPACE_YAML OUT_JSON");
             System.exit(2);

@@ -1,6 +1,7 @@
 package io.hpsearch.trainer;
 
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
  * The networks hpsearch trains are small enough that OpenMP's coordination costs more than a second thread gains:
@@ -16,12 +17,16 @@ public final class NativeThreads {
     }
 
     /**
-     * Sets libnd4j's and OpenBLAS's thread counts for work started from the calling thread. OpenMP keeps the count
-     * per thread, so every worker thread calls this itself: a count set on another thread does not reach it.
+     * Sets libnd4j's, OpenBLAS's and OpenMP's thread counts for work started from the calling thread. OpenMP keeps
+     * the count per thread, so every worker thread calls this itself: a count set on another thread does not reach
+     * it.
      */
     public static void configure(int threads) {
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
         Nd4j.factory().blas().setMaxThreads(threads);
+        // oneDNN's convolutions take OpenMP's own count, which neither of the above sets: without this a 1-thread
+        // worker ran them on every core, and two such workers side by side fought over the cores.
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     }
 }

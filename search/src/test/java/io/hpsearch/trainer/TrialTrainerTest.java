@@ -9,11 +9,14 @@ import io.hpsearch.space.TrainingSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.store.Objective;
 import io.hpsearch.trial.TrialParams;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -101,5 +104,7 @@ class TrialTrainerTest {
         assertTrue(Double.isFinite(result.best().trainLoss()));
         assertTrue(result.best().valAccuracy() > 0.2, "better than chance after one epoch of 600 images: "
                 + result.best().valAccuracy());
+        assertTrue(Arrays.stream(result.network().getLayers()).filter(l -> l instanceof ConvolutionLayer)
+                .allMatch(l -> l.getHelper() instanceof MKLDNNConvHelper), "trained through the fast convolution path");
     }
 }
