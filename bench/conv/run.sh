@@ -17,8 +17,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out"
 
-(cd "$root" && mvn -q -B package -DskipTests -pl bench -am >"$tmp/build.log" 2>&1) || { cat "$tmp/build.log"; exit 1; }
-cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
+cp="$("$root/bench/classpath.sh")"
 echo "Reproduce: bench/conv/run.sh $* (commit $(git -C "$root" rev-parse --short HEAD), $(nproc) cores)"
 space="$root/spaces/fashion-cnn-reference.yaml"
 # Empty extension: JavaCPP's plain natives; unset, ConvBench selects the oneDNN ones as hpsearch does.

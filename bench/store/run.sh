@@ -8,11 +8,8 @@ name=store-scale trials=10000 epochs=100 requests=200
 if [[ "${1:-}" == "--smoke" ]]; then
   name=store-scale-smoke trials=500 epochs=20 requests=50
 fi
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$root/bench/results"
-(cd "$root" && mvn -q -B package -DskipTests -pl bench -am >"$tmp/build.log" 2>&1) || { cat "$tmp/build.log"; exit 1; }
-cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
+cp="$("$root/bench/classpath.sh")"
 echo "Reproduce: bench/store/run.sh $* (commit $(git -C "$root" rev-parse --short HEAD))"
 java -cp "$cp" io.hpsearch.bench.StoreScaleBench "$root/spaces/fashion-mlp.yaml" "$trials" "$epochs" "$requests" \
   "$root/bench/results/$name.json"

@@ -21,8 +21,7 @@ data="${1:-$root/../shared/data/fashion-mnist}"
 out="$root/bench/results"
 mkdir -p "$out"
 
-(cd "$root" && mvn -q -B package -DskipTests -pl bench -am >"$tmp/build.log" 2>&1) || { cat "$tmp/build.log"; exit 1; }
-cp="$root/bench/target/classes:$(cat "$root/bench/target/classpath.txt")"
+cp="$("$root/bench/classpath.sh")"
 echo "Reproduce: bench/throughput/run.sh $* (commit $(git -C "$root" rev-parse --short HEAD), $(nproc) cores)"
 java -cp "$cp" io.hpsearch.bench.ThroughputBench "$data" "$space" "$out/$name.json"
 java -cp "$cp" io.hpsearch.bench.MemoryBench "$data" "$memory_trials" "$out/$name.json"
