@@ -23,5 +23,5 @@ for run in runs:
 print()
 for run in runs:
     print(f"- {run['natives']} natives, 1 thread: the conv2d op trains {run['training_speedup']:.1f}x and infers "
-          f"{run['inference_speedup']:.1f}x as fast as DL4J's im2col path; largest gradient difference "
-          f"{run['gradient_max_relative_difference']:.1e} of the largest gradient.")
+          f"{run['inference_speedup']:.1f}x as fast as DL4J's im2col path; the two paths' gradients differ by "
+          f"{run['gradient_relative_difference']:.1e} of the gradient's norm.")
