@@ -57,7 +57,15 @@ class TrialTrainerTest {
 
     @Test
     void theSameSeedGivesTheSameEpochsWithOneThread() {
-        TrialParams params = TestParams.mlp(0.1, List.of(64, 32), List.of(0.2, 0.0));
+        assertReproducible(TestParams.mlp(0.1, List.of(64, 32), List.of(0.2, 0.0)));
+    }
+
+    @Test
+    void theSameSeedGivesTheSameCnnEpochsWithOneThread() {
+        assertReproducible(referenceCnn());
+    }
+
+    private static void assertReproducible(TrialParams params) {
         TrainingSpec spec = training(2, Optional.empty(), Optional.of(new TrainingSpec.Augment(2, true)));
 
         List<EpochMetrics> a = train(params, 7, spec).epochs();
@@ -96,15 +104,17 @@ class TrialTrainerTest {
 
     @Test
     void theReferenceCnnTrainsAndLearns() {
-        TrialParams cnn = Samplers.forSpace(SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml")),
-                Set.of()).next().orElseThrow();
-
-        TrialTrainer.Result result = train(cnn, 1, training(1, Optional.empty(), Optional.empty()));
+        TrialTrainer.Result result = train(referenceCnn(), 1, training(1, Optional.empty(), Optional.empty()));
 
         assertTrue(Double.isFinite(result.best().trainLoss()));
         assertTrue(result.best().valAccuracy() > 0.2, "better than chance after one epoch of 600 images: "
                 + result.best().valAccuracy());
         assertTrue(Arrays.stream(result.network().getLayers()).filter(l -> l instanceof ConvolutionLayer)
                 .allMatch(l -> l.getHelper() instanceof MKLDNNConvHelper), "trained through the fast convolution path");
+    }
+
+    private static TrialParams referenceCnn() {
+        return Samplers.forSpace(SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml")), Set.of())
+                .next().orElseThrow();
     }
 }
