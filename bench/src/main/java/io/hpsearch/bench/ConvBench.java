@@ -25,8 +25,9 @@ import java.util.Set;
 /**
  * The reference CNN's two convolution paths side by side in one process, on one ND4J thread: DL4J's own (im2col and
  * a gemm per layer) and the conv2d op that hpsearch attaches ({@link OneDnn}), which is also measured with one ND4J
- * thread per core. Minibatches of 128 real training images; also how far apart the two paths' gradients are. Which natives are loaded is the caller's choice (JavaCPP's
- * platform extension), so bench/conv/run.sh runs this once per build of the natives.
+ * thread per core. Minibatches of 128 real training images; also how far apart the two paths' gradients are.
+ * Which natives are loaded is the caller's choice (JavaCPP's platform extension), so bench/conv/run.sh runs this
+ * once per build of the natives.
  *
  * <p>Usage: {@code ConvBench DATA_DIR CNN_SPACE_YAML TRAINING_BATCHES OUT_JSON}
  */

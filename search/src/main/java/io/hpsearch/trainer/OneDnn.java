@@ -10,9 +10,9 @@ import java.lang.reflect.Field;
 /**
  * Fast convolutions on the CPU. DL4J 1.0.0-M2.1 never attaches its oneDNN convolution helper: the check in
  * {@code BaseMKLDNNHelper.mklDnnEnabled} loads {@code org.nd4j.nativeblas.Nd4jCpu$Environment}, a class that moved
- * in M2.1, so every convolution goes through im2col and a separate gemm. That path trained the reference CNN at
- * 22 images/s here; the helper, which runs libnd4j's conv2d op (oneDNN's convolution in the {@code -onednn}
- * natives), at about 400 images/s, with the same gradients to float rounding (bench/README.md).
+ * in M2.1, so every convolution goes through im2col and a separate gemm. On one thread that path trained the
+ * reference CNN at 21 images/s here; the helper, which runs libnd4j's conv2d op (oneDNN's convolution in the
+ * {@code -onednn} natives), at 236 images/s, with the same gradients to float rounding (bench/conv).
  */
 public final class OneDnn {
     /** JavaCPP's choice of natives; a platform without {@code -onednn} natives falls back to the plain ones. */
@@ -37,7 +37,8 @@ public final class OneDnn {
         for (Layer layer : network.getLayers()) {
             if (layer.getClass() == ConvolutionLayer.class && layer.getHelper() == null) {
                 try {
-                    CONVOLUTION_HELPER.set(layer, new MKLDNNConvHelper(network.getLayerWiseConfigurations().getDataType()));
+                    CONVOLUTION_HELPER.set(layer,
+                            new MKLDNNConvHelper(network.getLayerWiseConfigurations().getDataType()));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException("cannot set DL4J's convolution helper", e);
                 }
