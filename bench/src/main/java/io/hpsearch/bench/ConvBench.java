@@ -11,6 +11,7 @@ import io.hpsearch.trainer.OneDnn;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * The reference CNN's two convolution paths side by side in one process, on one ND4J thread: DL4J's own (im2col and
@@ -48,23 +50,23 @@ public final class ConvBench {
         Examples train = FashionMnist.load(Path.of(args[0])).train();
         TrialParams cnn = Samplers.forSpace(SpaceParser.parse(Path.of(args[1])), Set.of()).next().orElseThrow();
         int batches = Integer.parseInt(args[2]);
-        List<INDArray[]> minibatches = new ArrayList<>();
-        for (int b = 0; b < batches + 1; b++) {
-            minibatches.add(minibatch(train, b * BATCH, BATCH));
-        }
-        INDArray inference = minibatch(train, 0, INFERENCE_BATCH)[0];
+        // One more than measured: the first warms up.
+        List<DataSet> minibatches = Workload.batches(train.rows(IntStream.range(0, (batches + 1) * BATCH).toArray()),
+                BATCH);
+        INDArray inference = Workload.batches(train.rows(IntStream.range(0, INFERENCE_BATCH).toArray()),
+                INFERENCE_BATCH).get(0).getFeatures();
+        int cores = Runtime.getRuntime().availableProcessors();
 
         String build = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("cpu", Machine.cpuModel());
-        out.put("cores", Runtime.getRuntime().availableProcessors());
+        out.put("cores", cores);
         out.put("java", System.getProperty("java.version"));
         out.put("natives", build.contains("HAVE_ONEDNN") ? "oneDNN (-onednn)" : "plain");
         out.put("space", args[1]);
         out.put("training_batches", batches);
         out.put("batch_size", BATCH);
         List<Map<String, Object>> paths = new ArrayList<>();
-        int cores = Runtime.getRuntime().availableProcessors();
         List<Setting> settings = new ArrayList<>(List.of(new Setting(false, 1), new Setting(true, 1)));
         if (cores > 1) {
             settings.add(new Setting(true, cores));
@@ -87,15 +89,15 @@ public final class ConvBench {
     private record Setting(boolean helper, int threads) {
     }
 
-    private static Map<String, Object> measure(TrialParams cnn, Setting setting, List<INDArray[]> minibatches,
+    private static Map<String, Object> measure(TrialParams cnn, Setting setting, List<DataSet> minibatches,
                                                INDArray inference) {
         MultiLayerNetwork network = network(cnn, setting.helper());
         // The first minibatch warms up the JIT, the allocator and the workspaces.
-        network.fit(minibatches.get(0)[0], minibatches.get(0)[1]);
+        network.fit(minibatches.get(0));
         network.output(inference, false);
         long start = System.nanoTime();
-        for (INDArray[] batch : minibatches.subList(1, minibatches.size())) {
-            network.fit(batch[0], batch[1]);
+        for (DataSet batch : minibatches.subList(1, minibatches.size())) {
+            network.fit(batch);
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
         start = System.nanoTime();
@@ -117,13 +119,13 @@ public final class ConvBench {
      * gradient. Not zero: float sums in another order, and where that moves a ReLU input across zero or breaks a
      * max-pooling tie (black background pixels make many) a different weight gets the gradient.
      */
-    private static double gradientDifference(TrialParams cnn, INDArray[] batch) {
+    private static double gradientDifference(TrialParams cnn, DataSet batch) {
         INDArray[] gradients = new INDArray[2];
         for (int i = 0; i < 2; i++) {
             MultiLayerNetwork network = network(cnn, i == 1);
             Nd4j.getRandom().setSeed(11);
-            network.setInput(batch[0]);
-            network.setLabels(batch[1]);
+            network.setInput(batch.getFeatures());
+            network.setLabels(batch.getLabels());
             network.computeGradientAndScore();
             gradients[i] = network.gradient().gradient().dup();
             network.close();
@@ -135,18 +137,6 @@ public final class ConvBench {
         MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(cnn, 7, FashionMnist.IMAGE_SIDE, 10));
         network.init();
         return helper ? OneDnn.attach(network) : network;
-    }
-
-    /** Features and one-hot labels of {@code n} consecutive training images from {@code from}. */
-    private static INDArray[] minibatch(Examples examples, int from, int n) {
-        int width = examples.featureCount();
-        float[] x = new float[n * width];
-        float[] y = new float[n * 10];
-        System.arraycopy(examples.features(), from * width, x, 0, x.length);
-        for (int i = 0; i < n; i++) {
-            y[i * 10 + examples.labels()[from + i]] = 1f;
-        }
-        return new INDArray[]{Nd4j.create(x, new long[]{n, width}, 'c'), Nd4j.create(y, new long[]{n, 10}, 'c')};
     }
 
     private static void log(String format, Object... args) {

@@ -1,5 +1,6 @@
 package io.hpsearch.bench;
 
+import io.hpsearch.data.Examples;
 import io.hpsearch.data.FashionMnist;
 import io.hpsearch.data.Split;
 import io.hpsearch.sampler.Samplers;
@@ -89,14 +90,17 @@ final class Workload {
 
     /** The training set cut once into minibatches, in order: what a plain DL4J loop would feed. */
     List<DataSet> trainBatches() {
-        return batches(split.train().features(), split.train().labels(), batchSize());
+        return batches(split.train(), batchSize());
     }
 
     List<DataSet> validationBatches(int size) {
-        return batches(split.validation().features(), split.validation().labels(), size);
+        return batches(split.validation(), size);
     }
 
-    private static List<DataSet> batches(float[] features, int[] labels, int size) {
+    /** Consecutive rows as minibatches of {@code size} (the last may be smaller), with one-hot labels. */
+    static List<DataSet> batches(Examples examples, int size) {
+        float[] features = examples.features();
+        int[] labels = examples.labels();
         int width = features.length / labels.length;
         int classes = FashionMnist.CLASS_NAMES.size();
         List<DataSet> out = new ArrayList<>();

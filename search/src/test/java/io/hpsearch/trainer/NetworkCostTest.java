@@ -1,13 +1,9 @@
 package io.hpsearch.trainer;
 
-import io.hpsearch.sampler.Samplers;
-import io.hpsearch.space.SpaceParser;
 import io.hpsearch.trial.TrialParams;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -21,8 +17,7 @@ class NetworkCostTest {
 
     @Test
     void convolutionsCostTheirKernelAtEveryOutputPosition() {
-        TrialParams reference = Samplers.forSpace(SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml")),
-                Set.of()).next().orElseThrow();
+        TrialParams reference = TestParams.referenceCnn();
         // Same-padded 3x3 convolutions: 64 and 64 filters on 28x28, then 32 and 32 on 14x14 after pooling;
         // then dense 7*7*32 -> 256 -> 64 -> 10.
         long conv = 9L * (1 * 64 * 28 * 28 + 64 * 64 * 28 * 28 + 64 * 32 * 14 * 14 + 32 * 32 * 14 * 14);

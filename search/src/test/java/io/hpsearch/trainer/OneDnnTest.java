@@ -1,7 +1,5 @@
 package io.hpsearch.trainer;
 
-import io.hpsearch.sampler.Samplers;
-import io.hpsearch.space.SpaceParser;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
@@ -13,8 +11,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
-import java.nio.file.Path;
-import java.util.Set;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,8 +23,7 @@ class OneDnnTest {
 
     @BeforeAll
     static void reference() {
-        referenceCnn = Samplers.forSpace(SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml")), Set.of())
-                .next().orElseThrow();
+        referenceCnn = TestParams.referenceCnn();
         NativeThreads.configure(1);
     }
 

@@ -1,13 +1,17 @@
 package io.hpsearch.trainer;
 
+import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.ModelType;
+import io.hpsearch.space.SpaceParser;
 import io.hpsearch.trial.TrialParams;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Trial parameters written out by hand, as a sampler would produce them. */
+/** Trial parameters written out by hand, as a sampler would produce them, and the reference CNN's. */
 final class TestParams {
     private TestParams() {
     }
@@ -23,5 +27,11 @@ final class TestParams {
         values.put("optimizer", "adam");
         values.put("learning_rate", 0.001);
         return new TrialParams(ModelType.MLP, values);
+    }
+
+    /** The one network of spaces/fashion-cnn-reference.yaml. */
+    static TrialParams referenceCnn() {
+        return Samplers.forSpace(SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml")), Set.of())
+                .next().orElseThrow();
     }
 }

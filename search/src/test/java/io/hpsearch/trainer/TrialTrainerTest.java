@@ -2,9 +2,7 @@ package io.hpsearch.trainer;
 
 import io.hpsearch.data.Examples;
 import io.hpsearch.data.FashionMnist;
-import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.EarlyStopping;
-import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.TrainingSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.store.Objective;
@@ -19,7 +17,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,7 +59,7 @@ class TrialTrainerTest {
 
     @Test
     void theSameSeedGivesTheSameCnnEpochsWithOneThread() {
-        assertReproducible(referenceCnn());
+        assertReproducible(TestParams.referenceCnn());
     }
 
     private static void assertReproducible(TrialParams params) {
@@ -104,17 +101,12 @@ class TrialTrainerTest {
 
     @Test
     void theReferenceCnnTrainsAndLearns() {
-        TrialTrainer.Result result = train(referenceCnn(), 1, training(1, Optional.empty(), Optional.empty()));
+        TrialTrainer.Result result = train(TestParams.referenceCnn(), 1, training(1, Optional.empty(), Optional.empty()));
 
         assertTrue(Double.isFinite(result.best().trainLoss()));
         assertTrue(result.best().valAccuracy() > 0.2, "better than chance after one epoch of 600 images: "
                 + result.best().valAccuracy());
         assertTrue(Arrays.stream(result.network().getLayers()).filter(l -> l instanceof ConvolutionLayer)
                 .allMatch(l -> l.getHelper() instanceof MKLDNNConvHelper), "trained through the fast convolution path");
-    }
-
-    private static TrialParams referenceCnn() {
-        return Samplers.forSpace(SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml")), Set.of())
-                .next().orElseThrow();
     }
 }
