@@ -8,7 +8,7 @@ import java.util.List;
  * Fashion-MNIST in memory: 60,000 training and 10,000 test images of 28x28 pixels, loaded once per run and
  * shared read-only by all workers. The test set is only touched to evaluate a run's best trial.
  */
-public record FashionMnist(Examples train, Examples test) {
+public record FashionMnist(Path dir, Examples train, Examples test) {
     /** Images are IMAGE_SIDE x IMAGE_SIDE grey pixels. */
     public static final int IMAGE_SIDE = 28;
     public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
@@ -58,6 +58,15 @@ public record FashionMnist(Examples train, Examples test) {
             throw new DataException(dir + ": training images have " + train.featureCount()
                     + " pixels but test images " + test.featureCount() + "; the files do not belong together.");
         }
-        return new FashionMnist(train, test);
+        return new FashionMnist(dir, train, test);
+    }
+
+    /** As a run's dataset, with the four files' hashes. */
+    public Dataset dataset() {
+        List<Dataset.DataFile> files = java.util.Arrays.stream(DataFile.values()).map(f -> new Dataset.DataFile(
+                f.name().toLowerCase(java.util.Locale.ROOT), dir.resolve(f.fileName()).toString(),
+                Hashes.sha256(dir.resolve(f.fileName())))).toList();
+        return new ImageDataset("fashion-mnist", CLASS_NAMES, train, test, files,
+                InputShape.image(1, IMAGE_SIDE, IMAGE_SIDE));
     }
 }

@@ -27,7 +27,16 @@ public final class IdxReader {
     /** Images and their labels; pixels scaled from 0-255 to [0, 1]; every label must be below {@code classes}. */
     public static Examples read(Path images, Path labels, int classes) {
         int[] y = readLabels(labels, classes);
-        return readImages(images, y);
+        return readImages(images, y).examples();
+    }
+
+    /** Images of {@code height x width} grey pixels, flat, scaled to [0, 1]. */
+    public record Images(Examples examples, int height, int width) {
+    }
+
+    /** Images and their labels (0-255), whatever their size; gzip-compressed or not. */
+    public static Images readImages(Path images, Path labels) {
+        return readImages(images, readLabels(labels, 256));
     }
 
     private static int[] readLabels(Path file, int classes) {
@@ -58,7 +67,7 @@ public final class IdxReader {
         }
     }
 
-    private static Examples readImages(Path file, int[] labels) {
+    private static Images readImages(Path file, int[] labels) {
         try (DataInputStream in = open(file)) {
             int magic = in.readInt();
             if (magic != IMAGES_MAGIC) {
@@ -87,7 +96,7 @@ public final class IdxReader {
                     x[base + p] = (image[p] & 0xff) / 255f;
                 }
             }
-            return new Examples(x, labels, width);
+            return new Images(new Examples(x, labels, width), rows, cols);
         } catch (EOFException e) {
             throw truncated(file, "an incomplete header or image");
         } catch (IOException e) {
@@ -102,10 +111,19 @@ public final class IdxReader {
         } catch (NoSuchFileException e) {
             throw new DataException(file + ": file not found");
         }
+        // IDX files come gzip-compressed (.gz, as published) or plain; the first two bytes tell which.
+        java.io.BufferedInputStream buffered = new java.io.BufferedInputStream(raw, 1 << 16);
+        buffered.mark(2);
+        int b0 = buffered.read();
+        int b1 = buffered.read();
+        buffered.reset();
+        if (b0 != 0x1f || b1 != 0x8b) {
+            return new DataInputStream(buffered);
+        }
         try {
-            return new DataInputStream(new GZIPInputStream(raw, 1 << 16));
+            return new DataInputStream(new GZIPInputStream(buffered, 1 << 16));
         } catch (ZipException | EOFException e) {
-            raw.close();
+            buffered.close();
             throw corrupt(file, "is not a gzip file (" + e.getMessage() + "); expected a .gz IDX file");
         }
     }

@@ -24,6 +24,10 @@ public record Split(Examples train, Examples validation) {
         for (int[] rows : byClass) {
             Permutations.shuffle(rows, random);
             int v = (int) Math.round(rows.length * validationFraction);
+            if (rows.length >= 2) {
+                // A small class keeps at least one example on each side, so both parts know every class.
+                v = Math.max(1, Math.min(rows.length - 1, v));
+            }
             validation.add(Arrays.copyOfRange(rows, 0, v));
             trainByClass.add(Arrays.copyOfRange(rows, v, rows.length));
         }

@@ -86,13 +86,15 @@ class IdxReaderTest {
     }
 
     @Test
-    void plainFileThatIsNotGzipIsRejected() throws IOException {
-        Path file = Files.write(dir.resolve("plain.gz"), IdxFiles.labels(2049, 3, new byte[]{0, 1, 2}));
+    void uncompressedIdxFileIsReadToo() throws IOException {
+        // MNIST-format data sets (KMNIST, EMNIST) also come as plain IDX files.
+        Path file = Files.write(dir.resolve("labels-idx1-ubyte"), IdxFiles.labels(2049, 3, new byte[]{0, 1, 2}));
 
-        DataException e = assertThrows(DataException.class, () -> IdxReader.read(images(), file, 10));
+        IdxReader.Images read = IdxReader.readImages(images(), file);
 
-        assertEquals(file + ": is not a gzip file (Not in GZIP format); expected a .gz IDX file. "
-                + "Replace it with the original file.", e.getMessage());
+        assertArrayEquals(new int[]{0, 1, 2}, read.examples().labels());
+        assertEquals(2, read.height());
+        assertEquals(2, read.width());
     }
 
     @Test
