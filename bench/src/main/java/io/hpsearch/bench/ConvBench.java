@@ -134,7 +134,7 @@ public final class ConvBench {
     }
 
     private static MultiLayerNetwork network(TrialParams cnn, boolean helper) {
-        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(cnn, 7, FashionMnist.IMAGE_SIDE, 10));
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(cnn, 7, Workload.FASHION, 10));
         network.init();
         return helper ? OneDnn.attach(network) : network;
     }

@@ -97,7 +97,7 @@ public final class MemoryBench {
                     }
                 }
             };
-            SearchRunner.Outcome outcome = new SearchRunner(scratch.store(), FashionMnist.load(Path.of(args[0])),
+            SearchRunner.Outcome outcome = new SearchRunner(scratch.store(), FashionMnist.load(Path.of(args[0])).dataset(),
                     scratch.modelDir(), workers, NativeThreads.DEFAULT_PER_WORKER, probe).run(spec, yaml);
             if (outcome.status() != RunStatus.COMPLETED) {
                 throw new IllegalStateException("run ended " + outcome.status() + ": " + outcome.message());

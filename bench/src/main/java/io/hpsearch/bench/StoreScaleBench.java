@@ -13,6 +13,7 @@ import io.hpsearch.store.Store;
 import io.hpsearch.store.Trial;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
+import io.hpsearch.web.DataAccess;
 import io.hpsearch.web.Dashboard;
 
 import java.io.File;
@@ -74,9 +75,9 @@ public final class StoreScaleBench {
                             + "p50 %.2f ms, p99 %.2f ms", trials + 20, epochs, fillSeconds, writes.length,
                     percentiles(writes).get("p50"), percentiles(writes).get("p99"));
 
-            try (Dashboard dashboard = Dashboard.start(store, () -> {
+            try (Dashboard dashboard = Dashboard.start(store, new DataAccess(scratch.modelDir(), () -> {
                 throw new IllegalStateException("the store benchmark launches no runs");
-            }, scratch.modelDir(), 1, 1, "127.0.0.1", 0, Optional.empty())) {
+            }), scratch.modelDir(), 1, 1, "127.0.0.1", 0, Optional.empty())) {
                 String base = "http://127.0.0.1:" + dashboard.port();
                 HttpClient http = HttpClient.newHttpClient();
                 String top = base + "/api/runs/" + runId + "/trials?limit=100";

@@ -48,6 +48,10 @@ final class Workload {
         }
     }
 
+    /** Fashion-MNIST's images, the only data the throughput benchmark trains on. */
+    static final io.hpsearch.data.InputShape FASHION = io.hpsearch.data.InputShape.image(1, FashionMnist.IMAGE_SIDE,
+            FashionMnist.IMAGE_SIDE);
+
     Workload(Path spaceFile, FashionMnist data) throws IOException {
         this.spaceFile = spaceFile;
         this.yaml = Files.readString(spaceFile);
@@ -57,10 +61,9 @@ final class Workload {
                 spec.training().trainLimit());
         List<Network> list = new ArrayList<>();
         for (TrialParams p : Samplers.forSpace(spec, Set.of()).take(spec.maxTrials())) {
-            MultiLayerConfiguration conf = NetworkFactory.build(p, spec.seed(), FashionMnist.IMAGE_SIDE,
+            MultiLayerConfiguration conf = NetworkFactory.build(p, spec.seed(), FASHION,
                     FashionMnist.CLASS_NAMES.size());
-            list.add(new Network(p, conf, NetworkCost.forwardMacs(p, FashionMnist.IMAGE_SIDE,
-                    FashionMnist.CLASS_NAMES.size())));
+            list.add(new Network(p, conf, NetworkCost.forwardMacs(p, FASHION, FashionMnist.CLASS_NAMES.size())));
         }
         this.networks = List.copyOf(list);
     }

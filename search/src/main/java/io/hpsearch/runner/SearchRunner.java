@@ -3,10 +3,14 @@ package io.hpsearch.runner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpsearch.data.FashionMnist;
-import io.hpsearch.data.Split;
+import io.hpsearch.data.DataException;
+import io.hpsearch.data.Dataset;
+import io.hpsearch.data.InputShape;
+import io.hpsearch.data.TrainingData;
+import io.hpsearch.model.ModelFile;
 import io.hpsearch.sampler.Sampler;
 import io.hpsearch.sampler.Samplers;
+import io.hpsearch.space.ModelType;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
@@ -20,21 +24,17 @@ import io.hpsearch.store.Trial;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trainer.NativeThreads;
 import io.hpsearch.trainer.NetworkCost;
-import io.hpsearch.trainer.OneDnn;
 import io.hpsearch.trainer.TestEvaluator;
 import io.hpsearch.trainer.TrainingListener;
 import io.hpsearch.trainer.TrialFailedException;
 import io.hpsearch.trainer.TrialTrainer;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -62,7 +62,7 @@ public final class SearchRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
-    private final FashionMnist data;
+    private final Dataset data;
     private final Path modelDir;
     private final int workers;
     private final int threads;
@@ -70,11 +70,12 @@ public final class SearchRunner {
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
     /**
+     * @param data     the run's data, as its space's {@code dataset:} names it, read once
      * @param modelDir where each run's best network is written (a folder per run)
-     * @param workers trials trained side by side
-     * @param threads ND4J native threads per worker (see {@link NativeThreads})
+     * @param workers  trials trained side by side
+     * @param threads  ND4J native threads per worker (see {@link NativeThreads})
      */
-    public SearchRunner(Store store, FashionMnist data, Path modelDir, int workers, int threads,
+    public SearchRunner(Store store, Dataset data, Path modelDir, int workers, int threads,
                         RunListener listener) {
         if (workers < 1 || threads < 1) {
             throw new IllegalArgumentException("workers and threads must be at least 1, were " + workers + ", "
@@ -106,9 +107,75 @@ public final class SearchRunner {
                 provenance.hpsearchVersion()), status);
     }
 
-    /** Records a run of the space and runs it to the end (or until cancelled); returns once everything is stored. */
+    /**
+     * Records a run of the space and runs it to the end (or until cancelled); returns once everything is stored.
+     *
+     * @throws DataException before anything is stored, when the data cannot serve the space
+     */
     public Outcome run(SpaceSpec spec, String spaceYaml) {
-        return runStarted(record(store, spec, spaceYaml, RunStatus.RUNNING), spec);
+        TrainingData prepared = prepare(data, spec);
+        long runId = record(store, spec, spaceYaml, RunStatus.RUNNING);
+        return runStarted(runId, spec, prepared);
+    }
+
+    /**
+     * The run's data split, fitted and encoded for the space's networks.
+     *
+     * @throws DataException when a class is too small to split, or the space's networks cannot take the data
+     */
+    public static TrainingData prepare(Dataset data, SpaceSpec spec) {
+        TrainingData prepared = TrainingData.prepare(data, spec.training().validationSplit(), spec.seed(),
+                spec.training().trainLimit());
+        checkModelFits(spec, prepared.shape());
+        return prepared;
+    }
+
+    /** What the parser could not check without the data: an IDX file's image size against a cnn's pooling. */
+    private static void checkModelFits(SpaceSpec spec, InputShape shape) {
+        if (spec.model().type() != ModelType.CNN) {
+            return;
+        }
+        if (!shape.isImage()) {
+            throw new DataException("model.type: a cnn needs images; the data gives " + shape.describe()
+                    + ": use type: mlp");
+        }
+        int blocks = spec.model().groups().stream().filter(g -> g.key().equals("conv_blocks")).findFirst()
+                .orElseThrow().maxCount();
+        int side = Math.min(shape.height(), shape.width());
+        if ((side >> blocks) < 1) {
+            throw new DataException("model.conv_blocks: up to " + blocks + " blocks halve the " + side
+                    + "-pixel side of the images " + blocks + " times, leaving nothing; use fewer blocks or "
+                    + "larger images");
+        }
+    }
+
+    /**
+     * Refuses to resume a run whose data changed on disk since it started: its trials would not be comparable.
+     *
+     * @throws ResumeException naming the file that changed
+     */
+    public static void checkSameData(Store store, long runId, Dataset data) {
+        Optional<String> stored = store.runData(runId);
+        if (stored.isEmpty()) {
+            return; // recorded before hpsearch kept data hashes, or never started
+        }
+        Map<String, Object> record = readJson(stored.get());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> files = (List<Map<String, Object>>) record.getOrDefault("files", List.of());
+        for (Map<String, Object> file : files) {
+            Optional<Dataset.DataFile> now = data.files().stream()
+                    .filter(f -> f.role().equals(file.get("role"))).findFirst();
+            String was = (String) file.get("sha256");
+            if (now.isEmpty() || !now.get().sha256().equals(was)) {
+                throw new ResumeException(file.get("path") + " changed since run " + runId + " started (SHA-256 "
+                        + abbreviate(was) + (now.isPresent() ? ", now " + abbreviate(now.get().sha256()) : "")
+                        + "); a resumed run must train on the same data: restore the file or start a new run");
+            }
+        }
+    }
+
+    private static String abbreviate(String sha) {
+        return sha == null ? "unknown" : sha.substring(0, Math.min(12, sha.length()));
     }
 
     /**
@@ -119,7 +186,10 @@ public final class SearchRunner {
      * @throws ResumeException when the run does not exist or is not interrupted or cancelled
      */
     public Outcome resume(long runId) {
-        return runStarted(runId, takeOver(store, runId, RunStatus.RUNNING));
+        checkSameData(store, runId, data);
+        Run run = store.run(runId).orElseThrow(() -> new ResumeException("there is no run " + runId));
+        TrainingData prepared = prepare(data, storedSpec(run));
+        return runStarted(runId, takeOver(store, runId, RunStatus.RUNNING), prepared);
     }
 
     /**
@@ -142,8 +212,11 @@ public final class SearchRunner {
 
     /** A run's space as it was run: its stored YAML with the stored command-line overrides applied. */
     public static SpaceSpec storedSpec(Run run) {
-        SpaceSpec spec = SpaceParser.parse(run.spaceYaml(), "run " + run.id() + "'s space");
         Map<String, Object> resolved = readJson(run.resolvedSpace());
+        // Relative data paths mean what they meant when the run was launched, wherever this process runs.
+        Object spaceDir = resolved.get("space_dir");
+        SpaceSpec spec = SpaceParser.parse(run.spaceYaml(), "run " + run.id() + "'s space",
+                spaceDir == null ? Path.of("") : Path.of((String) spaceDir), io.hpsearch.space.DataPaths.ANY);
         Map<?, ?> training = (Map<?, ?>) resolved.get("training");
         return spec.withMaxTrials(run.maxTrials()).withSeed(run.seed()).withTraining(spec.training()
                 .withEpochs(((Number) training.get("epochs")).intValue())
@@ -161,11 +234,20 @@ public final class SearchRunner {
             return new Outcome(runId, now.status(), now.message(), Optional.empty(),
                     new Throughput(0, 0, workers, threads));
         }
-        return runStarted(runId, spec);
+        TrainingData prepared;
+        try {
+            prepared = prepare(data, spec);
+        } catch (DataException e) {
+            store.finishRun(runId, RunStatus.FAILED, e.getMessage());
+            return new Outcome(runId, RunStatus.FAILED, e.getMessage(), Optional.empty(),
+                    new Throughput(0, 0, workers, threads));
+        }
+        return runStarted(runId, spec, prepared);
     }
 
     /** Runs a run this process has just taken to RUNNING. */
-    private Outcome runStarted(long runId, SpaceSpec spec) {
+    private Outcome runStarted(long runId, SpaceSpec spec, TrainingData prepared) {
+        store.saveRunData(runId, toJson(prepared.record()));
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "hpsearch-cancel-watcher");
             t.setDaemon(true);
@@ -180,7 +262,7 @@ public final class SearchRunner {
             }
         }, 1, 1, TimeUnit.SECONDS);
         try {
-            return execute(runId, spec);
+            return execute(runId, spec, prepared);
         } catch (RuntimeException | Error e) {
             store.cancelRunningTrials(runId);
             store.finishRun(runId, RunStatus.FAILED, "hpsearch stopped on an internal error: " + e);
@@ -190,15 +272,14 @@ public final class SearchRunner {
         }
     }
 
-    private Outcome execute(long runId, SpaceSpec spec) {
+    private Outcome execute(long runId, SpaceSpec spec, TrainingData prepared) {
         int planned = plannedTrials(spec);
         listener.runStarted(runId, spec.name(), planned);
-        Split split = Split.stratified(data.train(), spec.training().validationSplit(), spec.seed(),
-                spec.training().trainLimit());
-        TrialTrainer trainer = new TrialTrainer(split.train(), split.validation(), FashionMnist.CLASS_NAMES.size());
+        TrialTrainer trainer = new TrialTrainer(prepared.train(), prepared.validation(), prepared.shape(),
+                prepared.classes().size());
         NativeThreads.configure(threads); // for the test evaluation, which runs on this thread
 
-        Coordinator coordinator = new Coordinator(runId, spec, planned);
+        Coordinator coordinator = new Coordinator(runId, spec, planned, prepared);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "hpsearch-worker");
             t.setDaemon(true);
@@ -227,7 +308,7 @@ public final class SearchRunner {
         }
         Throughput throughput = new Throughput(coordinator.examplesTrained(), (System.nanoTime() - start) / 1e9,
                 workers, threads);
-        return finish(runId, coordinator, throughput);
+        return finish(runId, coordinator, throughput, prepared);
     }
 
     /**
@@ -237,11 +318,11 @@ public final class SearchRunner {
      * @param alreadyRun networks the run has already, never proposed again
      * @param planned    new networks wanted
      */
-    private static Sampler sampler(SpaceSpec spec, Set<String> alreadyRun, int planned) {
+    private static Sampler sampler(SpaceSpec spec, Set<String> alreadyRun, int planned, TrainingData data) {
         Sampler sampler = Samplers.forSpace(spec, alreadyRun);
         return switch (spec.search()) {
             case GRID -> new LongestFirst(sampler, planned, params -> NetworkCost.forwardMacs(params,
-                    FashionMnist.IMAGE_SIDE, FashionMnist.CLASS_NAMES.size()));
+                    data.shape(), data.classes().size()));
             case RANDOM -> sampler;
         };
     }
@@ -332,7 +413,7 @@ public final class SearchRunner {
         return runSeed * 1_000_003L + trialNumber + (execution - 1) * 1_000_000_007L;
     }
 
-    private Outcome finish(long runId, Coordinator coordinator, Throughput throughput) {
+    private Outcome finish(long runId, Coordinator coordinator, Throughput throughput, TrainingData prepared) {
         if (cancelled.get()) {
             store.cancelRunningTrials(runId);
             String message = "cancelled by the user after " + coordinator.completed() + " completed trial(s)";
@@ -351,7 +432,7 @@ public final class SearchRunner {
         MultiLayerNetwork network = best.get().network();
         if (network == null) {
             try {
-                network = OneDnn.attach(ModelSerializer.restoreMultiLayerNetwork(best.get().path().toFile(), false));
+                network = ModelFile.network(best.get().path());
             } catch (IOException e) {
                 String message = "cannot read the best trial's model " + best.get().path() + " (" + e.getMessage()
                         + "); its trial " + best.get().trialNumber() + " is recorded, the test evaluation is not";
@@ -359,7 +440,7 @@ public final class SearchRunner {
                 return new Outcome(runId, RunStatus.FAILED, message, Optional.empty(), throughput);
             }
         }
-        TestEvaluation test = TestEvaluator.evaluate(network, data.test(), FashionMnist.CLASS_NAMES,
+        TestEvaluation test = TestEvaluator.evaluate(network, prepared.test(), prepared.classes(),
                 runId, best.get().trialNumber(), best.get().path().toString());
         store.saveTestEvaluation(test);
         listener.testEvaluated(test);
@@ -367,6 +448,11 @@ public final class SearchRunner {
                 + failureStop.map(stop -> "; " + stop).orElse("");
         store.finishRun(runId, RunStatus.COMPLETED, message);
         return new Outcome(runId, RunStatus.COMPLETED, message, Optional.of(test), throughput);
+    }
+
+    /** Where a trial's model file is kept while it is its run's best. */
+    public static Path modelPath(Path modelDir, long runId, int trialNumber) {
+        return modelDir.resolve("run-" + runId).resolve("trial-" + trialNumber + ".zip");
     }
 
     /** Deletes a file that is no longer needed; one left behind costs only disk space, so failures are ignored. */
@@ -411,6 +497,7 @@ public final class SearchRunner {
         private final SpaceSpec spec;
         private final Sampler sampler;
         private final int planned;
+        private final TrainingData data;
         /** Trials cut off by a crash or a cancel: trained again, under their numbers, before any new one. */
         private final Deque<Trial> retrain = new ArrayDeque<>();
         private int issued;
@@ -421,10 +508,11 @@ public final class SearchRunner {
         private String lastFailure;
         private Best best;
 
-        Coordinator(long runId, SpaceSpec spec, int planned) {
+        Coordinator(long runId, SpaceSpec spec, int planned, TrainingData data) {
             this.runId = runId;
             this.spec = spec;
             this.planned = planned;
+            this.data = data;
             Set<String> alreadyRun = new HashSet<>();
             for (Trial t : store.trials(runId)) {
                 alreadyRun.add(t.paramsKey());
@@ -443,7 +531,7 @@ public final class SearchRunner {
                     case INTERRUPTED, CANCELLED -> retrain.add(t);
                 }
             }
-            this.sampler = sampler(spec, alreadyRun, Math.max(0, planned - issued - retrain.size()));
+            this.sampler = sampler(spec, alreadyRun, Math.max(0, planned - issued - retrain.size()), data);
         }
 
         synchronized Optional<Assignment> next() {
@@ -473,7 +561,7 @@ public final class SearchRunner {
         }
 
         private Path modelPath(int trialNumber) {
-            return modelDir.resolve("run-" + runId).resolve("trial-" + trialNumber + ".zip");
+            return SearchRunner.modelPath(modelDir, runId, trialNumber);
         }
 
         /**
@@ -506,14 +594,8 @@ public final class SearchRunner {
                 return new Superseded(network, null);
             }
             Path path = modelPath(trialNumber);
-            try {
-                Files.createDirectories(path.getParent());
-                Path tmp = Files.createTempFile(path.getParent(), "trial-" + trialNumber, ".tmp");
-                ModelSerializer.writeModel(network, tmp.toFile(), false);
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot save the best model to " + path + ": " + e.getMessage(), e);
-            }
+            // Everything predicting needs goes in the one file: the network, the input encoding, the classes.
+            ModelFile.write(path, network, data.encoding(), data.classes(), data.record());
             Superseded superseded = best == null ? new Superseded(null, null)
                     : new Superseded(best.network(), best.path().equals(path) ? null : best.path());
             best = new Best(trialNumber, score, network, path);

@@ -1,5 +1,6 @@
 package io.hpsearch.space;
 
+import io.hpsearch.data.DataSpec;
 import io.hpsearch.store.Objective;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -47,12 +48,20 @@ public final class SpaceParser {
     private static final double DEFAULT_VALIDATION_SPLIT = 0.2;
 
     private final String source;
+    /** Relative data paths are resolved against it. */
+    private final Path baseDir;
+    private final DataPaths dataPaths;
 
-    private SpaceParser(String source) {
+    private SpaceParser(String source, Path baseDir, DataPaths dataPaths) {
         this.source = source;
+        this.baseDir = baseDir.toAbsolutePath().normalize();
+        this.dataPaths = dataPaths;
     }
 
-    /** Reads and validates a space file; the file's path is used in messages as given. */
+    /**
+     * Reads and validates a space file; the file's path is used in messages as given, and relative data paths are
+     * resolved against the file's folder.
+     */
     public static SpaceSpec parse(Path file) {
         String source = file.toString();
         byte[] bytes;
@@ -65,7 +74,7 @@ public final class SpaceParser {
         } catch (IOException e) {
             throw new SpaceException(source, 0, "", "cannot read the file (" + e.getMessage() + ")");
         }
-        return parse(bytes, source);
+        return parse(decode(bytes, source), source, file.toAbsolutePath().getParent(), DataPaths.ANY);
     }
 
     /** Validates space YAML as bytes (a file's, a request body's): they must be UTF-8 text. */
@@ -84,13 +93,24 @@ public final class SpaceParser {
         }
     }
 
-    /** Validates space YAML text; {@code source} names it in messages (a file path, or e.g. "request body"). */
+    /**
+     * Validates space YAML text; {@code source} names it in messages (a file path, or e.g. "request body").
+     * Relative data paths are resolved against the working directory.
+     */
     public static SpaceSpec parse(String yaml, String source) {
+        return parse(yaml, source, Path.of(""), DataPaths.ANY);
+    }
+
+    /**
+     * Validates space YAML text whose relative data paths mean paths under {@code baseDir}; a data path that
+     * {@code dataPaths} refuses is an error on its key, and nothing is read.
+     */
+    public static SpaceSpec parse(String yaml, String source, Path baseDir, DataPaths dataPaths) {
         if (yaml.length() > MAX_BYTES) {
             throw new SpaceException(source, 0, "", "the space is " + yaml.length()
                     + " characters long; a space must be under " + MAX_BYTES);
         }
-        return new SpaceParser(source).document(compose(yaml, source));
+        return new SpaceParser(source, baseDir, dataPaths).document(compose(yaml, source));
     }
 
     private static Node compose(String yaml, String source) {
@@ -129,10 +149,7 @@ public final class SpaceParser {
         if (name.isBlank() || name.length() > 200) {
             throw top.error("name", "must be 1 to 200 characters");
         }
-        String dataset = top.text("dataset").orElse("fashion-mnist");
-        if (!dataset.equals("fashion-mnist")) {
-            throw top.error("dataset", "unknown dataset '" + dataset + "'; the only dataset is fashion-mnist");
-        }
+        DataSpec dataset = dataset(top);
         SearchKind search = top.text("search").map(s -> enumValue(top, "search", s, SearchKind.class))
                 .orElse(SearchKind.RANDOM);
         int maxTrials = top.integer("max_trials", 1, 1_000_000).orElse(20);
@@ -143,9 +160,15 @@ public final class SpaceParser {
                 .orElse(Objective.VAL_ACCURACY);
         int gridPoints = top.integer("grid_points", 2, 100).orElse(5);
         TrainingSpec training = training(top.child("training"));
+        if (training.augment().isPresent() && !imageData(dataset)) {
+            throw top.child("training").orElseThrow().error("augment", "augmentation shifts and mirrors images; "
+                    + "dataset type " + dataset.type() + " has table rows");
+        }
         Section model = top.child("model").orElseThrow(() -> top.missing("model"));
-        SpaceSpec spec = new SpaceSpec(name, dataset, search, maxTrials, maxConsecutiveFailures, seed, objective,
-                gridPoints, training, model(model));
+        ModelSpec modelSpec = model(model);
+        checkModelFitsData(model, modelSpec, dataset);
+        SpaceSpec spec = new SpaceSpec(name, dataset, baseDir, search, maxTrials, maxConsecutiveFailures, seed,
+                objective, gridPoints, training, modelSpec);
         if (search == SearchKind.GRID) {
             BigInteger size = SpaceSize.distinctNetworks(spec);
             if (size.compareTo(BigInteger.valueOf(MAX_GRID_POINTS)) > 0) {
@@ -155,6 +178,135 @@ public final class SpaceParser {
             }
         }
         return spec;
+    }
+
+    private static final String DATASET_TYPES = "fashion-mnist, idx, csv or images";
+
+    /** {@code dataset: fashion-mnist}, or a mapping with a {@code type} and that type's keys. */
+    private DataSpec dataset(Section top) {
+        Optional<Node> node = top.value("dataset");
+        if (node.isEmpty()) {
+            return new DataSpec.FashionMnist();
+        }
+        if (node.get() instanceof ScalarNode) {
+            String name = top.text("dataset").orElseThrow();
+            if (!name.equals("fashion-mnist")) {
+                throw top.error("dataset", "unknown dataset '" + abbreviate(name) + "'; use fashion-mnist, or a "
+                        + "mapping with type: " + DATASET_TYPES + " (see the README)");
+            }
+            return new DataSpec.FashionMnist();
+        }
+        Section d = top.child("dataset").orElseThrow();
+        String type = d.text("type").orElseThrow(() -> d.missing("type"));
+        switch (type) {
+            case "fashion-mnist" -> {
+                d.allowOnly("type");
+                return new DataSpec.FashionMnist();
+            }
+            case "idx" -> {
+                d.allowOnly("type", "train_images", "train_labels", "test_images", "test_labels", "test_split",
+                        "classes");
+                Path trainImages = d.path("train_images").orElseThrow(() -> d.missing("train_images"));
+                Path trainLabels = d.path("train_labels").orElseThrow(() -> d.missing("train_labels"));
+                Optional<Path> testImages = d.path("test_images");
+                Optional<Path> testLabels = d.path("test_labels");
+                if (testImages.isPresent() != testLabels.isPresent()) {
+                    throw d.missing(testImages.isPresent() ? "test_labels" : "test_images");
+                }
+                return new DataSpec.Idx(trainImages, trainLabels, testImages, testLabels, testSplit(d, testImages),
+                        d.textList("classes").orElse(List.of()));
+            }
+            case "csv" -> {
+                d.allowOnly("type", "train", "test", "label", "header", "delimiter", "features", "test_split",
+                        "missing");
+                Path train = d.path("train").orElseThrow(() -> d.missing("train"));
+                Optional<Path> test = d.path("test");
+                boolean header = d.flag("header").orElse(true);
+                String label = d.scalarText("label").orElseThrow(() -> d.missing("label"));
+                if (!header && !label.matches("\\d{1,6}")) {
+                    throw d.error("label", "without a header the label is a column's 0-based index, found '"
+                            + abbreviate(label) + "'");
+                }
+                List<String> features = d.textList("features").orElse(List.of());
+                if (!header) {
+                    for (String f : features) {
+                        if (!f.matches("\\d{1,6}")) {
+                            throw d.error("features", "without a header columns are 0-based indices, found '"
+                                    + abbreviate(f) + "'");
+                        }
+                    }
+                }
+                if (features.contains(label)) {
+                    throw d.error("features", "lists the label column '" + abbreviate(label) + "'");
+                }
+                String delimiter = d.text("delimiter").orElse(",");
+                if (delimiter.equals("tab")) {
+                    delimiter = "\t";
+                }
+                if (delimiter.length() != 1 || delimiter.equals("\"") || delimiter.equals("\n")
+                        || delimiter.equals("\r")) {
+                    throw d.error("delimiter", "must be one character (or tab), not a quote or line end; found '"
+                            + abbreviate(delimiter) + "'");
+                }
+                String missing = d.text("missing").orElse("error");
+                if (!missing.equals("error") && !missing.equals("impute")) {
+                    throw d.error("missing", "unknown value '" + abbreviate(missing) + "'; use error (a missing cell "
+                            + "stops the run) or impute (the training mean, or a category of its own)");
+                }
+                return new DataSpec.Csv(train, test, label, header, delimiter.charAt(0), features,
+                        testSplit(d, test), missing.equals("impute"));
+            }
+            case "images" -> {
+                d.allowOnly("type", "train", "test", "height", "width", "channels", "test_split");
+                Path train = d.path("train").orElseThrow(() -> d.missing("train"));
+                Optional<Path> test = d.path("test");
+                int height = d.integer("height", 1, 4096).orElseThrow(() -> d.missing("height"));
+                int width = d.integer("width", 1, 4096).orElseThrow(() -> d.missing("width"));
+                int channels = d.integer("channels", 1, 3).orElse(3);
+                if (channels == 2) {
+                    throw d.error("channels", "must be 1 (grey) or 3 (RGB), found 2");
+                }
+                return new DataSpec.Images(train, test, height, width, channels, testSplit(d, test));
+            }
+            default -> throw d.error("type", "unknown dataset type '" + abbreviate(type) + "'; use one of "
+                    + DATASET_TYPES);
+        }
+    }
+
+    /** test_split: only where the data has no test part of its own. */
+    private double testSplit(Section d, Optional<Path> test) {
+        Optional<Double> split = d.decimal("test_split", v -> v > 0 && v < 1, "must be between 0 and 1, exclusive");
+        if (split.isPresent() && test.isPresent()) {
+            throw d.error("test_split", "applies only without test: the test examples are given");
+        }
+        return split.orElse(DataSpec.DEFAULT_TEST_SPLIT);
+    }
+
+    private static boolean imageData(DataSpec dataset) {
+        return !(dataset instanceof DataSpec.Csv);
+    }
+
+    /**
+     * A cnn needs images, and images large enough for its pooling: each block halves them. Checked here where the
+     * space says the image size; an IDX file's size is checked when it is read.
+     */
+    private void checkModelFitsData(Section model, ModelSpec spec, DataSpec dataset) {
+        if (spec.type() != ModelType.CNN) {
+            return;
+        }
+        if (!imageData(dataset)) {
+            throw model.error("type", "a cnn needs images; dataset type " + dataset.type() + " gives table rows: "
+                    + "use type: mlp");
+        }
+        int side = dataset instanceof DataSpec.Images images ? Math.min(images.height(), images.width())
+                : dataset instanceof DataSpec.FashionMnist ? 28 : 0;
+        int blocks = spec.groups().stream().filter(g -> g.key().equals("conv_blocks")).findFirst().orElseThrow()
+                .maxCount();
+        if (side > 0 && (side >> blocks) < 1) {
+            throw model.error("conv_blocks", "up to " + blocks + " blocks halve the " + side + "-pixel side of the "
+                    + "images " + blocks + " times, leaving nothing; use at most "
+                    + (31 - Integer.numberOfLeadingZeros(side)) + " or larger images");
+        }
     }
 
     private TrainingSpec training(Optional<Section> maybe) {
@@ -168,7 +320,7 @@ public final class SpaceParser {
         int batchSize = t.integer("batch_size", 1, 60_000).orElse(128);
         double split = t.decimal("validation_split", v -> v > 0 && v < 1, "must be between 0 and 1, exclusive")
                 .orElse(DEFAULT_VALIDATION_SPLIT);
-        int trainLimit = t.integer("train_limit", 1, 60_000).orElse(0);
+        int trainLimit = t.integer("train_limit", 1, 100_000_000).orElse(0);
         int executions = t.integer("executions_per_trial", 1, 100).orElse(1);
         Optional<EarlyStopping> early = t.child("early_stopping").map(e -> {
             e.allowOnly("patience", "min_delta", "metric");
@@ -384,6 +536,50 @@ public final class SpaceParser {
                             "unknown key; expected one of " + String.join(", ", keys));
                 }
             }
+        }
+
+        /** A data path, resolved against the space's folder; one the parser's {@link DataPaths} refuses is an error. */
+        Optional<Path> path(String key) {
+            return text(key).map(text -> {
+                if (text.isBlank() || text.indexOf('\0') >= 0) {
+                    throw error(key, "expected a file or folder path");
+                }
+                Path resolved;
+                try {
+                    resolved = baseDir.resolve(text).normalize();
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw error(key, "'" + abbreviate(text) + "' is not a valid path (" + e.getReason() + ")");
+                }
+                dataPaths.refuse(resolved).ifPresent(problem -> {
+                    throw error(key, problem);
+                });
+                return resolved;
+            });
+        }
+
+        /** A single value of any kind, as written: a column name or index. */
+        Optional<String> scalarText(String key) {
+            return value(key).map(n -> scalar(key, n).getValue());
+        }
+
+        /** A list of single values, as written (names, or indices). */
+        Optional<List<String>> textList(String key) {
+            return value(key).map(n -> {
+                if (!(n instanceof SequenceNode list) || list.getValue().isEmpty()) {
+                    throw error(key, "expected a non-empty list, e.g. [a, b]");
+                }
+                List<String> items = new ArrayList<>();
+                Set<String> seen = new HashSet<>();
+                for (Node item : list.getValue()) {
+                    String v = scalar(key, item).getValue();
+                    if (!seen.add(v)) {
+                        throw new SpaceException(source, line(item), qualify(key), "'" + abbreviate(v)
+                                + "' is listed twice");
+                    }
+                    items.add(v);
+                }
+                return items;
+            });
         }
 
         Optional<Section> child(String key) {

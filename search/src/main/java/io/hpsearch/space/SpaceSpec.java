@@ -1,37 +1,45 @@
 package io.hpsearch.space;
 
+import io.hpsearch.data.DataSpec;
 import io.hpsearch.store.Objective;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** A validated search space: what a space YAML file says, after defaults and command-line overrides. */
 /**
+ * A validated search space: what a space YAML file says, after defaults and command-line overrides.
+ *
+ * @param dataset                the data, paths resolved against {@code spaceDir}
+ * @param spaceDir               the folder relative data paths were resolved against (the space file's, or a
+ *                               dashboard's data root), kept so a stored space can be read again the same way
  * @param maxConsecutiveFailures a run stops handing out trials once this many in a row have failed
  */
-public record SpaceSpec(String name, String dataset, SearchKind search, int maxTrials, int maxConsecutiveFailures,
-                        long seed, Objective objective, int gridPoints, TrainingSpec training, ModelSpec model) {
+public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind search, int maxTrials,
+                        int maxConsecutiveFailures, long seed, Objective objective, int gridPoints,
+                        TrainingSpec training, ModelSpec model) {
 
     public SpaceSpec withMaxTrials(int value) {
-        return new SpaceSpec(name, dataset, search, value, maxConsecutiveFailures, seed, objective, gridPoints,
-                training, model);
+        return new SpaceSpec(name, dataset, spaceDir, search, value, maxConsecutiveFailures, seed, objective,
+                gridPoints, training, model);
     }
 
     public SpaceSpec withSeed(long value) {
-        return new SpaceSpec(name, dataset, search, maxTrials, maxConsecutiveFailures, value, objective, gridPoints,
-                training, model);
+        return new SpaceSpec(name, dataset, spaceDir, search, maxTrials, maxConsecutiveFailures, value, objective,
+                gridPoints, training, model);
     }
 
     public SpaceSpec withTraining(TrainingSpec value) {
-        return new SpaceSpec(name, dataset, search, maxTrials, maxConsecutiveFailures, seed, objective, gridPoints,
-                value, model);
+        return new SpaceSpec(name, dataset, spaceDir, search, maxTrials, maxConsecutiveFailures, seed, objective,
+                gridPoints, value, model);
     }
 
     /** The space as it was run, every default filled in: stored with the run for provenance. */
     public Map<String, Object> describe() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", name);
-        out.put("dataset", dataset);
+        out.put("dataset", dataset.describe());
+        out.put("space_dir", spaceDir.toString());
         out.put("search", search.key());
         out.put("max_trials", maxTrials);
         out.put("max_consecutive_failures", maxConsecutiveFailures);

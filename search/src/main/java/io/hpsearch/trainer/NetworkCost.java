@@ -1,5 +1,6 @@
 package io.hpsearch.trainer;
 
+import io.hpsearch.data.InputShape;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -14,20 +15,16 @@ public final class NetworkCost {
     private NetworkCost() {
     }
 
-    public static long forwardMacs(TrialParams params, int side, int classes) {
-        return forwardMacs(NetworkFactory.build(params, 0, side, classes), params, side);
+    public static long forwardMacs(TrialParams params, InputShape shape, int classes) {
+        return forwardMacs(NetworkFactory.build(params, 0, shape, classes), params, shape);
     }
 
     /**
      * Dense layers cost inputs x outputs; a convolution, that per output position of its kernel. Batch
      * normalisation, pooling and dropout are elementwise: small beside these, so left out.
      */
-    static long forwardMacs(MultiLayerConfiguration conf, TrialParams params, int side) {
-        InputType input = switch (params.type()) {
-            case CNN -> InputType.convolutionalFlat(side, side, 1);
-            case MLP -> InputType.feedForward((long) side * side);
-        };
-        List<InputType> outputs = conf.getLayerActivationTypes(input);
+    static long forwardMacs(MultiLayerConfiguration conf, TrialParams params, InputShape shape) {
+        List<InputType> outputs = conf.getLayerActivationTypes(NetworkFactory.inputType(params.type(), shape));
         long sum = 0;
         for (int i = 0; i < conf.getConfs().size(); i++) {
             var layer = conf.getConf(i).getLayer();

@@ -1,5 +1,6 @@
 package io.hpsearch.trainer;
 
+import io.hpsearch.data.InputShape;
 import io.hpsearch.space.ModelType;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -22,7 +23,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Turns a trial's parameters into a DL4J network configuration for square grey images fed as flat rows.
+ * Turns a trial's parameters into a DL4J network configuration for examples fed as flat rows: images (channel-major,
+ * reshaped for convolutions) or a table's encoded features.
  *
  * <p>Keras applies dropout to a layer's output; DL4J applies it to a layer's input, so each dropout is carried to
  * the next layer that has weights or pooling. Batch normalisation follows the layer it belongs to (Keras's
@@ -32,7 +34,7 @@ public final class NetworkFactory {
     private NetworkFactory() {
     }
 
-    public static MultiLayerConfiguration build(TrialParams params, long seed, int side, int classes) {
+    public static MultiLayerConfiguration build(TrialParams params, long seed, InputShape shape, int classes) {
         Activation activation = activation(params.text("activation", "relu"));
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -57,8 +59,18 @@ public final class NetworkFactory {
         }
         layers.add(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
                 .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER));
-        return layers.list.setInputType(params.type() == ModelType.CNN
-                ? InputType.convolutionalFlat(side, side, 1) : InputType.feedForward((long) side * side)).build();
+        return layers.list.setInputType(inputType(params.type(), shape)).build();
+    }
+
+    /** How DL4J reads a flat example row: reshaped to channels x height x width for convolutions. */
+    static InputType inputType(ModelType type, InputShape shape) {
+        if (type == ModelType.CNN) {
+            if (!shape.isImage()) {
+                throw new IllegalArgumentException("a cnn needs images, not " + shape.describe());
+            }
+            return InputType.convolutionalFlat(shape.height(), shape.width(), shape.channels());
+        }
+        return InputType.feedForward(shape.features());
     }
 
     /** Per block: convs_per_block same-padded convolutions (each optionally batch-normalised), 2x2 max pooling. */

@@ -1,5 +1,6 @@
 package io.hpsearch.trainer;
 
+import io.hpsearch.data.InputShape;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
@@ -33,8 +34,8 @@ public record NetworkSummary(List<LayerSummary> layers, long totalParams) {
                                long params) {
     }
 
-    public static NetworkSummary of(TrialParams params, int side, int classes) {
-        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, 0, side, classes));
+    public static NetworkSummary of(TrialParams params, InputShape shape, int classes) {
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, 0, shape, classes));
         network.init();
         List<LayerSummary> layers = new ArrayList<>();
         for (int i = 0; i < network.getnLayers(); i++) {

@@ -1,6 +1,7 @@
 package io.hpsearch.trainer;
 
 import io.hpsearch.data.Examples;
+import io.hpsearch.data.InputShape;
 import io.hpsearch.data.Permutations;
 import io.hpsearch.space.EarlyStopping;
 import io.hpsearch.space.TrainingSpec;
@@ -28,17 +29,18 @@ public final class TrialTrainer {
     private final Examples train;
     private final Examples validation;
     private final int classes;
-    /** Width and height of the square images. */
-    private final int side;
+    private final InputShape shape;
 
-    public TrialTrainer(Examples train, Examples validation, int classes) {
+    /** Examples already encoded for the network: {@code shape.features()} values per row. */
+    public TrialTrainer(Examples train, Examples validation, InputShape shape, int classes) {
+        if (train.featureCount() != shape.features() || validation.featureCount() != shape.features()) {
+            throw new IllegalArgumentException("examples of " + train.featureCount() + " / "
+                    + validation.featureCount() + " values do not have the shape " + shape.describe());
+        }
         this.train = train;
         this.validation = validation;
         this.classes = classes;
-        this.side = (int) Math.round(Math.sqrt(train.featureCount()));
-        if (side * side != train.featureCount()) {
-            throw new IllegalArgumentException("images must be square, got " + train.featureCount() + " pixels");
-        }
+        this.shape = shape;
     }
 
     /** Examples in one training epoch. */
@@ -72,7 +74,7 @@ public final class TrialTrainer {
      */
     public Result train(TrialParams params, long seed, TrainingSpec training, TrainingListener listener,
                         BooleanSupplier cancelled) {
-        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, seed, side, classes));
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, seed, shape, classes));
         network.init();
         OneDnn.attach(network);
         // Its native memory (weights, gradients, updater state, workspaces) goes back at once when training
@@ -85,7 +87,7 @@ public final class TrialTrainer {
                 order[i] = i;
             }
             Random random = new Random(seed);
-            Augmenter augmenter = training.augment().map(a -> new Augmenter(a, side, random)).orElse(null);
+            Augmenter augmenter = training.augment().map(a -> new Augmenter(a, shape, random)).orElse(null);
             Optional<EarlyStopping> early = training.earlyStopping();
             int batches = (n + batchSize - 1) / batchSize;
             List<EpochMetrics> history = new ArrayList<>();

@@ -16,27 +16,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The real Fashion-MNIST files in ../shared (present in CI), and the split the runs train on. */
+/**
+ * The repository's slice of the real Fashion-MNIST files (testdata/fashion-mnist: 300 training and 100 test images
+ * of each class, in the original format), and the split the runs train on.
+ */
 class FashionMnistTest {
-    static final Path SHARED = Path.of("../../shared/data/fashion-mnist");
+    static final Path SLICE = Path.of("../testdata/fashion-mnist");
     private static FashionMnist data;
 
     @BeforeAll
     static void load() {
-        assumeTrue(Files.isDirectory(SHARED), "../shared/data/fashion-mnist is not beside the checkout");
-        data = FashionMnist.load(SHARED);
+        data = FashionMnist.load(SLICE);
     }
 
     @Test
-    void holdsTheStandardSixtyAndTenThousandImagesInTenBalancedClasses() {
-        assertEquals(60_000, data.train().size());
-        assertEquals(10_000, data.test().size());
+    void holdsBalancedClassesOf28By28GreyImages() {
+        assertEquals(3000, data.train().size());
+        assertEquals(1000, data.test().size());
         assertEquals(784, data.train().featureCount());
-        int[] sixThousandEach = new int[10];
-        Arrays.fill(sixThousandEach, 6000);
-        assertArrayEquals(sixThousandEach, data.train().classCounts(10));
+        int[] each = new int[10];
+        Arrays.fill(each, 300);
+        assertArrayEquals(each, data.train().classCounts(10));
+        Dataset dataset = data.dataset();
+        assertEquals(InputShape.image(1, 28, 28), dataset.fit(dataset.train()).shape());
+        assertEquals(FashionMnist.CLASS_NAMES, dataset.classes());
+        assertEquals("8e5d245f86932e2112aae92f88e1fe8c".length() * 2,
+                dataset.files().get(0).sha256().length(), "a SHA-256 per file");
         float min = Float.MAX_VALUE;
         float max = -Float.MAX_VALUE;
         for (float v : data.train().features()) {
@@ -48,15 +54,15 @@ class FashionMnistTest {
     }
 
     @Test
-    void defaultSplitIsStratifiedFortyEightToTwelveThousand() {
+    void defaultSplitIsStratifiedEightyToTwenty() {
         Split split = Split.stratified(data.train(), 0.2, 42, 0);
 
-        assertEquals(48_000, split.train().size());
-        assertEquals(12_000, split.validation().size());
+        assertEquals(2400, split.train().size());
+        assertEquals(600, split.validation().size());
         int[] each = new int[10];
-        Arrays.fill(each, 1200);
+        Arrays.fill(each, 60);
         assertArrayEquals(each, split.validation().classCounts(10));
-        Arrays.fill(each, 4800);
+        Arrays.fill(each, 240);
         assertArrayEquals(each, split.train().classCounts(10));
     }
 
@@ -71,23 +77,23 @@ class FashionMnistTest {
         Set<Integer> trainRows = rows(a.train());
         long shared = rows(a.validation()).stream().filter(trainRows::contains).count();
         // Fashion-MNIST has a handful of duplicate images; a disjoint split of rows shares almost none.
-        assertTrue(shared < 50, shared + " validation images also in training");
+        assertTrue(shared < 5, shared + " validation images also in training");
     }
 
     @Test
     void trainLimitCapsTrainingPerClassAndKeepsValidationWhole() {
-        Split split = Split.stratified(data.train(), 0.2, 42, 2000);
+        Split split = Split.stratified(data.train(), 0.2, 42, 1000);
 
-        assertEquals(2000, split.train().size());
-        assertEquals(12_000, split.validation().size());
+        assertEquals(1000, split.train().size());
+        assertEquals(600, split.validation().size());
         int[] each = new int[10];
-        Arrays.fill(each, 200);
+        Arrays.fill(each, 100);
         assertArrayEquals(each, split.train().classCounts(10));
     }
 
     @Test
     void directoryMissingFilesListsThem(@TempDir Path dir) throws Exception {
-        Files.copy(SHARED.resolve("t10k-labels-idx1-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
+        Files.copy(SLICE.resolve("t10k-labels-idx1-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"));
 
         DataException e = assertThrows(DataException.class, () -> FashionMnist.load(dir));
 

@@ -1,5 +1,6 @@
 package io.hpsearch.runner;
 
+import io.hpsearch.data.InputShape;
 import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
@@ -25,7 +26,7 @@ class LongestFirstTest {
               units: {choice: [512, 32, 128]}
               learning_rate: 0.001
             """, "grid.yaml");
-    private static final ToLongFunction<TrialParams> COST = p -> NetworkCost.forwardMacs(p, 28, 10);
+    private static final ToLongFunction<TrialParams> COST = p -> NetworkCost.forwardMacs(p, InputShape.image(1, 28, 28), 10);
 
     @Test
     void handsOutTheSameTrialsMostExpensiveFirst() {

@@ -1,5 +1,6 @@
 package io.hpsearch.trainer;
 
+import io.hpsearch.data.InputShape;
 import io.hpsearch.space.TrainingSpec;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,7 @@ class AugmenterTest {
     @Test
     void shiftsMoveThePictureAndFillWithBlack() {
         boolean sawShift = false;
-        Augmenter augmenter = new Augmenter(new TrainingSpec.Augment(1, false), 3, new Random(1));
+        Augmenter augmenter = new Augmenter(new TrainingSpec.Augment(1, false), InputShape.image(1, 3, 3), new Random(1));
         for (int i = 0; i < 50; i++) {
             float[] x = image();
             augmenter.apply(x, 0);
@@ -39,7 +40,7 @@ class AugmenterTest {
 
     @Test
     void aMirrorImageReversesEachRow() {
-        Augmenter augmenter = new Augmenter(new TrainingSpec.Augment(0, true), 3, new Random(2));
+        Augmenter augmenter = new Augmenter(new TrainingSpec.Augment(0, true), InputShape.image(1, 3, 3), new Random(2));
         int mirrored = 0;
         for (int i = 0; i < 40; i++) {
             float[] x = image();
@@ -58,7 +59,7 @@ class AugmenterTest {
     void onlyTheImageAtTheOffsetChanges() {
         float[] two = new float[18];
         System.arraycopy(image(), 0, two, 9, 9);
-        new Augmenter(new TrainingSpec.Augment(0, true), 3, new Random(5) {
+        new Augmenter(new TrainingSpec.Augment(0, true), InputShape.image(1, 3, 3), new Random(5) {
             @Override
             public boolean nextBoolean() {
                 return true;

@@ -12,7 +12,7 @@ class NetworkCostTest {
     @Test
     void denseLayersCostInputsTimesOutputs() {
         TrialParams mlp = TestParams.mlp(0.1, List.of(512, 64), List.of(0.2, 0.2));
-        assertEquals(784 * 512 + 512 * 64 + 64 * 10, NetworkCost.forwardMacs(mlp, 28, 10));
+        assertEquals(784 * 512 + 512 * 64 + 64 * 10, NetworkCost.forwardMacs(mlp, TestParams.FASHION, 10));
     }
 
     @Test
@@ -22,6 +22,6 @@ class NetworkCostTest {
         // then dense 7*7*32 -> 256 -> 64 -> 10.
         long conv = 9L * (1 * 64 * 28 * 28 + 64 * 64 * 28 * 28 + 64 * 32 * 14 * 14 + 32 * 32 * 14 * 14);
         long dense = 7 * 7 * 32 * 256 + 256 * 64 + 64 * 10;
-        assertEquals(conv + dense, NetworkCost.forwardMacs(reference, 28, 10));
+        assertEquals(conv + dense, NetworkCost.forwardMacs(reference, TestParams.FASHION, 10));
     }
 }

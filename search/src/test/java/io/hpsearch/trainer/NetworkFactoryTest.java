@@ -25,7 +25,7 @@ class NetworkFactoryTest {
     @Test
     void eachDropoutAppliesToTheOutputOfItsLayer() {
         TrialParams params = TestParams.mlp(0.1, List.of(256, 64), List.of(0.3, 0.0));
-        MultiLayerConfiguration conf = NetworkFactory.build(params, 1, 28, 10);
+        MultiLayerConfiguration conf = NetworkFactory.build(params, 1, TestParams.FASHION, 10);
         assertEquals(3, conf.getConfs().size());
         // DL4J drops a layer's input: input dropout on layer 0, layer 1's own dropout on the next layer's input.
         assertEquals(0.9, retain(conf, 0), 1e-12);

@@ -13,7 +13,7 @@ class NetworkSummaryTest {
 
     @Test
     void listsEachLayerWithTheDropoutOnItsInputAndCountsParametersLikeDl4j() {
-        NetworkSummary summary = NetworkSummary.of(params, 28, 10);
+        NetworkSummary summary = NetworkSummary.of(params, TestParams.FASHION, 10);
 
         assertEquals(List.of(
                 new NetworkSummary.LayerSummary(0, "dense", 784, 256, "relu", 0.1, 784 * 256 + 256),
@@ -21,7 +21,7 @@ class NetworkSummaryTest {
                 new NetworkSummary.LayerSummary(2, "output", 64, 10, "softmax", 0.0, 64 * 10 + 10)),
                 summary.layers().stream().map(l -> new NetworkSummary.LayerSummary(l.index(), l.type(), l.inputs(),
                         l.units(), l.activation(), l.dropout(), l.params())).toList());
-        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, 1, 28, 10));
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, 1, TestParams.FASHION, 10));
         network.init();
         assertEquals(network.numParams(), summary.totalParams());
     }

@@ -80,7 +80,7 @@ class OneDnnTest {
     }
 
     private static MultiLayerNetwork network(TrialParams params) {
-        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, 5, 28, 10));
+        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, 5, TestParams.FASHION, 10));
         network.init();
         return network;
     }

@@ -1,5 +1,6 @@
 package io.hpsearch.trainer;
 
+import io.hpsearch.data.InputShape;
 import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.ModelType;
 import io.hpsearch.space.SpaceParser;
@@ -13,6 +14,9 @@ import java.util.Set;
 
 /** Trial parameters written out by hand, as a sampler would produce them, and the reference CNN's. */
 final class TestParams {
+    /** Fashion-MNIST's images: 28x28 grey. */
+    static final InputShape FASHION = InputShape.image(1, 28, 28);
+
     private TestParams() {
     }
 

@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -22,20 +21,19 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Training on small slices of the real data: seeds, early stopping, the CNN, augmentation. */
 class TrialTrainerTest {
-    private static final Path DATA = Path.of("../../shared/data/fashion-mnist");
+    /** The repository's slice of Fashion-MNIST: 3,000 training images. */
+    private static final Path DATA = Path.of("../testdata/fashion-mnist");
     private static Examples train;
     private static Examples validation;
 
     @BeforeAll
     static void load() {
-        assumeTrue(Files.isDirectory(DATA), "Fashion-MNIST is not at " + DATA);
         FashionMnist data = FashionMnist.load(DATA);
         train = data.train().rows(IntStream.range(0, 600).toArray());
-        validation = data.train().rows(IntStream.range(50_000, 50_400).toArray());
+        validation = data.train().rows(IntStream.range(2_500, 2_900).toArray());
         NativeThreads.configure(1);
     }
 
@@ -45,7 +43,7 @@ class TrialTrainerTest {
     }
 
     private static TrialTrainer trainer() {
-        return new TrialTrainer(train, validation, 10);
+        return new TrialTrainer(train, validation, TestParams.FASHION, 10);
     }
 
     private static TrialTrainer.Result train(TrialParams params, long seed, TrainingSpec spec) {

@@ -84,6 +84,24 @@ public final class Store implements AutoCloseable {
         return jdbi.inTransaction(h -> h.attach(RunDao.class).insert(run, status, Instant.now()));
     }
 
+    /**
+     * Records the data a run trains on (JSON: files and hashes, counts, shape, classes), replacing what an earlier
+     * start of the same run recorded.
+     */
+    public void saveRunData(long runId, String dataJson) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("DELETE FROM run_data WHERE run_id = :id").bind("id", runId).execute();
+            h.createUpdate("INSERT INTO run_data (run_id, data_json) VALUES (:id, :json)").bind("id", runId)
+                    .bind("json", dataJson).execute();
+        });
+    }
+
+    /** The data the run trains on, as {@link #saveRunData} recorded it; empty before the run first started. */
+    public Optional<String> runData(long runId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT data_json FROM run_data WHERE run_id = :id")
+                .bind("id", runId).mapTo(String.class).findOne());
+    }
+
     /** Moves a queued run to RUNNING; false if it is no longer queued. */
     public boolean startRun(long runId) {
         return jdbi.inTransaction(h -> h.attach(RunDao.class).start(runId, Instant.now())) == 1;

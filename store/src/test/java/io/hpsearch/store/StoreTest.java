@@ -47,6 +47,17 @@ class StoreTest {
     }
 
     @Test
+    void aRunsDataRecordIsReplacedWhenItStartsAgainAndSurvivesReopening() {
+        long run = newRun("r", Objective.VAL_ACCURACY);
+        assertTrue(store.runData(run).isEmpty(), "a run has no data record before it starts");
+        store.saveRunData(run, "{\"type\":\"csv\",\"sha256\":\"a\"}");
+        store.saveRunData(run, "{\"type\":\"csv\",\"sha256\":\"b\"}");
+        store.close();
+        store = Store.open(dir.resolve("db/hpsearch"));
+        assertEquals("{\"type\":\"csv\",\"sha256\":\"b\"}", store.runData(run).orElseThrow());
+    }
+
+    @Test
     void aRunWhoseProcessStoppedIsInterruptedAndOneProcessCanTakeItOver() throws InterruptedException {
         long run = newRun("r", Objective.VAL_ACCURACY);
         Trial done = completed(run, 1, 0.8);

@@ -1,18 +1,44 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.data.DataSpec;
+import io.hpsearch.data.Dataset;
+import io.hpsearch.data.Datasets;
 import io.hpsearch.data.FashionMnist;
 import io.hpsearch.data.FashionMnistFiles;
 import picocli.CommandLine.Option;
 
-/** --data: where Fashion-MNIST lives. */
+import java.util.function.Supplier;
+
+/** --data: where Fashion-MNIST lives, for spaces with {@code dataset: fashion-mnist}; other data the space names. */
 public final class DataOptions {
     @Option(names = "--data", paramLabel = "DIR",
-            description = "Directory with the four Fashion-MNIST .gz files (default: env HPSEARCH_DATA, else "
-                    + "~/.hpsearch/data/fashion-mnist, downloaded on first use).")
+            description = "For dataset: fashion-mnist, the directory with its four .gz files (default: env "
+                    + "HPSEARCH_DATA, else ~/.hpsearch/data/fashion-mnist, downloaded on first use). Other data "
+                    + "(csv, images, idx) is named in the space file.")
     String data;
 
-    FashionMnist load() {
+    FashionMnist fashionMnist() {
         return new FashionMnistFiles(FashionMnistFiles.OFFICIAL_MIRROR, FashionMnistFiles.defaultCache(),
                 System.err::println).load(data, System.getenv("HPSEARCH_DATA"));
+    }
+
+    /** Reads the data a space names. */
+    Dataset load(DataSpec spec) {
+        return Datasets.load(spec, this::fashionMnist);
+    }
+
+    /** Fashion-MNIST read once, on first use: a dashboard that only browses never needs it. */
+    Supplier<FashionMnist> fashionMnistOnce() {
+        return new Supplier<>() {
+            private FashionMnist value;
+
+            @Override
+            public synchronized FashionMnist get() {
+                if (value == null) {
+                    value = fashionMnist();
+                }
+                return value;
+            }
+        };
     }
 }

@@ -13,9 +13,10 @@ import java.io.PrintWriter;
 
 /** The hpsearch command line: the composition root, wiring store, data and search with plain constructors. */
 @Command(name = "hpsearch", mixinStandardHelpOptions = true, versionProvider = Version.class,
-        description = "Hyperparameter search for DL4J networks on Fashion-MNIST.",
+        description = "Hyperparameter search for DL4J networks on your data: CSV tables, image folders, IDX files, "
+                + "Fashion-MNIST.",
         subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, TrialsCommand.class,
-                ShowCommand.class, ServeCommand.class})
+                ShowCommand.class, PredictCommand.class, ServeCommand.class})
 public final class Main {
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "On an error, print its stack trace too (for a bug report).")

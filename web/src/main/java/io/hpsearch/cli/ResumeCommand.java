@@ -1,6 +1,6 @@
 package io.hpsearch.cli;
 
-import io.hpsearch.data.FashionMnist;
+import io.hpsearch.data.Dataset;
 import io.hpsearch.runner.ResumeException;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SpaceSpec;
@@ -42,9 +42,14 @@ final class ResumeCommand implements Callable<Integer> {
             SpaceSpec space = SearchRunner.storedSpec(run);
             int workers = pool.workers(SearchRunner.plannedTrials(space));
             int threads = pool.threads(workers);
-            FashionMnist fashion = data.load();
+            Dataset dataset = data.load(space.dataset());
+            try {
+                SearchRunner.checkSameData(s, runId, dataset);
+            } catch (ResumeException e) {
+                throw new Main.UsageException(e.getMessage());
+            }
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);
-            SearchRunner runner = new SearchRunner(s, fashion, store.modelDir(), workers, threads, progress);
+            SearchRunner runner = new SearchRunner(s, dataset, store.modelDir(), workers, threads, progress);
             try {
                 return RunCommand.trainAndReport(spec, s, store, progress, runner, () -> runner.resume(runId));
             } catch (ResumeException e) {

@@ -2,7 +2,7 @@ package io.hpsearch.cli;
 
 import io.hpsearch.report.Text;
 import io.hpsearch.report.TrialReport;
-import io.hpsearch.data.FashionMnist;
+import io.hpsearch.data.Dataset;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.runner.Throughput;
 import io.hpsearch.space.SpaceParser;
@@ -69,10 +69,12 @@ final class RunCommand implements Callable<Integer> {
         String yaml = Files.readString(spaceFile, StandardCharsets.UTF_8);
         int workers = pool.workers(SearchRunner.plannedTrials(space));
         int threads = pool.threads(workers);
-        FashionMnist fashion = data.load();
+        Dataset dataset = data.load(space.dataset());
+        // Checked before the database is opened: bad data stores nothing.
+        SearchRunner.prepare(dataset, space);
         try (Store s = store.open()) {
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);
-            SearchRunner runner = new SearchRunner(s, fashion, store.modelDir(), workers, threads, progress);
+            SearchRunner runner = new SearchRunner(s, dataset, store.modelDir(), workers, threads, progress);
             return trainAndReport(spec, s, store, progress, runner, () -> runner.run(space, yaml));
         }
     }

@@ -3,6 +3,7 @@ package io.hpsearch.cli;
 import io.hpsearch.runner.Reaper;
 import io.hpsearch.store.Store;
 import io.hpsearch.web.AccessToken;
+import io.hpsearch.web.DataAccess;
 import io.hpsearch.web.Dashboard;
 import io.javalin.util.JavalinBindException;
 import picocli.CommandLine.Command;
@@ -14,10 +15,11 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Supplier;
 
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Start the dashboard: browse runs and trials, launch and cancel runs in a browser.",
@@ -40,6 +42,11 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     WorkerOptions pool;
 
+    @Option(names = "--data-root", paramLabel = "DIR", defaultValue = ".",
+            description = "Spaces sent to the dashboard read data only under this folder; their relative paths "
+                    + "start here (default: the folder serve was started in).")
+    Path dataRoot;
+
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:HPSEARCH_TOKEN}",
             description = "What launching, cancelling and resuming must send as 'Authorization: Bearer TOKEN' "
                     + "(env HPSEARCH_TOKEN). Off this machine (a --host other than loopback) one is always "
@@ -58,10 +65,14 @@ final class ServeCommand implements Callable<Integer> {
         int threads = pool.threads(poolSize);
         PrintWriter out = spec.commandLine().getOut();
         Optional<AccessToken> access = accessToken();
+        if (!Files.isDirectory(dataRoot)) {
+            throw new Main.UsageException("--data-root " + dataRoot + ": not a folder");
+        }
+        DataAccess dataAccess = new DataAccess(dataRoot, data.fashionMnistOnce());
         try (Store s = store.open()) {
             Dashboard dashboard;
             try {
-                dashboard = Dashboard.start(s, memoize(data::load), store.modelDir(), poolSize, threads, host, port,
+                dashboard = Dashboard.start(s, dataAccess, store.modelDir(), poolSize, threads, host, port,
                         access);
             } catch (JavalinBindException e) {
                 throw new Main.UsageException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
@@ -117,20 +128,5 @@ final class ServeCommand implements Callable<Integer> {
     /** The address to put in a URL: a wildcard bind is reachable on this machine as localhost. */
     private String displayHost() {
         return host.equals("0.0.0.0") || host.equals("::") ? "localhost" : host.contains(":") ? "[" + host + "]" : host;
-    }
-
-    /** Loads once, on first use: browsing never needs the data set. */
-    private static <T> Supplier<T> memoize(Supplier<T> load) {
-        return new Supplier<>() {
-            private T value;
-
-            @Override
-            public synchronized T get() {
-                if (value == null) {
-                    value = load.get();
-                }
-                return value;
-            }
-        };
     }
 }

@@ -40,13 +40,16 @@ public final class Views {
     }
 
     /** @param executions times each trial trains (executions_per_trial) */
+    /** @param data the data the run trained on (files, hashes, counts, shape, classes); empty before it starts */
     public record RunDetail(RunView run, String spaceYaml, Object resolvedSpace, int executions,
-                            Map<String, String> provenance, List<String> params, TestView test) {
+                            Map<String, String> provenance, Map<String, Object> data, List<String> params,
+                            TestView test) {
         public static RunDetail of(Store store, RunSummary summary) {
             Run run = summary.run();
             Map<String, Object> resolved = readJson(run.resolvedSpace());
             return new RunDetail(RunView.of(summary), run.spaceYaml(), resolved, executions(resolved),
                     Map.of("java", run.javaVersion(), "dl4j", run.dl4jVersion(), "hpsearch", run.hpsearchVersion()),
+                    RunData.of(store, run.id()).json(),
                     RankedTrials.paramNames(store.distinctParams(run.id()).stream().map(RankedTrials::parse).toList()),
                     store.testEvaluation(run.id()).map(TestView::of).orElse(null));
         }

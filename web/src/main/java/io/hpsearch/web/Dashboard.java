@@ -1,12 +1,10 @@
 package io.hpsearch.web;
 
-import io.hpsearch.data.FashionMnist;
 import io.hpsearch.store.Store;
 import io.javalin.Javalin;
 
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /** The dashboard wired up and listening: the server, its API and the queue of runs launched from it. */
 public final class Dashboard implements AutoCloseable {
@@ -21,14 +19,14 @@ public final class Dashboard implements AutoCloseable {
     /**
      * Starts listening on {@code host:port} (port 0: any free one).
      *
-     * @param data  loads Fashion-MNIST when the first run is launched
+     * @param data  the data runs may read (under the data root), read when a run is launched
      * @param token when present, launching, cancelling and resuming need it
      * @throws io.javalin.util.JavalinBindException when the address is taken or not this machine's
      */
-    public static Dashboard start(Store store, Supplier<FashionMnist> data, Path modelDir, int workers, int threads,
+    public static Dashboard start(Store store, DataAccess data, Path modelDir, int workers, int threads,
                                   String host, int port, Optional<AccessToken> token) {
         RunLauncher launcher = new RunLauncher(store, data, modelDir, workers, threads);
-        Javalin app = WebServer.create(new RunsController(store, launcher), token);
+        Javalin app = WebServer.create(new RunsController(store, launcher, data, modelDir), token);
         try {
             app.start(host, port);
         } catch (RuntimeException e) {

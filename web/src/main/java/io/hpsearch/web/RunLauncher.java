@@ -1,7 +1,7 @@
 package io.hpsearch.web;
 
 import io.hpsearch.data.DataException;
-import io.hpsearch.data.FashionMnist;
+import io.hpsearch.data.Dataset;
 import io.hpsearch.runner.RunListener;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SpaceSpec;
@@ -20,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 
 /**
  * Runs launched from the dashboard, one at a time on the server's worker pool: a run waits as QUEUED until the
@@ -30,7 +29,7 @@ public final class RunLauncher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RunLauncher.class);
 
     private final Store store;
-    private final Supplier<FashionMnist> data;
+    private final DataAccess data;
     private final Path modelDir;
     private final int workers;
     private final int threads;
@@ -39,9 +38,9 @@ public final class RunLauncher implements AutoCloseable {
     private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
 
     /**
-     * @param data loads Fashion-MNIST on first use (a dashboard that only browses never needs it)
+     * @param data reads each run's data when its turn comes (a dashboard that only browses never reads any)
      */
-    public RunLauncher(Store store, Supplier<FashionMnist> data, Path modelDir, int workers, int threads) {
+    public RunLauncher(Store store, DataAccess data, Path modelDir, int workers, int threads) {
         this.store = store;
         this.data = data;
         this.modelDir = modelDir;
@@ -56,13 +55,17 @@ public final class RunLauncher implements AutoCloseable {
     public void adoptQueued() {
         store.runSummaries().stream().map(RunSummary::run).filter(run -> run.status() == RunStatus.QUEUED)
                 .sorted(Comparator.comparingLong(Run::id))
-                .forEach(run -> enqueue(run.id(), SearchRunner.storedSpec(run)));
+                .forEach(run -> enqueue(run.id(), SearchRunner.storedSpec(run), null));
     }
 
-    /** Records the run as QUEUED and returns its id; it starts when the runs before it are done. */
-    public long launch(SpaceSpec spec, String spaceYaml) {
+    /**
+     * Records the run as QUEUED and returns its id; it starts when the runs before it are done.
+     *
+     * @param data the space's data, already read and checked (see {@link SearchRunner#prepare})
+     */
+    public long launch(SpaceSpec spec, String spaceYaml, Dataset data) {
         long runId = SearchRunner.record(store, spec, spaceYaml, RunStatus.QUEUED);
-        enqueue(runId, spec);
+        enqueue(runId, spec, data);
         return runId;
     }
 
@@ -72,27 +75,32 @@ public final class RunLauncher implements AutoCloseable {
      * @throws io.hpsearch.runner.ResumeException when the run cannot be resumed
      */
     public void resume(long runId) {
-        enqueue(runId, SearchRunner.takeOver(store, runId, RunStatus.QUEUED));
+        Run run = store.run(runId).orElseThrow(() -> new io.hpsearch.runner.ResumeException("there is no run "
+                + runId));
+        // Read and compared now, so that a run whose data changed is refused here rather than failing later.
+        Dataset dataset = data.load(SearchRunner.storedSpec(run).dataset());
+        SearchRunner.checkSameData(store, runId, dataset);
+        enqueue(runId, SearchRunner.takeOver(store, runId, RunStatus.QUEUED), dataset);
     }
 
-    /** Puts a QUEUED run in line behind the runs before it. */
-    private void enqueue(long runId, SpaceSpec spec) {
+    /** Puts a QUEUED run in line behind the runs before it; {@code dataset} null: read when its turn comes. */
+    private void enqueue(long runId, SpaceSpec spec, Dataset dataset) {
         waiting.add(runId);
-        queue.submit(() -> runQueued(runId, spec));
+        queue.submit(() -> runQueued(runId, spec, dataset));
     }
 
-    private void runQueued(long runId, SpaceSpec spec) {
+    private void runQueued(long runId, SpaceSpec spec, Dataset given) {
         waiting.remove(runId);
-        FashionMnist fashion;
+        Dataset dataset;
         try {
-            fashion = data.get();
+            dataset = given != null ? given : data.load(spec.dataset());
         } catch (DataException e) {
             if (store.startRun(runId)) {
                 store.finishRun(runId, RunStatus.FAILED, e.getMessage());
             }
             return;
         }
-        SearchRunner runner = new SearchRunner(store, fashion, modelDir, workers, threads, RunListener.NONE);
+        SearchRunner runner = new SearchRunner(store, dataset, modelDir, workers, threads, RunListener.NONE);
         active.set(runner);
         try {
             runner.run(runId, spec);

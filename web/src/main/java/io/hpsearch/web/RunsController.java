@@ -1,6 +1,7 @@
 package io.hpsearch.web;
 
-import io.hpsearch.data.FashionMnist;
+import io.hpsearch.data.Dataset;
+import io.hpsearch.report.RunData;
 import io.hpsearch.report.RankedTrials;
 import io.hpsearch.report.TrialReport;
 import io.hpsearch.report.TrialView;
@@ -24,6 +25,8 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -38,10 +41,15 @@ public final class RunsController {
 
     private final Store store;
     private final RunLauncher launcher;
+    private final DataAccess data;
+    private final Path modelDir;
 
-    public RunsController(Store store, RunLauncher launcher) {
+    /** @param modelDir where runs' model files are (to download them) */
+    public RunsController(Store store, RunLauncher launcher, DataAccess data, Path modelDir) {
         this.store = store;
         this.launcher = launcher;
+        this.data = data;
+        this.modelDir = modelDir;
     }
 
     public void runs(Context ctx) {
@@ -116,8 +124,9 @@ public final class RunsController {
         Trial trial = ranked.stream().filter(t -> t.number() == number).findFirst().orElseThrow(() ->
                 new ApiError(404, "run " + summary.run().id() + " has no trial " + number));
         TrialView view = new RankedTrials(ranked).views().get(ranked.indexOf(trial));
-        NetworkSummary network = NetworkSummary.of(TrialParams.fromMap(view.params()), FashionMnist.IMAGE_SIDE,
-                FashionMnist.CLASS_NAMES.size());
+        RunData runData = RunData.of(store, summary.run().id());
+        NetworkSummary network = NetworkSummary.of(TrialParams.fromMap(view.params()), runData.shape(),
+                runData.classes().size());
         ctx.json(new Views.TrialDetail(view, store.epochs(trial.id()), network));
     }
 
@@ -131,18 +140,32 @@ public final class RunsController {
         ctx.result(csv.toString());
     }
 
-    /** Checks a space without running it: the same errors as the command line. */
+    /**
+     * A space sent to the dashboard: its data paths resolve under the data root and may not leave it, and its data
+     * is read and checked (the same errors as the command line, before anything is stored).
+     */
+    private record Checked(SpaceSpec spec, String yaml, Dataset data) {
+    }
+
+    private Checked check(Context ctx) {
+        // Decoded strictly, as a file is: a body that is not UTF-8 is refused, never run with replacement characters.
+        String yaml = SpaceParser.decode(ctx.bodyAsBytes(), BODY_SOURCE);
+        SpaceSpec spec = SpaceParser.parse(yaml, BODY_SOURCE, data.root(), data);
+        Dataset dataset = data.load(spec.dataset());
+        SearchRunner.prepare(dataset, spec);
+        return new Checked(spec, yaml, dataset);
+    }
+
+    /** Checks a space and its data without running it: the same errors as the command line. */
     public void validate(Context ctx) {
-        SpaceSpec spec = SpaceParser.parse(ctx.bodyAsBytes(), BODY_SOURCE);
+        SpaceSpec spec = check(ctx).spec();
         Long gridSize = spec.search() == SearchKind.GRID ? SpaceSize.distinctNetworks(spec).longValue() : null;
         ctx.json(new Views.Validation(spec.name(), spec.search().key(), SearchRunner.plannedTrials(spec), gridSize));
     }
 
     public void launch(Context ctx) {
-        // Decoded strictly, as a file is: a body that is not UTF-8 is refused, never run with replacement characters.
-        String yaml = SpaceParser.decode(ctx.bodyAsBytes(), BODY_SOURCE);
-        SpaceSpec spec = SpaceParser.parse(yaml, BODY_SOURCE);
-        long runId = launcher.launch(spec, yaml);
+        Checked checked = check(ctx);
+        long runId = launcher.launch(checked.spec(), checked.yaml(), checked.data());
         ctx.status(HttpStatus.CREATED).json(Views.RunView.of(store.runSummary(runId).orElseThrow()));
     }
 
@@ -165,6 +188,25 @@ public final class RunsController {
             throw new ApiError(409, e.getMessage());
         }
         ctx.status(HttpStatus.ACCEPTED).json(Views.RunView.of(store.runSummary(id).orElseThrow()));
+    }
+
+    /**
+     * The run's best network as a model file (network, input encoding, class names): what {@code hpsearch predict}
+     * reads. 404 until the run has a completed trial.
+     */
+    public void model(Context ctx) throws IOException {
+        long id = summary(ctx).run().id();
+        Path file = store.testEvaluation(id).map(e -> Path.of(e.modelPath()))
+                .or(() -> store.rankedTrials(id, 1).stream().filter(t -> t.state() == io.hpsearch.store.TrialState.COMPLETED)
+                        .findFirst().map(t -> SearchRunner.modelPath(modelDir, id, t.number())))
+                .orElseThrow(() -> new ApiError(404, "run " + id + " has no completed trial yet, so no model"));
+        if (!Files.isRegularFile(file)) {
+            throw new ApiError(404, "run " + id + "'s model file is no longer on this server (" + file.getFileName()
+                    + ")");
+        }
+        ctx.contentType("application/zip");
+        ctx.header("Content-Disposition", "attachment; filename=\"run-" + id + "-model.zip\"");
+        ctx.result(Files.newInputStream(file));
     }
 
     /** The reference space, to start from on the New run page. */

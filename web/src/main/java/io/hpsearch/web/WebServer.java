@@ -67,10 +67,13 @@ public final class WebServer {
         app.get("/api/runs/{id}/trials", runs::trials);
         app.get("/api/runs/{id}/trials.csv", runs::trialsCsv);
         app.get("/api/runs/{id}/trials/{number}", runs::trial);
+        app.get("/api/runs/{id}/model", runs::model);
         app.get("/api/spaces/default", runs::defaultSpace);
         app.post("/api/spaces/validate", runs::validate);
 
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+        // Data a space names that cannot be used: the same one line the command line prints.
+        app.exception(io.hpsearch.data.DataException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(SpaceException.class, (e, ctx) -> ctx.status(400).json(new Views.ErrorView(400,
                 e.getMessage(), e.source(), e.line() > 0 ? e.line() : null, e.key(), e.problem())));
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),

@@ -28,7 +28,6 @@ import java.util.stream.IntStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real `hpsearch run` killed with SIGKILL again and again (during training, right after an epoch is written, during
@@ -46,7 +45,6 @@ class CrashResumeTest {
 
     @Test
     void aRunKilledAtRandomMomentsAndResumedEachTimeLosesNothing() throws Exception {
-        assumeTrue(Files.isDirectory(TestPaths.DATA), "Fashion-MNIST is not at " + TestPaths.DATA);
         Path space = Files.writeString(dir.resolve("crash.yaml"), """
                 name: crash
                 search: grid
@@ -123,7 +121,6 @@ class CrashResumeTest {
 
     @Test
     void aResumedRandomSearchDrawsTheSameNetworksAsOneThatWasNeverKilled() throws Exception {
-        assumeTrue(Files.isDirectory(TestPaths.DATA), "Fashion-MNIST is not at " + TestPaths.DATA);
         Path space = Files.writeString(dir.resolve("random.yaml"), """
                 name: random
                 search: random

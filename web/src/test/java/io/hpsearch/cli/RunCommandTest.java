@@ -27,7 +27,6 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The whole command line against a real H2 file and a small slice of the real Fashion-MNIST. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,7 +52,6 @@ class RunCommandTest {
 
     @BeforeAll
     void smallRun() {
-        assumeTrue(Files.isDirectory(DATA), "Fashion-MNIST is not at " + DATA.toAbsolutePath());
         db = dir.resolve("store/hpsearch");
         run = cli("run", SPACE.toString(), "--data", DATA.toString(), "--db", db.toString(), "--max-trials", "3",
                 "--epochs", "1", "--train-limit", "2000", "--workers", "2");

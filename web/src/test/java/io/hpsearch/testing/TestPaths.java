@@ -2,10 +2,10 @@ package io.hpsearch.testing;
 
 import java.nio.file.Path;
 
-/** Where the web module's tests (run from web/) find the shared data and the project's spaces. */
+/** Where the web module's tests (run from web/) find the repository's test data and the project's spaces. */
 public final class TestPaths {
-    /** Fashion-MNIST beside the checkout, as CI provides it. */
-    public static final Path DATA = Path.of("../../shared/data/fashion-mnist");
+    /** The repository's slice of Fashion-MNIST (3,000 training, 1,000 test images; testdata/README.md). */
+    public static final Path DATA = Path.of("../testdata/fashion-mnist");
     public static final Path REFERENCE_SPACE = Path.of("../spaces/fashion-mlp.yaml");
 
     private TestPaths() {

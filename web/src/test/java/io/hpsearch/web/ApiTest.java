@@ -34,7 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The JSON API on a real server (free port) over a real H2 file holding a real small run. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -61,7 +60,6 @@ class ApiTest {
 
     @BeforeAll
     void runAndServe() {
-        assumeTrue(Files.isDirectory(TestPaths.DATA), "Fashion-MNIST is not at " + TestPaths.DATA);
         db = dir.resolve("store/hpsearch");
         StringWriter out = new StringWriter();
         int code = Main.execute(new String[]{"run", TestPaths.REFERENCE_SPACE.toString(), "--data",
@@ -69,7 +67,7 @@ class ApiTest {
                 "--train-limit", "2000", "--workers", "2"}, new PrintWriter(out), new PrintWriter(out));
         assertEquals(0, code, out.toString());
         store = Store.open(db);
-        dashboard = Dashboard.start(store, () -> FashionMnist.load(TestPaths.DATA), db.getParent().resolve("models"),
+        dashboard = Dashboard.start(store, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)), db.getParent().resolve("models"),
                 2, 1, "127.0.0.1", 0, Optional.empty());
     }
 
@@ -179,7 +177,7 @@ class ApiTest {
                 """;
         try (Store left = Store.open(other.resolve("hpsearch"))) {
             long id = SearchRunner.record(left, SpaceParser.parse(yaml, "left.yaml"), yaml, RunStatus.QUEUED);
-            try (Dashboard next = Dashboard.start(left, () -> FashionMnist.load(TestPaths.DATA),
+            try (Dashboard next = Dashboard.start(left, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)),
                     other.resolve("models"), 1, 1, "127.0.0.1", 0, Optional.empty())) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (left.run(id).orElseThrow().status() != RunStatus.COMPLETED && System.nanoTime() < deadline) {

@@ -49,7 +49,7 @@ class BadInputTest {
     @BeforeAll
     void serve() {
         store = Store.open(dir.resolve("served/hpsearch"));
-        dashboard = Dashboard.start(store, () -> FashionMnist.load(TestPaths.DATA), dir.resolve("served/models"), 1,
+        dashboard = Dashboard.start(store, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)), dir.resolve("served/models"), 1,
                 1, "127.0.0.1", 0, Optional.empty());
     }
 

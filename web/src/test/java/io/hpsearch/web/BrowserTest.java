@@ -75,7 +75,6 @@ class BrowserTest {
             assertTrue(hasBrowser, "install the Debian packages chromium and chromium-driver (.ci/run does)");
         }
         assumeTrue(hasBrowser, "no Chromium and ChromeDriver in /usr/bin");
-        assumeTrue(Files.isDirectory(TestPaths.DATA), "Fashion-MNIST is not at " + TestPaths.DATA);
         Path db = dir.resolve("store/hpsearch");
         StringWriter out = new StringWriter();
         int code = Main.execute(new String[]{"run", TestPaths.REFERENCE_SPACE.toString(), "--data",
@@ -83,7 +82,7 @@ class BrowserTest {
                 "--train-limit", "2000", "--workers", "2"}, new PrintWriter(out), new PrintWriter(out));
         assertEquals(0, code, out.toString());
         store = Store.open(db);
-        dashboard = Dashboard.start(store, () -> FashionMnist.load(TestPaths.DATA), db.getParent().resolve("models"),
+        dashboard = Dashboard.start(store, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)), db.getParent().resolve("models"),
                 2, 1, "127.0.0.1", 0, Optional.empty());
 
         ChromeOptions options = new ChromeOptions();

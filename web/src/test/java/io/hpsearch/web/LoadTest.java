@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * 50 concurrent readers of the API for 60 seconds on loopback while a launched run writes its trials: every request
@@ -40,9 +39,8 @@ class LoadTest {
 
     @Test
     void fiftyReadersForAMinuteWhileARunWritesGetNoErrors() throws Exception {
-        assumeTrue(Files.isDirectory(TestPaths.DATA), "Fashion-MNIST is not at " + TestPaths.DATA);
         try (Store store = Store.open(dir.resolve("hpsearch"));
-             Dashboard dashboard = Dashboard.start(store, () -> FashionMnist.load(TestPaths.DATA),
+             Dashboard dashboard = Dashboard.start(store, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)),
                      dir.resolve("models"), 1, 1, "127.0.0.1", 0, Optional.empty())) {
             String base = "http://127.0.0.1:" + dashboard.port();
             HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();

@@ -40,7 +40,7 @@ class TokenTest {
     @Test
     void changesNeedTheTokenAndReadingDoesNot() throws Exception {
         try (Store store = Store.open(dir.resolve("hpsearch"));
-             Dashboard dashboard = Dashboard.start(store, () -> FashionMnist.load(TestPaths.DATA),
+             Dashboard dashboard = Dashboard.start(store, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)),
                      dir.resolve("models"), 1, 1, "127.0.0.1", 0, Optional.of(AccessToken.of(TOKEN)))) {
             String base = "http://127.0.0.1:" + dashboard.port();
             HttpResponse<String> refused = post(base + "/api/runs", SPACE, null);

@@ -1,0 +1,74 @@
+package io.hpsearch.data;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run's data as its networks see it: the dataset's training examples split into the part trials train on and the
+ * validation part they are scored on, the encoding fitted on the first part only, and all three parts encoded.
+ */
+public record TrainingData(Dataset source, Examples train, Examples validation, Examples test, Encoding encoding) {
+
+    /**
+     * Splits, fits and encodes. The same dataset, fraction, seed and limit always give the same parts.
+     *
+     * @throws DataException when a class has too few examples for a validation split
+     */
+    public static TrainingData prepare(Dataset data, double validationSplit, long seed, int trainLimit) {
+        Holdout.requireSplittable(data.train(), validationSplit, sourceName(data), data.classes(),
+                "hold out a validation split (training.validation_split: " + validationSplit + ")");
+        Split split = Split.stratified(data.train(), validationSplit, seed, trainLimit);
+        Encoding encoding = data.fit(split.train());
+        return new TrainingData(data, encoding.encode(split.train()), encoding.encode(split.validation()),
+                encoding.encode(data.test()), encoding);
+    }
+
+    public InputShape shape() {
+        return encoding.shape();
+    }
+
+    public List<String> classes() {
+        return source.classes();
+    }
+
+    /**
+     * What a run stores about its data: type, files and their SHA-256, counts per part and per class, the shape or
+     * feature columns, the class names. JSON-ready.
+     */
+    public Map<String, Object> record() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", source.type());
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (Dataset.DataFile f : source.files()) {
+            Map<String, Object> file = new LinkedHashMap<>();
+            file.put("role", f.role());
+            file.put("path", f.path());
+            file.put("sha256", f.sha256());
+            files.add(file);
+        }
+        m.put("files", files);
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("train", train.size());
+        counts.put("validation", validation.size());
+        counts.put("test", test.size());
+        m.put("counts", counts);
+        Map<String, Object> perClass = new LinkedHashMap<>();
+        perClass.put("train", train.classCounts(classes().size()));
+        perClass.put("validation", validation.classCounts(classes().size()));
+        perClass.put("test", test.classCounts(classes().size()));
+        m.put("class_counts", perClass);
+        m.put("shape", shape().toMap());
+        if (!source.features().isEmpty()) {
+            m.put("features", source.features());
+        }
+        m.put("classes", classes());
+        return m;
+    }
+
+    /** The first file of the data, to name it in messages. */
+    private static String sourceName(Dataset data) {
+        return data.files().isEmpty() ? data.type() : data.files().get(0).path();
+    }
+}

@@ -1,0 +1,117 @@
+package io.hpsearch.model;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.data.DataException;
+import io.hpsearch.data.Encoding;
+import io.hpsearch.data.Encodings;
+import io.hpsearch.trainer.OneDnn;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * A trained network with everything predicting needs: DL4J's own model zip (readable by
+ * {@code ModelSerializer.restoreMultiLayerNetwork}) plus an {@value #ENTRY} entry holding the input encoding (shape,
+ * a table's standardisation and categories), the class names and the data's provenance.
+ */
+public final class ModelFile {
+    /** The zip entry hpsearch adds beside DL4J's. */
+    public static final String ENTRY = "hpsearch.json";
+    static final int FORMAT = 1;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelFile() {
+    }
+
+    /**
+     * What a model file holds.
+     *
+     * @param data where the training data came from (files and hashes, counts), as the run recorded it
+     */
+    public record Model(MultiLayerNetwork network, Encoding encoding, List<String> classes, Map<String, Object> data) {
+    }
+
+    /** Writes the model to {@code target} atomically: a crash leaves the previous file or the new one, whole. */
+    public static void write(Path target, MultiLayerNetwork network, Encoding encoding, List<String> classes,
+                             Map<String, Object> data) {
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
+            try {
+                ModelSerializer.writeModel(network, tmp.toFile(), false);
+                Map<String, Object> meta = new LinkedHashMap<>();
+                meta.put("format", FORMAT);
+                meta.put("classes", classes);
+                meta.put("input", encoding.describe());
+                meta.put("data", data);
+                try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
+                    Files.write(zip.getPath(ENTRY), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+                }
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the model to " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the network only (for the test evaluation of a run this process did not train). */
+    public static MultiLayerNetwork network(Path file) throws IOException {
+        return OneDnn.attach(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false));
+    }
+
+    /**
+     * Reads a model file hpsearch wrote.
+     *
+     * @throws DataException when it is missing, not a model zip, or has no hpsearch entry
+     */
+    public static Model read(Path file) {
+        Map<String, Object> meta;
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry entry = zip.getEntry(ENTRY);
+            if (entry == null) {
+                throw new DataException(file + ": not a model file written by this version of hpsearch (no "
+                        + ENTRY + " inside); retrain the run, or use a newer hpsearch");
+            }
+            try (InputStream in = zip.getInputStream(entry)) {
+                meta = JSON.readValue(in, new TypeReference<LinkedHashMap<String, Object>>() { });
+            }
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new DataException(file + ": model file not found");
+        } catch (IOException e) {
+            throw new DataException(file + ": not a readable model file (" + e.getMessage() + ")", e);
+        }
+        if (!Integer.valueOf(FORMAT).equals(meta.get("format"))) {
+            throw new DataException(file + ": model file format " + meta.get("format") + " is not one this "
+                    + "version of hpsearch reads (" + FORMAT + ")");
+        }
+        Encoding encoding = Encodings.restore((Map<?, ?>) meta.get("input"));
+        @SuppressWarnings("unchecked")
+        List<String> classes = (List<String>) meta.get("classes");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) meta.getOrDefault("data", Map.of());
+        try {
+            return new Model(network(file), encoding, classes, data);
+        } catch (IOException e) {
+            throw new DataException(file + ": the network in the model file cannot be read (" + e.getMessage() + ")",
+                    e);
+        }
+    }
+}
