@@ -36,6 +36,15 @@ final class TestImages {
         return image(type, pixels);
     }
 
+    /** A solid 8-bit grey image; its samples set directly (setRGB would convert to Java's linear grey). */
+    static BufferedImage grey(int height, int width, int sample) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+        int[] samples = new int[height * width];
+        java.util.Arrays.fill(samples, sample);
+        image.getRaster().setPixels(0, 0, width, height, samples);
+        return image;
+    }
+
     /**
      * The 2x2 colours as {@code size x size} quadrants, with a palette of exactly those four colours. (The JDK's GIF
      * writer loses rows of images smaller than 8x8, so a GIF test needs {@code size} 8 or more.)
