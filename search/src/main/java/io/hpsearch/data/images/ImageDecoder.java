@@ -38,11 +38,12 @@ import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
  *
  * <p>How: OpenCV decodes the bytes (with the flags DataVec's {@link NativeImageLoader} uses); the colour conversion
  * above is done here; DataVec's {@link NativeImageLoader} then resizes (bilinear) and lays the pixels out
- * channel-major. Two things of NativeImageLoader's are deliberately not used. Its own channel conversion treats a
- * 4-channel (BGRA) image as RGBA, which would swap red and blue for images with alpha only. And when OpenCV cannot
- * decode a file it falls back to Leptonica, whose conversion frees the pixels it then reads for palette images;
- * here a file OpenCV cannot decode gets a second try with {@code javax.imageio} (GIF, which OpenCV 4.5 does not read,
- * and the odd file OpenCV rejects), and goes on through the same conversion; only a file neither reads is an error.
+ * channel-major. Two things of NativeImageLoader's are deliberately not used. Its own channel conversion keeps
+ * OpenCV's BGR order and treats a 4-channel (BGRA) image as RGBA, swapping red and blue for those alone. And when
+ * OpenCV cannot decode a file it falls back to Leptonica, whose conversion (in 1.0.0-M2.1) wraps pixels it has
+ * already freed for palette images, and whose natives the pom leaves out. Here a file OpenCV cannot decode gets a
+ * second try with {@code javax.imageio} (GIF, which OpenCV 4.5 does not read, and the odd file OpenCV rejects) and
+ * goes on through the same conversion; only a file neither can read is an error.
  *
  * <p>Not thread-safe: keep one per thread (it holds a {@link NativeImageLoader}, which is cheap to make).
  */
