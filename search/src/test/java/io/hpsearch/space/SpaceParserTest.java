@@ -155,6 +155,109 @@ class SpaceParserTest {
                 .contains("must be under"));
     }
 
+    @Test
+    void everyDatasetTypeReadsItsKeysWithDefaults(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("tables"));
+        Path file = Files.writeString(dir.resolve("tables/space.yaml"), """
+                name: t
+                dataset:
+                  type: csv
+                  train: data/train.csv
+                  label: class
+                  delimiter: ";"
+                  features: [a, b]
+                  missing: impute
+                model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}
+                """);
+        io.hpsearch.data.DataSpec.Csv csv = (io.hpsearch.data.DataSpec.Csv) SpaceParser.parse(file).dataset();
+        assertEquals(dir.resolve("tables/data/train.csv").toAbsolutePath().normalize(), csv.train());
+        assertEquals(java.util.Optional.empty(), csv.test());
+        assertEquals("class", csv.label());
+        assertEquals(';', csv.delimiter());
+        assertEquals(List.of("a", "b"), csv.features());
+        assertEquals(0.2, csv.testSplit());
+        assertTrue(csv.header());
+        assertTrue(csv.imputeMissing());
+
+        io.hpsearch.data.DataSpec.Images images = (io.hpsearch.data.DataSpec.Images) SpaceParser.parse("""
+                name: i
+                dataset: {type: images, train: photos/train, test: photos/test, height: 32, width: 24}
+                model: {type: cnn, conv_blocks: 3, filters: 8, dense_layers: 0, learning_rate: 0.01}
+                """, "s.yaml", dir, DataPaths.ANY).dataset();
+        assertEquals(dir.resolve("photos/test").toAbsolutePath().normalize(), images.test().orElseThrow());
+        assertEquals(3, images.channels(), "RGB unless the space says channels: 1");
+        assertEquals(io.hpsearch.data.InputShape.image(3, 32, 24), images.shape());
+
+        io.hpsearch.data.DataSpec.Idx idx = (io.hpsearch.data.DataSpec.Idx) SpaceParser.parse("""
+                name: x
+                dataset: {type: idx, train_images: a.gz, train_labels: b.gz, test_split: 0.1, classes: [x, y]}
+                model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}
+                """, "s.yaml", dir, DataPaths.ANY).dataset();
+        assertEquals(0.1, idx.testSplit());
+        assertEquals(List.of("x", "y"), idx.classNames());
+        assertEquals(new io.hpsearch.data.DataSpec.FashionMnist(), parse("""
+                name: f
+                dataset: fashion-mnist
+                model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}
+                """).dataset());
+    }
+
+    @Test
+    void dataTheModelCannotUseIsRefusedOnItsKey() {
+        SpaceException cnnOnTable = assertThrows(SpaceException.class, () -> parse("""
+                name: t
+                dataset: {type: csv, train: t.csv, label: y}
+                model: {type: cnn, conv_blocks: 1, filters: 8, dense_layers: 0, learning_rate: 0.01}
+                """));
+        assertEquals("test.yaml:3: model.type: a cnn needs images; dataset type csv gives table rows: use type: mlp",
+                cnnOnTable.getMessage());
+        SpaceException tooSmall = assertThrows(SpaceException.class, () -> parse("""
+                name: t
+                dataset: {type: images, train: p, height: 4, width: 8, channels: 1}
+                model: {type: cnn, conv_blocks: {min: 1, max: 3}, filters: 8, dense_layers: 0, learning_rate: 0.01}
+                """));
+        assertEquals("test.yaml:3: model.conv_blocks: up to 3 blocks halve the 4-pixel side of the images 3 times, "
+                + "leaving nothing; use at most 2 or larger images", tooSmall.getMessage());
+        SpaceException augmentTable = assertThrows(SpaceException.class, () -> parse("""
+                name: t
+                dataset: {type: csv, train: t.csv, label: y}
+                training: {augment: {shift: 2}}
+                model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}
+                """));
+        assertEquals("test.yaml:3: training.augment: augmentation shifts and mirrors images; dataset type csv has "
+                + "table rows", augmentTable.getMessage());
+        SpaceException testAndSplit = assertThrows(SpaceException.class, () -> parse("""
+                name: t
+                dataset: {type: csv, train: t.csv, test: u.csv, test_split: 0.3, label: y}
+                model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}
+                """));
+        assertEquals("test.yaml:2: dataset.test_split: applies only without test: the test examples are given",
+                testAndSplit.getMessage());
+        SpaceException unknownType = assertThrows(SpaceException.class, () -> parse("""
+                name: t
+                dataset: {type: parquet, train: t.parquet}
+                model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}
+                """));
+        assertEquals("test.yaml:2: dataset.type: unknown dataset type 'parquet'; use one of fashion-mnist, idx, csv "
+                + "or images", unknownType.getMessage());
+    }
+
+    @Test
+    void aPathTheDataPolicyRefusesIsAnErrorOnItsKey(@TempDir Path dir) {
+        DataPaths underDir = path -> path.startsWith(dir) ? java.util.Optional.empty()
+                : java.util.Optional.of("outside " + dir);
+        SpaceException e = assertThrows(SpaceException.class, () -> SpaceParser.parse("""
+                name: t
+                dataset:
+                  type: csv
+                  train: ok.csv
+                  test: ../../etc/passwd
+                  label: y
+                model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}
+                """, "s.yaml", dir, underDir));
+        assertEquals("s.yaml:5: dataset.test: outside " + dir, e.getMessage());
+    }
+
     private static SpaceSpec parse(String yaml) {
         return SpaceParser.parse(yaml, "test.yaml");
     }

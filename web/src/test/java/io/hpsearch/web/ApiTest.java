@@ -67,7 +67,7 @@ class ApiTest {
                 "--train-limit", "2000", "--workers", "2"}, new PrintWriter(out), new PrintWriter(out));
         assertEquals(0, code, out.toString());
         store = Store.open(db);
-        dashboard = Dashboard.start(store, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)), db.getParent().resolve("models"),
+        dashboard = Dashboard.start(store, TestPaths.dataAccess(), db.getParent().resolve("models"),
                 2, 1, "127.0.0.1", 0, Optional.empty());
     }
 
@@ -141,7 +141,71 @@ class ApiTest {
                 total += cell.asInt();
             }
         }
-        assertEquals(10_000, total);
+        assertEquals(1000, total, "every test image of the repository's slice");
+        JsonNode data = detail.get("data");
+        assertEquals("fashion-mnist", data.get("type").asText());
+        assertEquals(4, data.get("files").size());
+        assertEquals(64, data.get("files").get(0).get("sha256").asText().length());
+        assertEquals(2000, data.get("counts").get("train").asInt());
+        assertEquals(600, data.get("counts").get("validation").asInt());
+        assertEquals(1000, data.get("counts").get("test").asInt());
+        assertEquals(28, data.get("shape").get("height").asInt());
+        assertEquals("Ankle boot", data.get("classes").get(9).asText());
+    }
+
+    @Test
+    void aSpaceSentToTheDashboardReadsDataOnlyUnderItsDataRoot() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("data-root"));
+        Files.writeString(root.resolve("inside.csv"), "a,y\n1,x\n2,z\n");
+        Path outside = Files.writeString(dir.resolve("outside.csv"), "a,y\n1,x\n2,z\n");
+        Files.createSymbolicLink(root.resolve("link.csv"), outside);
+        Files.createSymbolicLink(root.resolve("etc"), Path.of("/etc"));
+        try (Store other = Store.open(dir.resolve("root-store/hpsearch"));
+             Dashboard rooted = Dashboard.start(other, new DataAccess(root, () -> {
+                 throw new AssertionError("no Fashion-MNIST here");
+             }), dir.resolve("root-store/models"), 1, 1, "127.0.0.1", 0, Optional.empty())) {
+            String base = "http://127.0.0.1:" + rooted.port();
+            for (String[] c : new String[][]{
+                    {"/etc/passwd", "outside the dashboard's data root"},
+                    {"../outside.csv", "outside the dashboard's data root"},
+                    {"link.csv", "leads outside the dashboard's data root through a symbolic link"},
+                    {"etc/passwd", "leads outside the dashboard's data root through a symbolic link"}}) {
+                String space = """
+                        name: escape
+                        dataset:
+                          type: csv
+                          train: inside.csv
+                          test: %s
+                          label: y
+                        model: {type: mlp, hidden_layers: 1, units: 4, learning_rate: 0.01}
+                        """.formatted(c[0]);
+                for (String endpoint : List.of("/api/runs", "/api/spaces/validate")) {
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + endpoint))
+                            .POST(HttpRequest.BodyPublishers.ofString(space)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(400, response.statusCode(), response.body());
+                    JsonNode error = JSON.readTree(response.body());
+                    assertEquals("dataset.test", error.get("key").asText(), response.body());
+                    assertEquals(5, error.get("line").asInt());
+                    assertTrue(error.get("problem").asText().contains(c[1]), response.body());
+                    assertFalse(response.body().contains("root:"), "nothing of /etc/passwd is read or sent back");
+                }
+            }
+            assertEquals(0, other.runSummaries().size(), "nothing is recorded");
+        }
+    }
+
+    @Test
+    void theBestModelDownloadsAsAFilePredictingNeedsNothingElse() throws Exception {
+        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(uri("/api/runs/1/model"))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode());
+        assertEquals("application/zip", response.headers().firstValue("Content-Type").orElseThrow());
+        Path file = Files.write(db.getParent().resolve("downloaded.zip"), response.body());
+        io.hpsearch.model.ModelFile.Model model = io.hpsearch.model.ModelFile.read(file);
+        assertEquals(io.hpsearch.data.FashionMnist.CLASS_NAMES, model.classes());
+        assertEquals(io.hpsearch.data.InputShape.image(1, 28, 28), model.encoding().shape());
+        json(get("/api/runs/99/model"), 404);
     }
 
     @Test
@@ -177,8 +241,8 @@ class ApiTest {
                 """;
         try (Store left = Store.open(other.resolve("hpsearch"))) {
             long id = SearchRunner.record(left, SpaceParser.parse(yaml, "left.yaml"), yaml, RunStatus.QUEUED);
-            try (Dashboard next = Dashboard.start(left, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)),
-                    other.resolve("models"), 1, 1, "127.0.0.1", 0, Optional.empty())) {
+            try (Dashboard next = Dashboard.start(left, TestPaths.dataAccess(), other.resolve("models"), 1, 1,
+                    "127.0.0.1", 0, Optional.empty())) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (left.run(id).orElseThrow().status() != RunStatus.COMPLETED && System.nanoTime() < deadline) {
                     Thread.sleep(200);

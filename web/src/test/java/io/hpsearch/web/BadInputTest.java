@@ -3,7 +3,6 @@ package io.hpsearch.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.cli.Main;
-import io.hpsearch.data.FashionMnist;
 import io.hpsearch.store.Store;
 import io.hpsearch.testing.TestPaths;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +48,7 @@ class BadInputTest {
     @BeforeAll
     void serve() {
         store = Store.open(dir.resolve("served/hpsearch"));
-        dashboard = Dashboard.start(store, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)), dir.resolve("served/models"), 1,
+        dashboard = Dashboard.start(store, TestPaths.dataAccess(), dir.resolve("served/models"), 1,
                 1, "127.0.0.1", 0, Optional.empty());
     }
 

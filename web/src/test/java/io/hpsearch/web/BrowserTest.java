@@ -1,7 +1,6 @@
 package io.hpsearch.web;
 
 import io.hpsearch.cli.Main;
-import io.hpsearch.data.FashionMnist;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.store.RunStatus;
@@ -82,7 +81,7 @@ class BrowserTest {
                 "--train-limit", "2000", "--workers", "2"}, new PrintWriter(out), new PrintWriter(out));
         assertEquals(0, code, out.toString());
         store = Store.open(db);
-        dashboard = Dashboard.start(store, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)), db.getParent().resolve("models"),
+        dashboard = Dashboard.start(store, TestPaths.dataAccess(), db.getParent().resolve("models"),
                 2, 1, "127.0.0.1", 0, Optional.empty());
 
         ChromeOptions options = new ChromeOptions();

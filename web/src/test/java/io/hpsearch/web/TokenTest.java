@@ -1,7 +1,6 @@
 package io.hpsearch.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hpsearch.data.FashionMnist;
 import io.hpsearch.store.Store;
 import io.hpsearch.testing.HpsearchProcess;
 import io.hpsearch.testing.TestPaths;
@@ -40,8 +39,7 @@ class TokenTest {
     @Test
     void changesNeedTheTokenAndReadingDoesNot() throws Exception {
         try (Store store = Store.open(dir.resolve("hpsearch"));
-             Dashboard dashboard = Dashboard.start(store, new DataAccess(Path.of("."), () -> FashionMnist.load(TestPaths.DATA)),
-                     dir.resolve("models"), 1, 1, "127.0.0.1", 0, Optional.of(AccessToken.of(TOKEN)))) {
+             Dashboard dashboard = Dashboard.start(store, TestPaths.dataAccess(), dir.resolve("models"), 1, 1, "127.0.0.1", 0, Optional.of(AccessToken.of(TOKEN)))) {
             String base = "http://127.0.0.1:" + dashboard.port();
             HttpResponse<String> refused = post(base + "/api/runs", SPACE, null);
             assertEquals(401, refused.statusCode());
