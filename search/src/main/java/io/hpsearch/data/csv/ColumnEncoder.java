@@ -48,25 +48,8 @@ final class ColumnEncoder {
         }
     }
 
-    /** Mean and population standard deviation (1 where it is 0) of the non-missing values at {@code column}. */
-    static ColumnEncoder fitNumeric(String name, float[] x, int width, int column) {
-        double sum = 0;
-        long n = 0;
-        for (int i = column; i < x.length; i += width) {
-            if (!Float.isNaN(x[i])) {
-                sum += x[i];
-                n++;
-            }
-        }
-        double mean = n == 0 ? 0 : sum / n;
-        double squares = 0;
-        for (int i = column; i < x.length; i += width) {
-            if (!Float.isNaN(x[i])) {
-                double d = x[i] - mean;
-                squares += d * d;
-            }
-        }
-        double std = n == 0 ? 0 : Math.sqrt(squares / n);
+    /** A numeric column with its training part's mean and population standard deviation (1 where it is 0). */
+    static ColumnEncoder numeric(String name, double mean, double std) {
         // A constant column carries no information; dividing by 1 keeps it at 0 instead of NaN.
         return new ColumnEncoder(name, true, mean, std > 0 ? std : 1, List.of(), false, List.of());
     }

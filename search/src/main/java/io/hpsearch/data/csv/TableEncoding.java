@@ -51,12 +51,40 @@ public final class TableEncoding implements Encoding {
                     + "table " + columns.size() + " feature columns");
         }
         float[] x = trainingPart.features();
+        int width = columns.size();
+        // Row by row rather than column by column: one sequential sweep of a large array is much faster.
+        double[] sums = new double[width];
+        long[] counts = new long[width];
+        for (int row = 0; row < x.length; row += width) {
+            for (int c = 0; c < width; c++) {
+                float v = x[row + c];
+                if (!Float.isNaN(v)) {
+                    sums[c] += v;
+                    counts[c]++;
+                }
+            }
+        }
+        double[] means = new double[width];
+        for (int c = 0; c < width; c++) {
+            means[c] = counts[c] == 0 ? 0 : sums[c] / counts[c];
+        }
+        double[] squares = new double[width];
+        for (int row = 0; row < x.length; row += width) {
+            for (int c = 0; c < width; c++) {
+                float v = x[row + c];
+                if (!Float.isNaN(v)) {
+                    double d = v - means[c];
+                    squares[c] += d * d;
+                }
+            }
+        }
         List<ColumnEncoder> encoders = new ArrayList<>();
-        for (int c = 0; c < columns.size(); c++) {
+        for (int c = 0; c < width; c++) {
             Column column = columns.get(c);
             encoders.add(column.numeric()
-                    ? ColumnEncoder.fitNumeric(column.name(), x, columns.size(), c)
-                    : ColumnEncoder.fitCategorical(column.name(), column.values(), x, columns.size(), c));
+                    ? ColumnEncoder.numeric(column.name(), means[c],
+                            counts[c] == 0 ? 0 : Math.sqrt(squares[c] / counts[c]))
+                    : ColumnEncoder.fitCategorical(column.name(), column.values(), x, width, c));
         }
         return new TableEncoding(format, encoders);
     }

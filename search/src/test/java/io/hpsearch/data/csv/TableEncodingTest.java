@@ -113,6 +113,18 @@ class TableEncodingTest {
     }
 
     @Test
+    void restoresFromJsonText() throws Exception {
+        Dataset data = load("x,c,y\n1.1,a,p\n3.7,b,q\n-2.9,a,p\n0.3,c,q\n", false);
+        TableEncoding encoding = (TableEncoding) data.fit(data.train());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        Map<?, ?> parsed = json.readValue(json.writeValueAsString(encoding.describe()), Map.class);
+        Encoding restored = Encodings.restore(parsed);
+
+        assertEquals(encoding.encode(data.train()), restored.encode(data.train()));
+    }
+
+    @Test
     void readEncodesLikeTheDatasetWithColumnsInAnyOrderAndTheLabel() {
         Dataset data = load("x,c,y\n1,a,p\n3,b,q\n5,a,p\n", false);
         TableEncoding encoding = (TableEncoding) data.fit(data.train());
