@@ -45,10 +45,6 @@ final class CellParser {
         return parse(text.toCharArray(), 0, text.length());
     }
 
-    static boolean isMissing(String text) {
-        return new CellParser().parse(text) == MISSING;
-    }
-
     private int number(char[] c, int start, int end) {
         int i = start;
         boolean negative = false;

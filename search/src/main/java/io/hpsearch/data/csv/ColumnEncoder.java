@@ -3,7 +3,6 @@ package io.hpsearch.data.csv;
 import io.hpsearch.data.DataException;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,6 +169,6 @@ final class ColumnEncoder {
 
     @Override
     public String toString() {
-        return name + (numeric ? " (numeric)" : " (categorical: " + Arrays.toString(categories.toArray()) + ")");
+        return name + (numeric ? " (numeric)" : " (categorical: " + categories + ")");
     }
 }
