@@ -14,10 +14,18 @@
     }
   }
 
-  /** "line 5: model.units.choice: must not be empty", or the plain message when the error has no line. */
-  function describe(body) {
-    if (HP.isBlank(body.line)) return body.error;
+  /**
+   * "line 5: model.units.choice: must not be empty" for an error in the space; errors in its data (a missing
+   * column, an unreadable file) have no line and are shown as the server's one-line message.
+   */
+  function describe(body, fallback) {
+    if (HP.isBlank(body.line)) return HP.isBlank(body.error) ? fallback : String(body.error);
     return [`line ${body.line}`, body.key, body.problem || body.error].filter(Boolean).join(": ");
+  }
+
+  /** The error's line is the sent YAML's own (not a line of some data file the space names). */
+  function inSpace(body) {
+    return !HP.isBlank(body.line) && (HP.isBlank(body.file) || body.file === "space.yaml");
   }
 
   /** The YAML that was sent, numbered line by line (numbers come from data-line), the offending line marked. */
@@ -31,14 +39,14 @@
 
   /** A rejected space (400) is explained under the editor; anything else goes to the error banner. */
   function showFailure(err, yaml) {
-    if (!(err instanceof HP.ApiError) || err.status !== 400 || !err.body) {
+    if (!(err instanceof HP.ApiError) || err.status !== 400 || !err.body || typeof err.body !== "object") {
       HP.showError(err);
       return;
     }
     const list = byId("space-errors");
-    list.replaceChildren(el("li", { text: describe(err.body) }));
+    list.replaceChildren(el("li", { text: describe(err.body, err.message) }));
     list.hidden = false;
-    if (!HP.isBlank(err.body.line)) showLines(yaml, Number(err.body.line));
+    if (inSpace(err.body)) showLines(yaml, Number(err.body.line));
   }
 
   function showValid(summary) {

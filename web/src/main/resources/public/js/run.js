@@ -48,6 +48,14 @@
     byId("best-score-label").textContent = `Best ${run.objective}`;
     byId("best-score").textContent = fmt.score(run.bestScore);
 
+    // The best network can be downloaded once a trial has completed (the server answers 404 before).
+    const hasModel = run.completed > 0;
+    const modelLink = byId("model-link");
+    modelLink.href = `/api/runs/${runId}/model`;
+    modelLink.hidden = !hasModel;
+    byId("predict-command").textContent = `./hpsearch predict ${runId} INPUT`;
+    byId("model-hint").hidden = !hasModel;
+
     byId("space-yaml").textContent = detail.spaceYaml || "";
     byId("resolved-space").textContent = JSON.stringify(detail.resolvedSpace, null, 2);
   }
@@ -235,18 +243,119 @@
     }, data.length, "No completed trials yet");
   }
 
+  // ---------- data ----------
+
+  /** Lists with more entries than this start collapsed. */
+  const OPEN_UP_TO = 20;
+
+  /** The run's data record, or null while there is none (not started yet, or recorded by an older hpsearch). */
+  function dataOf(detail) {
+    const data = detail.data;
+    return data && typeof data === "object" && Object.keys(data).length > 0 ? data : null;
+  }
+
+  /** Images have channels; tables only features. */
+  function isImages(data) {
+    return Boolean(data && data.shape && !HP.isBlank(data.shape.channels));
+  }
+
+  /** "28x28 grey", "32x32 RGB", "64x64, 4 channels", or "54 features". */
+  function describeShape(shape) {
+    if (!shape) return HP.DASH;
+    if (HP.isBlank(shape.channels)) return `${fmt.integer(shape.features)} features`;
+    const size = `${shape.height}x${shape.width}`;
+    const channels = Number(shape.channels);
+    if (channels === 1) return `${size} grey`;
+    if (channels === 3) return `${size} RGB`;
+    return `${size}, ${fmt.integer(channels)} channels`;
+  }
+
+  /** The last two segments of a path: "/abs/data/fashion/train.csv" -> "…/fashion/train.csv". */
+  function shortPath(path) {
+    const text = String(path || "");
+    const parts = text.split(/[\\/]+/).filter(Boolean);
+    return parts.length > 2 ? `…/${parts.slice(-2).join("/")}` : text;
+  }
+
+  function fileRow(file) {
+    const sha = String(file.sha256 || "");
+    return el("tr", {},
+      el("td", { text: fmt.value(file.role) }),
+      el("td", { className: "path", title: file.path, text: shortPath(file.path) }),
+      el("td", { className: "hash", title: sha || null, text: sha ? sha.slice(0, 12) : HP.DASH }));
+  }
+
+  /** A count from one part's per-class list, "-" where the record has none. */
+  function classCount(data, part, index) {
+    const counts = (data.class_counts || {})[part];
+    return fmt.integer(Array.isArray(counts) ? counts[index] : null);
+  }
+
+  function renderData(detail) {
+    const data = dataOf(detail);
+    const pending = byId("data-pending");
+    byId("data-details").hidden = !data;
+    pending.hidden = Boolean(data);
+    if (!data) {
+      pending.textContent = detail.run.status === "QUEUED" || detail.run.status === "RUNNING"
+        ? "The data is recorded when the run starts."
+        : "This run recorded no data: it stopped before reading it, or an older hpsearch made it "
+          + "(those trained on Fashion-MNIST).";
+      return;
+    }
+    const counts = data.counts || {};
+    byId("data-type").textContent = fmt.value(data.type);
+    byId("data-train").textContent = fmt.integer(counts.train);
+    byId("data-validation").textContent = fmt.integer(counts.validation);
+    byId("data-test").textContent = fmt.integer(counts.test);
+    byId("data-shape").textContent = describeShape(data.shape);
+    byId("data-files").tBodies[0].replaceChildren(...(data.files || []).map(fileRow));
+
+    const features = Array.isArray(data.features) ? data.features : [];
+    const featureBox = byId("data-features");
+    featureBox.hidden = features.length === 0;
+    byId("data-features-summary").textContent =
+      `${fmt.integer(features.length)} feature${features.length === 1 ? "" : "s"}`;
+    const featureKey = JSON.stringify(features);
+    if (featureBox.dataset.key !== featureKey) { // the user's open or closed choice survives each refresh
+      featureBox.dataset.key = featureKey;
+      featureBox.open = features.length <= OPEN_UP_TO;
+      byId("feature-list").replaceChildren(...features.map((name) => el("li", { text: fmt.value(name) })));
+    }
+
+    const classes = Array.isArray(data.classes) ? data.classes : [];
+    const classBox = byId("data-classes");
+    byId("data-classes-summary").textContent = `${fmt.integer(classes.length)} classes`;
+    const classKey = JSON.stringify([classes, data.class_counts]);
+    if (classBox.dataset.key !== classKey) {
+      classBox.dataset.key = classKey;
+      classBox.open = classes.length <= OPEN_UP_TO;
+      byId("class-counts").tBodies[0].replaceChildren(...classes.map((name, i) =>
+        el("tr", { dataset: { class: i } },
+          el("td", { className: "num", text: String(i) }),
+          el("td", { text: fmt.value(name) }),
+          el("td", { className: "num", text: classCount(data, "train", i) }),
+          el("td", { className: "num", text: classCount(data, "validation", i) }),
+          el("td", { className: "num", text: classCount(data, "test", i) }))));
+    }
+  }
+
   // ---------- test set ----------
 
-  function renderTest(test) {
+  function renderTest(test, data) {
     const section = byId("test-results");
     section.hidden = !test;
     if (!test) return;
     const classes = test.classes.slice().sort((a, b) => a.index - b.index);
+    // The data's own test count; runs without a data record still have every class's support.
+    const recorded = data && data.counts ? data.counts.test : null;
+    const testCount = HP.isBlank(recorded) ? classes.reduce((sum, c) => sum + (Number(c.support) || 0), 0) : recorded;
+    const noun = isImages(data) ? "images" : "examples";
 
     byId("test-source").replaceChildren(
       "Best network (",
       el("a", { href: `/runs/${runId}/trials/${test.trialNumber}`, text: `trial ${test.trialNumber}` }),
-      ") evaluated once on the 10,000 test images.");
+      `) evaluated once on the ${fmt.integer(testCount)} test ${noun}.`);
     byId("test-accuracy").textContent = fmt.percent(test.accuracy);
     byId("test-macro-f1").textContent = fmt.fixed(test.macroF1, 4);
     byId("class-metrics").tBodies[0].replaceChildren(...classes.map((c) =>
@@ -256,15 +365,15 @@
         el("td", { className: "num", text: fmt.fixed(c.recall, 4) }),
         el("td", { className: "num", text: fmt.fixed(c.f1, 4) }),
         el("td", { className: "num", text: fmt.integer(c.support) }))));
-    drawConfusion(classes.map((c) => c.name), test.confusion);
+    drawConfusion(classes.map((c) => c.name), test.confusion, noun);
   }
 
   /** confusion[actual][predicted]: predicted along x, actual down y (first class at the top). */
-  function drawConfusion(names, confusion) {
+  function drawConfusion(names, confusion, noun) {
     const cells = confusion.flatMap((row, actual) => row.map((count, predicted) => [predicted, actual, count]));
     HP.drawChart(byId("confusion-chart"), {
       grid: { left: 130, right: 110, top: 20, bottom: 110 },
-      tooltip: HP.tooltip("item", (p) => [`${fmt.integer(p.value[2])} test images`,
+      tooltip: HP.tooltip("item", (p) => [`${fmt.integer(p.value[2])} test ${noun}`,
         [["actual", names[p.value[1]]], ["predicted", names[p.value[0]]]]]),
       xAxis: { type: "category", data: names, name: "predicted", nameLocation: "middle", nameGap: 85,
                axisLabel: { interval: 0, rotate: 35 }, splitArea: { show: true } },
@@ -293,7 +402,8 @@
     const done = completedTrials(trials);
     drawHistory(detail.run, done);
     drawParallel(detail, done);
-    renderTest(detail.test);
+    renderData(detail);
+    renderTest(detail.test, dataOf(detail));
   }
 
   async function load() {

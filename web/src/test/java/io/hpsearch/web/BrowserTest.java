@@ -1,5 +1,6 @@
 package io.hpsearch.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.cli.Main;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SpaceParser;
@@ -45,6 +46,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -200,8 +202,65 @@ class BrowserTest {
         screenshot("run");
     }
 
+    private String text(String id) {
+        return browser.findElement(By.id(id)).getText().trim();
+    }
+
     @Test
     @Order(3)
+    void theRunPageShowsItsDataTheRealTestCountAndTheModelDownload() throws Exception {
+        open("/runs/1");
+        wait.until(ExpectedConditions.textToBe(By.id("data-type"), "fashion-mnist"));
+        assertEquals("2,000", text("data-train"));
+        assertEquals("600", text("data-validation"));
+        assertEquals("1,000", text("data-test"));
+        assertEquals("28x28 grey", text("data-shape"));
+        assertFalse(browser.findElement(By.id("data-features")).isDisplayed(), "images have no feature names");
+        assertFalse(browser.findElement(By.id("data-pending")).isDisplayed());
+
+        List<WebElement> files = browser.findElements(By.cssSelector("#data-files tbody tr"));
+        assertEquals(4, files.size());
+        for (WebElement file : files) {
+            WebElement hash = file.findElement(By.cssSelector("td.hash"));
+            assertTrue(hash.getText().matches("[0-9a-f]{12}"), hash.getText());
+            assertTrue(hash.getAttribute("title").matches("[0-9a-f]{64}"), hash.getAttribute("title"));
+            assertTrue(hash.getAttribute("title").startsWith(hash.getText()));
+            WebElement path = file.findElement(By.cssSelector("td.path"));
+            String last = Path.of(path.getAttribute("title")).getFileName().toString();
+            assertTrue(path.getText().endsWith(last), path.getText() + " shows the end of " + path.getAttribute("title"));
+        }
+
+        List<WebElement> classes = browser.findElements(By.cssSelector("#class-counts tbody tr"));
+        assertEquals(10, classes.size());
+        assertEquals("10 classes", text("data-classes-summary"));
+        assertTrue(classes.get(0).getText().contains("T-shirt/top"), classes.get(0).getText());
+        assertTrue(classes.get(9).getText().contains("Ankle boot"), classes.get(9).getText());
+        int[] sums = new int[3];
+        for (WebElement row : classes) {
+            List<WebElement> cells = row.findElements(By.tagName("td"));
+            for (int part = 0; part < 3; part++) {
+                sums[part] += Integer.parseInt(cells.get(2 + part).getText().replace(",", ""));
+            }
+        }
+        assertEquals(List.of(2000, 600, 1000), List.of(sums[0], sums[1], sums[2]), "per-class counts add up");
+
+        String sentence = visible(By.id("test-source")).getText();
+        assertTrue(sentence.contains("evaluated once on the 1,000 test images."), sentence);
+        assertFalse(sentence.contains("10,000"), sentence);
+
+        WebElement model = visible(By.id("model-link"));
+        assertTrue(model.getAttribute("href").endsWith("/api/runs/1/model"), model.getAttribute("href"));
+        assertEquals("./hpsearch predict 1 INPUT", visible(By.id("predict-command")).getText().trim());
+        Object status = ((JavascriptExecutor) browser).executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                        + "fetch(document.getElementById('model-link').href)"
+                        + ".then(r => done(r.status + ' ' + r.headers.get('Content-Type'))).catch(e => done(String(e)));");
+        assertEquals("200 application/zip", status);
+        screenshot("run-data");
+    }
+
+    @Test
+    @Order(4)
     void aTrialPageDrawsItsLearningCurves() throws Exception {
         open("/runs/1");
         visible(By.cssSelector("#trials tbody tr a.trial-link")).click();
@@ -215,7 +274,7 @@ class BrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aRunLaunchedFromTheNewRunPageUpdatesLiveAndCanBeCancelled() throws Exception {
         open("/new");
         WebElement yaml = visible(By.id("space-yaml"));
@@ -228,6 +287,25 @@ class BrowserTest {
         assertEquals("line 5: model.units.choice: must not be empty", error.getText().trim());
         assertEquals(1, browser.findElements(By.cssSelector("#yaml-lines .error-line")).size());
         screenshot("new-run-error");
+
+        // A problem in the data, not the space: the server's one-line message, no line to mark.
+        Path junk = Files.createDirectories(Path.of("target/browser-data"));
+        Files.writeString(junk.resolve("junk-images.idx"), "not an IDX file");
+        Files.writeString(junk.resolve("junk-labels.idx"), "not an IDX file either");
+        setText(yaml, """
+                name: bad-data
+                dataset:
+                  type: idx
+                  train_images: target/browser-data/junk-images.idx
+                  train_labels: target/browser-data/junk-labels.idx
+                model: {type: mlp, hidden_layers: 1, units: 4, learning_rate: 0.01}
+                """);
+        browser.findElement(By.id("validate")).click();
+        WebElement dataError = visible(By.cssSelector("#space-errors li"));
+        assertTrue(dataError.getText().contains("junk-"), dataError.getText());
+        assertFalse(browser.findElement(By.id("error")).isDisplayed(), "explained under the editor, not as a failure");
+        assertFalse(browser.findElement(By.id("yaml-lines")).isDisplayed(), "a data error has no line to mark");
+        screenshot("new-run-data-error");
 
         setText(yaml, """
                 name: from-the-browser
@@ -262,7 +340,7 @@ class BrowserTest {
             "'); DROP TABLE runs; --");
 
     @Test
-    @Order(5)
+    @Order(6)
     void markupInNamesSpacesAndFailuresIsShownAsTextAndNeverRuns() throws Exception {
         String payload = String.join(" ", XSS);
         String name = XSS.get(1) + " " + XSS.get(4);
@@ -272,6 +350,16 @@ class BrowserTest {
         Trial trial = store.startTrial(runId, 1, "{\"hidden_layers\": 1, \"units_1\": 8}", "xss-1");
         store.finishTrial(trial.id(), TrialState.FAILED, null, payload);
         store.finishRun(runId, RunStatus.FAILED, payload);
+        // A data record as a hostile CSV could make it: file path, role, hash, feature and class names.
+        String hostilePath = "/data/" + XSS.get(1) + "/" + XSS.get(2);
+        store.saveRunData(runId, new ObjectMapper().writeValueAsString(Map.of(
+                "type", XSS.get(0),
+                "files", List.of(Map.of("role", XSS.get(3), "path", hostilePath, "sha256", XSS.get(2))),
+                "counts", Map.of("train", 3, "validation", 1, "test", 2),
+                "class_counts", Map.of("train", List.of(2, 1), "validation", List.of(1, 0), "test", List.of(1, 1)),
+                "shape", Map.of("features", 2),
+                "features", List.of(XSS.get(0), XSS.get(4)),
+                "classes", List.of(XSS.get(1), XSS.get(2)))));
 
         open("/");
         wait.until(d -> d.findElement(By.id("runs")).getText().contains("DROP TABLE runs"));
@@ -280,7 +368,14 @@ class BrowserTest {
         wait.until(d -> d.findElement(By.id("space-yaml")).getText().contains("# <script>"));
         wait.until(d -> d.findElement(By.id("trials")).getText().contains("<img src=x onerror="));
         assertTrue(browser.findElement(By.id("run-message")).getText().contains(XSS.get(2)));
+        wait.until(d -> d.findElement(By.id("class-counts")).getText().contains(XSS.get(2)));
+        assertEquals(XSS.get(0), text("data-type"));
+        assertEquals("2 features", text("data-shape"));
+        assertEquals(hostilePath, browser.findElement(By.cssSelector("#data-files td.path")).getAttribute("title"));
+        assertTrue(browser.findElement(By.id("feature-list")).getText().contains(XSS.get(4)));
+        assertTrue(browser.findElement(By.id("class-counts")).getText().contains(XSS.get(1)));
         assertInert("the run page", "&lt;script&gt;document.body.dataset.xss");
+        screenshot("xss-inert-run");
         open("/runs/" + runId + "/trials/1");
         wait.until(d -> d.findElement(By.id("failure-reason")).getText().contains(XSS.get(3)));
         assertInert("the trial page", "&lt;script&gt;document.body.dataset.xss");
