@@ -17,12 +17,17 @@ public record TrainingData(Dataset source, Examples train, Examples validation, 
      * @throws DataException when a class has too few examples for a validation split
      */
     public static TrainingData prepare(Dataset data, double validationSplit, long seed, int trainLimit) {
-        Holdout.requireSplittable(data.train(), validationSplit, sourceName(data), data.classes(),
-                "hold out a validation split (training.validation_split: " + validationSplit + ")");
+        checkSplittable(data, validationSplit);
         Split split = Split.stratified(data.train(), validationSplit, seed, trainLimit);
         Encoding encoding = data.fit(split.train());
         return new TrainingData(data, encoding.encode(split.train()), encoding.encode(split.validation()),
                 encoding.encode(data.test()), encoding);
+    }
+
+    /** @throws DataException when a class of the data has too few examples for the validation split */
+    public static void checkSplittable(Dataset data, double validationSplit) {
+        Holdout.requireSplittable(data.train(), validationSplit, sourceName(data), data.classes(),
+                "hold out a validation split (training.validation_split: " + validationSplit + ")");
     }
 
     public InputShape shape() {

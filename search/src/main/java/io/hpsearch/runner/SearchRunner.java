@@ -130,6 +130,19 @@ public final class SearchRunner {
         return prepared;
     }
 
+    /**
+     * Checks, without splitting or encoding anything, that the data can serve the space: what {@link #prepare}
+     * would refuse. For callers that must answer before a run is recorded (a request, a command's first step).
+     *
+     * @throws DataException when a class is too small to split, or the space's networks cannot take the data
+     */
+    public static void check(Dataset data, SpaceSpec spec) {
+        TrainingData.checkSplittable(data, spec.training().validationSplit());
+        if (spec.model().type() == ModelType.CNN) {
+            checkModelFits(spec, data.fit(data.train()).shape());
+        }
+    }
+
     /** What the parser could not check without the data: an IDX file's image size against a cnn's pooling. */
     private static void checkModelFits(SpaceSpec spec, InputShape shape) {
         if (spec.model().type() != ModelType.CNN) {

@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
         int threads = pool.threads(workers);
         Dataset dataset = data.load(space.dataset());
         // Checked before the database is opened: bad data stores nothing.
-        SearchRunner.prepare(dataset, space);
+        SearchRunner.check(dataset, space);
         try (Store s = store.open()) {
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);
             SearchRunner runner = new SearchRunner(s, dataset, store.modelDir(), workers, threads, progress);

@@ -53,6 +53,7 @@ final class ShowCommand implements Callable<Integer> {
                 if (run.message() != null) {
                     out.println(run.message());
                 }
+                Text.runData(out, io.hpsearch.report.RunData.of(s, runId));
                 out.println();
                 new TrialReport(run, s.rankedTrials(runId, 10)).print(out, TrialReport.Format.TABLE);
                 s.testEvaluation(runId).ifPresent(test -> Text.testEvaluation(out, test));

@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /** Plain-text formatting shared by the commands. */
@@ -67,6 +68,24 @@ public final class Text {
             sb.append(c < cells.size() - 1 ? cell + " ".repeat(width[c] - cell.length() + 2) : cell);
         }
         out.println(sb);
+    }
+
+    /** What a run trained on: type, files with a short SHA-256, counts, shape, classes; nothing before it started. */
+    @SuppressWarnings("unchecked")
+    public static void runData(PrintWriter out, RunData data) {
+        Map<String, Object> json = data.json();
+        if (json.isEmpty()) {
+            return;
+        }
+        Map<String, Object> counts = (Map<String, Object>) json.get("counts");
+        out.printf(Locale.ROOT, "Data: %s, %s; %,d training, %,d validation, %,d test examples; classes: %s%n",
+                json.get("type"), data.shape().describe(), ((Number) counts.get("train")).intValue(),
+                ((Number) counts.get("validation")).intValue(), ((Number) counts.get("test")).intValue(),
+                String.join(", ", data.classes()));
+        for (Map<String, Object> file : (List<Map<String, Object>>) json.get("files")) {
+            out.printf(Locale.ROOT, "  %s: %s (SHA-256 %s)%n", file.get("role"), file.get("path"),
+                    String.valueOf(file.get("sha256")).substring(0, 12));
+        }
     }
 
     /** The best network's test evaluation: accuracy, macro F1, and a row per class. */

@@ -61,7 +61,7 @@ public final class RunLauncher implements AutoCloseable {
     /**
      * Records the run as QUEUED and returns its id; it starts when the runs before it are done.
      *
-     * @param data the space's data, already read and checked (see {@link SearchRunner#prepare})
+     * @param data the space's data, already read and checked (see {@link SearchRunner#check})
      */
     public long launch(SpaceSpec spec, String spaceYaml, Dataset data) {
         long runId = SearchRunner.record(store, spec, spaceYaml, RunStatus.QUEUED);

@@ -152,7 +152,7 @@ public final class RunsController {
         String yaml = SpaceParser.decode(ctx.bodyAsBytes(), BODY_SOURCE);
         SpaceSpec spec = SpaceParser.parse(yaml, BODY_SOURCE, data.root(), data);
         Dataset dataset = data.load(spec.dataset());
-        SearchRunner.prepare(dataset, spec);
+        SearchRunner.check(dataset, spec);
         return new Checked(spec, yaml, dataset);
     }
 

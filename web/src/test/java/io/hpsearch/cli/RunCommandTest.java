@@ -206,6 +206,10 @@ class RunCommandTest {
         Result show = cli("show", "1", "--db", execDb.toString());
         assertEquals(0, show.code(), show.err());
         assertTrue(show.out().contains("Run 1 'executions': completed"), show.out());
+        assertTrue(show.out().contains("Data: fashion-mnist, 28x28 grey; 500 training, 600 validation, 1,000 test "
+                + "examples; classes: T-shirt/top, Trouser,"), show.out());
+        assertTrue(show.out().matches("(?s).*  train_images: \\S+train-images-idx3-ubyte\\.gz \\(SHA-256 [0-9a-f]{12}\\).*"),
+                show.out());
         assertTrue(show.out().matches("(?s).*completed\\s+0\\.\\d{4} ±0\\.\\d{4}.*"), show.out());
         assertTrue(show.out().contains("on the test set"), show.out());
         JsonNode json = new ObjectMapper().readTree(cli("show", "1", "--db", execDb.toString(), "--format", "json")
