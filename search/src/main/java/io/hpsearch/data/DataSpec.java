@@ -23,6 +23,14 @@ public sealed interface DataSpec {
     /** As stored in the run's resolved space. */
     Map<String, Object> describe();
 
+    /** A file or folder of training examples and, optionally, one of test examples. */
+    private static Map<String, Path> trainAndTest(Path train, Optional<Path> test) {
+        Map<String, Path> m = new LinkedHashMap<>();
+        m.put("train", train);
+        test.ifPresent(p -> m.put("test", p));
+        return m;
+    }
+
     /** {@code dataset: fashion-mnist}: the four files from {@code --data}, HPSEARCH_DATA or the download cache. */
     record FashionMnist() implements DataSpec {
         @Override
@@ -96,10 +104,7 @@ public sealed interface DataSpec {
 
         @Override
         public Map<String, Path> paths() {
-            Map<String, Path> m = new LinkedHashMap<>();
-            m.put("train", train);
-            test.ifPresent(p -> m.put("test", p));
-            return m;
+            return trainAndTest(train, test);
         }
 
         @Override
@@ -135,10 +140,7 @@ public sealed interface DataSpec {
 
         @Override
         public Map<String, Path> paths() {
-            Map<String, Path> m = new LinkedHashMap<>();
-            m.put("train", train);
-            test.ifPresent(p -> m.put("test", p));
-            return m;
+            return trainAndTest(train, test);
         }
 
         @Override

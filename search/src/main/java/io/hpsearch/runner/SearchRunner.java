@@ -463,6 +463,16 @@ public final class SearchRunner {
         return new Outcome(runId, RunStatus.COMPLETED, message, Optional.of(test), throughput);
     }
 
+    /**
+     * The run's best model file: the one its test evaluation used, or, before that, its best completed trial's.
+     * Empty while no trial has completed.
+     */
+    public static Optional<Path> bestModel(Store store, Path modelDir, long runId) {
+        return store.testEvaluation(runId).map(e -> Path.of(e.modelPath()))
+                .or(() -> store.rankedTrials(runId, 1).stream().filter(t -> t.state() == TrialState.COMPLETED)
+                        .findFirst().map(t -> modelPath(modelDir, runId, t.number())));
+    }
+
     /** Where a trial's model file is kept while it is its run's best. */
     public static Path modelPath(Path modelDir, long runId, int trialNumber) {
         return modelDir.resolve("run-" + runId).resolve("trial-" + trialNumber + ".zip");

@@ -5,7 +5,6 @@ import io.hpsearch.model.ModelFile;
 import io.hpsearch.model.Predictor;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.store.Store;
-import io.hpsearch.store.TrialState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,10 +96,7 @@ final class PredictCommand implements Callable<Integer> {
         try (Store s = store.openExisting()) {
             s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in " + store.db
                     + "; ./hpsearch runs lists them"));
-            return s.testEvaluation(runId).map(e -> Path.of(e.modelPath()))
-                    .or(() -> s.rankedTrials(runId, 1).stream().filter(t -> t.state() == TrialState.COMPLETED)
-                            .findFirst().map(t -> SearchRunner.modelPath(store.modelDir(), runId, t.number())))
-                    .orElseThrow(() -> new Main.UsageException("run " + runId + " has no completed trial, so no "
+            return SearchRunner.bestModel(s, store.modelDir(), runId).orElseThrow(() -> new Main.UsageException("run " + runId + " has no completed trial, so no "
                             + "model to predict with"));
         }
     }

@@ -196,10 +196,7 @@ public final class RunsController {
      */
     public void model(Context ctx) throws IOException {
         long id = summary(ctx).run().id();
-        Path file = store.testEvaluation(id).map(e -> Path.of(e.modelPath()))
-                .or(() -> store.rankedTrials(id, 1).stream().filter(t -> t.state() == io.hpsearch.store.TrialState.COMPLETED)
-                        .findFirst().map(t -> SearchRunner.modelPath(modelDir, id, t.number())))
-                .orElseThrow(() -> new ApiError(404, "run " + id + " has no completed trial yet, so no model"));
+        Path file = SearchRunner.bestModel(store, modelDir, id).orElseThrow(() -> new ApiError(404, "run " + id + " has no completed trial yet, so no model"));
         if (!Files.isRegularFile(file)) {
             throw new ApiError(404, "run " + id + "'s model file is no longer on this server (" + file.getFileName()
                     + ")");
