@@ -6,7 +6,6 @@ import io.hpsearch.store.TestEvaluation;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.ConfusionMatrix;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.evaluation.EvaluationAveraging;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +40,9 @@ public final class TestEvaluator {
                 confusion[c][p] = matrix.getCount(c, p);
             }
         }
-        return new TestEvaluation(runId, trialNumber, modelPath, eval.accuracy(),
-                eval.f1(EvaluationAveraging.Macro), perClass, confusion);
+        // The mean of the per-class F1 scores: DL4J's own macro average of a 2-class evaluation reports the
+        // positive class's F1 alone (binary mode), which is not what the column means.
+        double macroF1 = perClass.stream().mapToDouble(ClassMetrics::f1).average().orElse(0);
+        return new TestEvaluation(runId, trialNumber, modelPath, eval.accuracy(), macroF1, perClass, confusion);
     }
 }
