@@ -3,6 +3,7 @@ package io.hpsearch.data;
 import io.hpsearch.data.csv.CsvDataset;
 import io.hpsearch.data.images.ImageFolders;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,19 @@ public final class Datasets {
      * @throws DataException naming the file (and line, column or image) that cannot be used
      */
     public static Dataset load(DataSpec spec, Supplier<FashionMnist> fashionMnist) {
+        return load(spec, fashionMnist, DataPaths.ANY);
+    }
+
+    /**
+     * Reads every file of the dataset once, and none that {@code paths} refuses: the space's own paths were
+     * checked when it was parsed; an image folder's class folders and images are checked here, one by one.
+     */
+    public static Dataset load(DataSpec spec, Supplier<FashionMnist> fashionMnist, DataPaths paths) {
+        for (Map.Entry<String, Path> e : spec.paths().entrySet()) {
+            paths.refuse(e.getValue()).ifPresent(problem -> {
+                throw new DataException("dataset." + e.getKey() + ": " + problem);
+            });
+        }
         if (spec instanceof DataSpec.Idx idx) {
             return idx(idx);
         }
@@ -29,19 +43,40 @@ public final class Datasets {
             return CsvDataset.load(csv);
         }
         if (spec instanceof DataSpec.Images images) {
-            return ImageFolders.load(images);
+            return ImageFolders.load(images, paths);
         }
         return fashionMnist.get().dataset();
     }
 
+    /**
+     * The SHA-256 of each file or folder the dataset would read, by role, computed without parsing or decoding
+     * anything: what a resume compares with what the run recorded. Empty for Fashion-MNIST, whose files come from
+     * the command line's --data, not from the space.
+     */
+    public static List<Dataset.DataFile> fingerprint(DataSpec spec) {
+        List<Dataset.DataFile> files = new ArrayList<>();
+        for (Map.Entry<String, Path> e : spec.paths().entrySet()) {
+            Path path = e.getValue();
+            if (spec instanceof DataSpec.Images && !Files.exists(path)) {
+                throw new DataException(path + ": folder not found");
+            }
+            String sha = spec instanceof DataSpec.Images ? ImageFolders.fingerprint(path) : Hashes.sha256(path);
+            files.add(new Dataset.DataFile(e.getKey(), path.toString(), sha));
+        }
+        return files;
+    }
+
     private static Dataset idx(DataSpec.Idx spec) {
         IdxReader.Images train = IdxReader.readImages(spec.trainImages(), spec.trainLabels());
-        List<String> classes = classNames(spec, train.examples());
+        // Classes are the labels that occur (EMNIST letters, for one, are labelled 1-26), sorted; a label is
+        // renumbered to its class's index.
+        int[] present = IntStream.of(train.examples().labels()).distinct().sorted().toArray();
+        List<String> classes = classNames(spec, present);
         List<Dataset.DataFile> files = new ArrayList<>();
         for (Map.Entry<String, Path> e : spec.paths().entrySet()) {
             files.add(new Dataset.DataFile(e.getKey(), e.getValue().toString(), Hashes.sha256(e.getValue())));
         }
-        Examples all = train.examples();
+        Examples all = relabel(train.examples(), present, spec.trainLabels(), classes);
         Examples test;
         if (spec.testImages().isPresent()) {
             IdxReader.Images t = IdxReader.readImages(spec.testImages().get(), spec.testLabels().orElseThrow());
@@ -50,14 +85,7 @@ public final class Datasets {
                         + " but training images " + train.height() + "x" + train.width()
                         + "; the files do not belong together");
             }
-            int[] labels = t.examples().labels();
-            for (int i = 0; i < labels.length; i++) {
-                if (labels[i] >= classes.size()) {
-                    throw new DataException(spec.testLabels().get() + ": label " + labels[i] + " at index " + i
-                            + " is not a class of the training labels (" + String.join(", ", classes) + ")");
-                }
-            }
-            test = t.examples();
+            test = relabel(t.examples(), present, spec.testLabels().get(), classes);
         } else {
             Split held = Holdout.testSplit(all, spec.testSplit(), spec.trainLabels().toString(), classes);
             all = held.train();
@@ -66,23 +94,42 @@ public final class Datasets {
         return new ImageDataset("idx", classes, all, test, files, InputShape.image(1, train.height(), train.width()));
     }
 
-    /** The space's names, else the label numbers 0..max; labels must be below the number of names. */
-    private static List<String> classNames(DataSpec.Idx spec, Examples train) {
-        int max = IntStream.of(train.labels()).max().orElse(-1);
-        if (max < 0) {
+    /**
+     * A name per label that occurs: the space's names (dataset.classes names labels 0, 1, 2, ...), else the label
+     * numbers.
+     */
+    private static List<String> classNames(DataSpec.Idx spec, int[] present) {
+        if (present.length == 0) {
             throw new DataException(spec.trainLabels() + ": the file holds no labels");
         }
-        if (!spec.classNames().isEmpty()) {
-            if (max >= spec.classNames().size()) {
-                throw new DataException(spec.trainLabels() + ": label " + max + " has no name: dataset.classes names "
-                        + spec.classNames().size() + " classes (labels 0-" + (spec.classNames().size() - 1) + ")");
+        if (present.length < 2) {
+            throw new DataException(spec.trainLabels() + ": every label is " + present[0] + "; a classifier needs at "
+                    + "least 2 classes");
+        }
+        int max = present[present.length - 1];
+        if (!spec.classNames().isEmpty() && max >= spec.classNames().size()) {
+            throw new DataException(spec.trainLabels() + ": label " + max + " has no name: dataset.classes names "
+                    + spec.classNames().size() + " classes (labels 0-" + (spec.classNames().size() - 1) + ")");
+        }
+        return IntStream.of(present).mapToObj(label -> spec.classNames().isEmpty() ? Integer.toString(label)
+                : spec.classNames().get(label)).toList();
+    }
+
+    /** The examples with each label replaced by its class's index; a label of no class is an error. */
+    private static Examples relabel(Examples examples, int[] present, Path labels, List<String> classes) {
+        int[] index = new int[256];
+        java.util.Arrays.fill(index, -1);
+        for (int c = 0; c < present.length; c++) {
+            index[present[c]] = c;
+        }
+        int[] y = new int[examples.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = index[examples.labels()[i]];
+            if (y[i] < 0) {
+                throw new DataException(labels + ": label " + examples.labels()[i] + " at index " + i
+                        + " is not a class of the training labels (" + String.join(", ", classes) + ")");
             }
-            return spec.classNames();
         }
-        if (IntStream.of(train.labels()).distinct().count() < 2) {
-            throw new DataException(spec.trainLabels() + ": every label is " + max + "; a classifier needs at least 2 "
-                    + "classes");
-        }
-        return IntStream.rangeClosed(0, max).mapToObj(Integer::toString).toList();
+        return new Examples(examples.features(), y, examples.featureCount());
     }
 }

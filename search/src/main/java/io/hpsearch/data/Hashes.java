@@ -2,39 +2,46 @@ package io.hpsearch.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** SHA-256 of data files and folders: the provenance a run stores, and what a resume compares. */
 public final class Hashes {
     private Hashes() {
     }
 
-    /** Of a file's bytes; of a folder, of every regular file under it (relative path, then bytes), sorted by path. */
-    public static String sha256(Path path) {
+    /** Of a file's bytes. */
+    public static String sha256(Path file) {
         MessageDigest digest = newDigest();
         try {
-            if (Files.isDirectory(path)) {
-                List<Path> files;
-                try (Stream<Path> walk = Files.walk(path)) {
-                    files = walk.filter(Files::isRegularFile).sorted().toList();
-                }
-                for (Path file : files) {
-                    digest.update(path.relativize(file).toString().replace('\\', '/').getBytes(
-                            java.nio.charset.StandardCharsets.UTF_8));
-                    digest.update((byte) 0);
-                    update(digest, file);
-                }
-            } else {
-                update(digest, path);
-            }
+            update(digest, file);
         } catch (IOException e) {
-            throw new DataException(path + ": cannot read it to compute its SHA-256 (" + e.getMessage() + ")", e);
+            throw new DataException(file + ": cannot read it to compute its SHA-256 (" + e.getMessage() + ")", e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
+     * Of some files under a folder, in the order given: each one's path relative to the folder, its length, then
+     * its bytes, so that no two different sets of files hash alike.
+     */
+    public static String sha256(Path folder, List<Path> files) {
+        MessageDigest digest = newDigest();
+        for (Path file : files) {
+            try {
+                digest.update(folder.relativize(file).toString().replace('\\', '/').getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(Long.toString(Files.size(file)).getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                update(digest, file);
+            } catch (IOException e) {
+                throw new DataException(file + ": cannot read it to compute its SHA-256 (" + e.getMessage() + ")", e);
+            }
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -85,7 +85,11 @@ public final class IdxReader {
                         + " labels; the two files do not belong together");
             }
             int width = rows * cols;
-            float[] x = new float[Math.multiplyExact(count, width)];
+            if ((long) count * width > Integer.MAX_VALUE - 16) {
+                throw corrupt(file, "announces " + count + " images of " + rows + "x" + cols + " pixels, more than "
+                        + "hpsearch holds in memory at once");
+            }
+            float[] x = new float[count * width];
             byte[] image = new byte[width];
             for (int i = 0; i < count; i++) {
                 if (in.readNBytes(image, 0, width) < width) {

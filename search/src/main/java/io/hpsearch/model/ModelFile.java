@@ -59,7 +59,7 @@ public final class ModelFile {
                 meta.put("format", FORMAT);
                 meta.put("classes", classes);
                 meta.put("input", encoding.describe());
-                meta.put("data", data);
+                meta.put("data", portable(data));
                 try (FileSystem zip = FileSystems.newFileSystem(URI.create("jar:" + tmp.toUri()), Map.of())) {
                     Files.write(zip.getPath(ENTRY), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
                 }
@@ -70,6 +70,24 @@ public final class ModelFile {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the model to " + target + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The run's data record without the training machine's folders: a model file is handed to others, and a file
+     * name with its SHA-256 identifies the data as well as its full path.
+     */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> portable(Map<String, Object> data) {
+        Map<String, Object> out = new LinkedHashMap<>(data);
+        Object files = data.get("files");
+        if (files instanceof List<?> list) {
+            out.put("files", list.stream().map(f -> {
+                Map<String, Object> file = new LinkedHashMap<>((Map<String, Object>) f);
+                file.put("path", Path.of(String.valueOf(file.get("path"))).getFileName().toString());
+                return file;
+            }).toList());
+        }
+        return out;
     }
 
     /** Reads the network only (for the test evaluation of a run this process did not train). */
@@ -102,11 +120,15 @@ public final class ModelFile {
             throw new DataException(file + ": model file format " + meta.get("format") + " is not one this "
                     + "version of hpsearch reads (" + FORMAT + ")");
         }
-        Encoding encoding = Encodings.restore((Map<?, ?>) meta.get("input"));
+        if (!(meta.get("input") instanceof Map<?, ?> input) || !(meta.get("classes") instanceof List<?> names)
+                || names.isEmpty()) {
+            throw new DataException(file + ": not a readable model file (" + ENTRY + " lacks its input description "
+                    + "or class names)");
+        }
+        Encoding encoding = Encodings.restore(input);
+        List<String> classes = names.stream().map(String::valueOf).toList();
         @SuppressWarnings("unchecked")
-        List<String> classes = (List<String>) meta.get("classes");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> data = (Map<String, Object>) meta.getOrDefault("data", Map.of());
+        Map<String, Object> data = meta.get("data") instanceof Map<?, ?> d ? (Map<String, Object>) d : Map.of();
         try {
             return new Model(network(file), encoding, classes, data);
         } catch (IOException e) {

@@ -167,7 +167,7 @@ public final class SearchRunner {
      *
      * @throws ResumeException naming the file that changed
      */
-    public static void checkSameData(Store store, long runId, Dataset data) {
+    public static void checkSameData(Store store, long runId, List<Dataset.DataFile> now) {
         Optional<String> stored = store.runData(runId);
         if (stored.isEmpty()) {
             return; // recorded before hpsearch kept data hashes, or never started
@@ -176,12 +176,12 @@ public final class SearchRunner {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> files = (List<Map<String, Object>>) record.getOrDefault("files", List.of());
         for (Map<String, Object> file : files) {
-            Optional<Dataset.DataFile> now = data.files().stream()
+            Optional<Dataset.DataFile> current = now.stream()
                     .filter(f -> f.role().equals(file.get("role"))).findFirst();
             String was = (String) file.get("sha256");
-            if (now.isEmpty() || !now.get().sha256().equals(was)) {
+            if (current.isEmpty() || !current.get().sha256().equals(was)) {
                 throw new ResumeException(file.get("path") + " changed since run " + runId + " started (SHA-256 "
-                        + abbreviate(was) + (now.isPresent() ? ", now " + abbreviate(now.get().sha256()) : "")
+                        + abbreviate(was) + (current.isPresent() ? ", now " + abbreviate(current.get().sha256()) : "")
                         + "); a resumed run must train on the same data: restore the file or start a new run");
             }
         }
@@ -199,7 +199,7 @@ public final class SearchRunner {
      * @throws ResumeException when the run does not exist or is not interrupted or cancelled
      */
     public Outcome resume(long runId) {
-        checkSameData(store, runId, data);
+        checkSameData(store, runId, data.files());
         Run run = store.run(runId).orElseThrow(() -> new ResumeException("there is no run " + runId));
         TrainingData prepared = prepare(data, storedSpec(run));
         return runStarted(runId, takeOver(store, runId, RunStatus.RUNNING), prepared);
@@ -212,15 +212,31 @@ public final class SearchRunner {
      * @throws ResumeException when the run does not exist or is in any other state
      */
     public static SpaceSpec takeOver(Store store, long runId, RunStatus status) {
-        Run run = store.run(runId).orElseThrow(() -> new ResumeException("there is no run " + runId));
-        SpaceSpec spec = storedSpec(run);
+        SpaceSpec spec = storedSpec(resumable(store, runId));
         if (!store.resumeRun(runId, status)) {
-            RunStatus now = store.run(runId).orElseThrow().status();
-            throw new ResumeException("run " + runId + " is " + now.name().toLowerCase(Locale.ROOT)
-                    + (now == RunStatus.RUNNING ? " (its process is alive: it wrote a heartbeat recently)" : "")
-                    + "; only an interrupted or cancelled run can be resumed");
+            throw notResumable(runId, store.run(runId).orElseThrow().status());
         }
         return spec;
+    }
+
+    /**
+     * The run, if it can be resumed now: checked before its data is read, so that a run in the wrong state is
+     * told so rather than about its data. {@link #takeOver} decides, in one conditional update.
+     *
+     * @throws ResumeException when the run does not exist or is not interrupted or cancelled
+     */
+    public static Run resumable(Store store, long runId) {
+        Run run = store.run(runId).orElseThrow(() -> new ResumeException("there is no run " + runId));
+        if (run.status() != RunStatus.INTERRUPTED && run.status() != RunStatus.CANCELLED) {
+            throw notResumable(runId, run.status());
+        }
+        return run;
+    }
+
+    private static ResumeException notResumable(long runId, RunStatus now) {
+        return new ResumeException("run " + runId + " is " + now.name().toLowerCase(Locale.ROOT)
+                + (now == RunStatus.RUNNING ? " (its process is alive: it wrote a heartbeat recently)" : "")
+                + "; only an interrupted or cancelled run can be resumed");
     }
 
     /** A run's space as it was run: its stored YAML with the stored command-line overrides applied. */
@@ -229,7 +245,7 @@ public final class SearchRunner {
         // Relative data paths mean what they meant when the run was launched, wherever this process runs.
         Object spaceDir = resolved.get("space_dir");
         SpaceSpec spec = SpaceParser.parse(run.spaceYaml(), "run " + run.id() + "'s space",
-                spaceDir == null ? Path.of("") : Path.of((String) spaceDir), io.hpsearch.space.DataPaths.ANY);
+                spaceDir == null ? Path.of("") : Path.of((String) spaceDir), io.hpsearch.data.DataPaths.ANY);
         Map<?, ?> training = (Map<?, ?>) resolved.get("training");
         return spec.withMaxTrials(run.maxTrials()).withSeed(run.seed()).withTraining(spec.training()
                 .withEpochs(((Number) training.get("epochs")).intValue())

@@ -1,5 +1,6 @@
 package io.hpsearch.space;
 
+import io.hpsearch.data.DataPaths;
 import io.hpsearch.data.DataSpec;
 import io.hpsearch.store.Objective;
 import org.yaml.snakeyaml.LoaderOptions;

@@ -1,5 +1,6 @@
 package io.hpsearch.space;
 
+import io.hpsearch.data.DataPaths;
 import io.hpsearch.store.Objective;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -7,6 +7,7 @@ import io.hpsearch.data.FashionMnist;
 import io.hpsearch.data.FashionMnistFiles;
 import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /** --data: where Fashion-MNIST lives, for spaces with {@code dataset: fashion-mnist}; other data the space names. */
@@ -25,6 +26,11 @@ public final class DataOptions {
     /** Reads the data a space names. */
     Dataset load(DataSpec spec) {
         return Datasets.load(spec, this::fashionMnist);
+    }
+
+    /** What a resume compares before reading anything: the SHA-256 of each file the space names. */
+    List<Dataset.DataFile> fingerprint(DataSpec spec) {
+        return spec instanceof DataSpec.FashionMnist ? fashionMnist().dataset().files() : Datasets.fingerprint(spec);
     }
 
     /** Fashion-MNIST read once, on first use: a dashboard that only browses never needs it. */

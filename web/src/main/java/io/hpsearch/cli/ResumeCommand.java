@@ -4,7 +4,6 @@ import io.hpsearch.data.Dataset;
 import io.hpsearch.runner.ResumeException;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SpaceSpec;
-import io.hpsearch.store.Run;
 import io.hpsearch.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,17 +36,19 @@ final class ResumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Store s = store.openExisting()) {
-            Run run = s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in "
+            s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in "
                     + store.db + "; ./hpsearch runs lists them"));
-            SpaceSpec space = SearchRunner.storedSpec(run);
-            int workers = pool.workers(SearchRunner.plannedTrials(space));
-            int threads = pool.threads(workers);
-            Dataset dataset = data.load(space.dataset());
+            SpaceSpec space;
             try {
-                SearchRunner.checkSameData(s, runId, dataset);
+                // The run's state, then its data's hashes, before any data is parsed: each refusal says its reason.
+                space = SearchRunner.storedSpec(SearchRunner.resumable(s, runId));
+                SearchRunner.checkSameData(s, runId, data.fingerprint(space.dataset()));
             } catch (ResumeException e) {
                 throw new Main.UsageException(e.getMessage());
             }
+            int workers = pool.workers(SearchRunner.plannedTrials(space));
+            int threads = pool.threads(workers);
+            Dataset dataset = data.load(space.dataset());
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);
             SearchRunner runner = new SearchRunner(s, dataset, store.modelDir(), workers, threads, progress);
             try {

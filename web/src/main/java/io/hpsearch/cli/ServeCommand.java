@@ -116,7 +116,8 @@ final class ServeCommand implements Callable<Integer> {
         AccessToken access = given.orElseGet(AccessToken::generate);
         PrintWriter err = spec.commandLine().getErr();
         err.println("hpsearch: warning: listening on " + host + ": other machines can reach this dashboard and "
-                + "read every run. Launching, cancelling and resuming need the header 'Authorization: Bearer TOKEN'.");
+                + "read every run. Launching, cancelling, resuming and checking spaces need the header "
+                + "'Authorization: Bearer TOKEN'.");
         if (given.isEmpty()) {
             err.println("hpsearch: access token: " + access.value() + " (add #token=" + access.value()
                     + " to the dashboard's URL to use it from a browser)");

@@ -1,14 +1,17 @@
 package io.hpsearch.web;
 
+import io.hpsearch.data.DataException;
 import io.hpsearch.data.DataSpec;
 import io.hpsearch.data.Dataset;
 import io.hpsearch.data.Datasets;
 import io.hpsearch.data.FashionMnist;
-import io.hpsearch.space.DataPaths;
+import io.hpsearch.data.DataPaths;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -71,6 +74,17 @@ public final class DataAccess implements DataPaths {
      * @throws io.hpsearch.data.DataException naming what cannot be used
      */
     public Dataset load(DataSpec spec) {
-        return Datasets.load(spec, fashionMnist);
+        return Datasets.load(spec, fashionMnist, this);
+    }
+
+    /** What a resume compares before reading anything: the SHA-256 of each file, checked against the root first. */
+    public List<Dataset.DataFile> fingerprint(DataSpec spec) {
+        for (Map.Entry<String, Path> e : spec.paths().entrySet()) {
+            refuse(e.getValue()).ifPresent(problem -> {
+                throw new DataException("dataset." + e.getKey() + ": " + problem);
+            });
+        }
+        return spec instanceof DataSpec.FashionMnist ? fashionMnist.get().dataset().files()
+                : Datasets.fingerprint(spec);
     }
 }

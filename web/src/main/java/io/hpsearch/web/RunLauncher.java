@@ -55,17 +55,18 @@ public final class RunLauncher implements AutoCloseable {
     public void adoptQueued() {
         store.runSummaries().stream().map(RunSummary::run).filter(run -> run.status() == RunStatus.QUEUED)
                 .sorted(Comparator.comparingLong(Run::id))
-                .forEach(run -> enqueue(run.id(), SearchRunner.storedSpec(run), null));
+                .forEach(run -> enqueue(run.id(), SearchRunner.storedSpec(run)));
     }
 
     /**
      * Records the run as QUEUED and returns its id; it starts when the runs before it are done.
      *
-     * @param data the space's data, already read and checked (see {@link SearchRunner#check})
+     * The space's data has been read and checked (see {@link SearchRunner#check}); it is read again when the run's
+     * turn comes, so that queued runs do not each hold their data in memory while they wait.
      */
-    public long launch(SpaceSpec spec, String spaceYaml, Dataset data) {
+    public long launch(SpaceSpec spec, String spaceYaml) {
         long runId = SearchRunner.record(store, spec, spaceYaml, RunStatus.QUEUED);
-        enqueue(runId, spec, data);
+        enqueue(runId, spec);
         return runId;
     }
 
@@ -75,25 +76,25 @@ public final class RunLauncher implements AutoCloseable {
      * @throws io.hpsearch.runner.ResumeException when the run cannot be resumed
      */
     public void resume(long runId) {
-        Run run = store.run(runId).orElseThrow(() -> new io.hpsearch.runner.ResumeException("there is no run "
-                + runId));
-        // Read and compared now, so that a run whose data changed is refused here rather than failing later.
-        Dataset dataset = data.load(SearchRunner.storedSpec(run).dataset());
-        SearchRunner.checkSameData(store, runId, dataset);
-        enqueue(runId, SearchRunner.takeOver(store, runId, RunStatus.QUEUED), dataset);
+        // The run's state, then its data (under the data root, unchanged), before anything changes: a refusal says
+        // why, and a run whose data changed is refused here rather than failing later.
+        SpaceSpec spec = SearchRunner.storedSpec(SearchRunner.resumable(store, runId));
+        SearchRunner.checkSameData(store, runId, data.fingerprint(spec.dataset()));
+        enqueue(runId, SearchRunner.takeOver(store, runId, RunStatus.QUEUED));
     }
 
-    /** Puts a QUEUED run in line behind the runs before it; {@code dataset} null: read when its turn comes. */
-    private void enqueue(long runId, SpaceSpec spec, Dataset dataset) {
+    /** Puts a QUEUED run in line behind the runs before it; its data is read when its turn comes. */
+    private void enqueue(long runId, SpaceSpec spec) {
         waiting.add(runId);
-        queue.submit(() -> runQueued(runId, spec, dataset));
+        queue.submit(() -> runQueued(runId, spec));
     }
 
-    private void runQueued(long runId, SpaceSpec spec, Dataset given) {
+    private void runQueued(long runId, SpaceSpec spec) {
         waiting.remove(runId);
         Dataset dataset;
         try {
-            dataset = given != null ? given : data.load(spec.dataset());
+            // Through the data root: a queued run adopted from another dashboard may name paths outside it.
+            dataset = data.load(spec.dataset());
         } catch (DataException e) {
             if (store.startRun(runId)) {
                 store.finishRun(runId, RunStatus.FAILED, e.getMessage());

@@ -165,7 +165,7 @@ public final class RunsController {
 
     public void launch(Context ctx) {
         Checked checked = check(ctx);
-        long runId = launcher.launch(checked.spec(), checked.yaml(), checked.data());
+        long runId = launcher.launch(checked.spec(), checked.yaml());
         ctx.status(HttpStatus.CREATED).json(Views.RunView.of(store.runSummary(runId).orElseThrow()));
     }
 

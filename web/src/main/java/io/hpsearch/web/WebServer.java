@@ -69,7 +69,8 @@ public final class WebServer {
         app.get("/api/runs/{id}/trials/{number}", runs::trial);
         app.get("/api/runs/{id}/model", runs::model);
         app.get("/api/spaces/default", runs::defaultSpace);
-        app.post("/api/spaces/validate", runs::validate);
+        // Checking a space reads its data, and a data error quotes the file (its header, a cell): token holders only.
+        app.post("/api/spaces/validate", changes(token, runs::validate));
 
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         // Data a space names that cannot be used: the same one line the command line prints.

@@ -129,9 +129,8 @@ final class ColumnEncoder {
             m.put("type", "categorical");
             m.put("categories", categories);
             m.put("missing_category", missingCategory);
-            // The raw examples of the run's dataset hold indices into these; kept so a restored encoding
-            // encodes them exactly as the fitted one did.
-            m.put("raw_values", rawValues);
+            // Not the dataset's raw category list: it holds values of validation and test rows, which a model
+            // file handed to others must not carry. A restored encoding reads text cells (read()), never raw rows.
         }
         return m;
     }
@@ -145,7 +144,7 @@ final class ColumnEncoder {
         }
         if ("categorical".equals(type)) {
             return new ColumnEncoder(name, false, 0, 1, strings(m.get("categories")),
-                    Boolean.TRUE.equals(m.get("missing_category")), strings(m.get("raw_values")));
+                    Boolean.TRUE.equals(m.get("missing_category")), List.of());
         }
         throw new DataException("the model file's table column '" + name + "' has type '" + type + "', which "
                 + "this version of hpsearch cannot read");

@@ -82,6 +82,7 @@ public final class CsvDataset implements Dataset {
             all = decoder.decode(reader, selection.names().size(), selection.label(), selection.features(),
                     scan.rows(), "the column is numeric elsewhere");
         }
+        checkWidth(spec.train(), names, numeric, vocabularies, all.size());
         Examples test;
         if (spec.test().isPresent()) {
             test = readTest(spec, spec.test().get(), selection, decoder);
@@ -101,6 +102,39 @@ public final class CsvDataset implements Dataset {
         TableFormat format = new TableFormat(selection.labelName(), spec.header(), spec.delimiter(),
                 spec.imputeMissing(), selection.names().size(), selection.label());
         return new CsvDataset(format, columns, classes, all, test, files);
+    }
+
+    /** Text columns with more values than this, and more than half as many as rows, are identifiers. */
+    private static final int MAX_CATEGORIES_UNCHECKED = 100;
+
+    /**
+     * Refuses a table that one-hot encoding would blow up: a text column that is an identifier (a customer id, a
+     * name: nearly one value per row), and a table whose encoded copy would not fit in the heap. Both are usual
+     * mistakes with real exports, and both would otherwise end in an out-of-memory crash.
+     */
+    private static void checkWidth(Path file, List<String> names, boolean[] numeric, Vocabulary[] vocabularies,
+                                   int rows) {
+        long width = 0;
+        for (int f = 0; f < numeric.length; f++) {
+            int values = numeric[f] ? 1 : vocabularies[f].values().size();
+            if (!numeric[f] && values > MAX_CATEGORIES_UNCHECKED && values > rows / 2) {
+                throw new DataException(file + ": column '" + names.get(f) + "' has " + values + " different values in "
+                        + rows + " rows: an identifier or free text, not a category; leave it out by listing the "
+                        + "other columns in dataset.features");
+            }
+            width += values;
+        }
+        // The encoded training, validation and test parts together hold one float per row and encoded column, beside
+        // the raw table (one float per row and column) already in memory.
+        long needed = (long) rows * width * Float.BYTES;
+        Runtime runtime = Runtime.getRuntime();
+        long available = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        if (needed > available) {
+            throw new DataException(file + ": the table encodes to " + width + " columns (a text column counts once "
+                    + "per category) x " + rows + " rows, about " + (needed >> 20) + " MB, more than the "
+                    + (available >> 20) + " MB of memory left to Java; leave wide text columns out with "
+                    + "dataset.features, or give Java more memory (HPSEARCH_JAVA_OPTS=-Xmx...)");
+        }
     }
 
     /** The test file's columns are found by name with a header (any order), by position without one. */

@@ -1,6 +1,7 @@
 package io.hpsearch.data.images;
 
 import io.hpsearch.data.DataException;
+import io.hpsearch.data.DataPaths;
 import io.hpsearch.data.DataSpec;
 import io.hpsearch.data.Dataset;
 import io.hpsearch.data.Encoding;
@@ -50,8 +51,16 @@ public final class ImageFolders {
      * @throws DataException naming the folder or image that cannot be used, and what to do about it
      */
     public static Dataset load(DataSpec.Images spec) {
+        return load(spec, DataPaths.ANY);
+    }
+
+    /**
+     * As {@link #load(DataSpec.Images)}, reading only class folders and images that {@code paths} allows: a
+     * symbolic link inside a dashboard's data root may lead anywhere.
+     */
+    public static Dataset load(DataSpec.Images spec, DataPaths paths) {
         Path trainFolder = spec.train();
-        List<ClassFolder> trainClasses = classFolders(trainFolder, "train");
+        List<ClassFolder> trainClasses = allowed(classFolders(trainFolder, "train"), paths);
         if (trainClasses.size() == 1) {
             throw new DataException(trainFolder + ": has only one class subfolder ('" + trainClasses.get(0).name()
                     + "'); a classifier needs at least 2 classes, one subfolder of images each");
@@ -60,12 +69,12 @@ public final class ImageFolders {
         ImageDecoding decoding = new ImageDecoding(spec.height(), spec.width(), spec.channels());
         Examples all = decoding.examples(trainClasses, classes);
         List<Dataset.DataFile> files = new ArrayList<>();
-        files.add(new Dataset.DataFile("train", trainFolder.toString(), Hashes.sha256(trainFolder)));
+        files.add(new Dataset.DataFile("train", trainFolder.toString(), fingerprint(trainFolder, trainClasses)));
         Examples train;
         Examples test;
         if (spec.test().isPresent()) {
             Path testFolder = spec.test().get();
-            List<ClassFolder> testClasses = classFolders(testFolder, "test");
+            List<ClassFolder> testClasses = allowed(classFolders(testFolder, "test"), paths);
             for (ClassFolder c : testClasses) {
                 if (!classes.contains(c.name())) {
                     throw new DataException(c.folder() + ": class '" + c.name() + "' is not a training class ("
@@ -74,7 +83,7 @@ public final class ImageFolders {
             }
             train = all;
             test = decoding.examples(testClasses, classes);
-            files.add(new Dataset.DataFile("test", testFolder.toString(), Hashes.sha256(testFolder)));
+            files.add(new Dataset.DataFile("test", testFolder.toString(), fingerprint(testFolder, testClasses)));
         } else {
             Split held = Holdout.testSplit(all, spec.testSplit(), trainFolder.toString(), classes);
             train = held.train();
@@ -144,6 +153,38 @@ public final class ImageFolders {
         }
         Examples examples = decoding.examples(files, labels.stream().mapToInt(Integer::intValue).toArray());
         return new Encoding.Inputs(ids(input, files), examples, true);
+    }
+
+    /** The folders and images, each checked against {@code paths} before anything is read from it. */
+    private static List<ClassFolder> allowed(List<ClassFolder> folders, DataPaths paths) {
+        for (ClassFolder c : folders) {
+            refuseOutside(c.folder(), paths);
+            for (Path image : c.images()) {
+                refuseOutside(image, paths);
+            }
+        }
+        return folders;
+    }
+
+    private static void refuseOutside(Path path, DataPaths paths) {
+        paths.refuse(path).ifPresent(problem -> {
+            throw new DataException(path + ": " + problem);
+        });
+    }
+
+    /**
+     * SHA-256 of exactly the images a folder gives (each one's path under the folder, length and bytes, in reading
+     * order): a README or {@code .DS_Store} that changes does not change the data.
+     */
+    static String fingerprint(Path folder, List<ClassFolder> classes) {
+        List<Path> files = new ArrayList<>();
+        classes.forEach(c -> files.addAll(c.images()));
+        return Hashes.sha256(folder, files);
+    }
+
+    /** The fingerprint {@link #load} records for a folder, without decoding anything: what a resume compares. */
+    public static String fingerprint(Path folder) {
+        return fingerprint(folder, classFolders(folder, "train"));
     }
 
     /** A class subfolder and its images, sorted by file name. */
@@ -226,7 +267,13 @@ public final class ImageFolders {
 
         Examples examples(List<Path> files, int[] labels) {
             int features = channels * height * width;
-            float[] x = new float[files.size() * features];
+            long values = (long) files.size() * features;
+            if (values > Integer.MAX_VALUE - 16) {
+                throw new DataException(files.size() + " images of " + height + "x" + width + "x" + channels + " are "
+                        + values + " values, more than one array holds; use a smaller height and width, or fewer "
+                        + "images");
+            }
+            float[] x = new float[(int) values];
             // A decoder per worker thread: NativeImageLoader is not thread-safe, and one per image is wasteful.
             ThreadLocal<ImageDecoder> decoders = ThreadLocal.withInitial(
                     () -> new ImageDecoder(height, width, channels));

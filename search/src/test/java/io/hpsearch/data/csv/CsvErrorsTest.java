@@ -31,6 +31,18 @@ class CsvErrorsTest {
     }
 
     @Test
+    void anIdentifierColumnIsNotACategory() {
+        StringBuilder csv = new StringBuilder("customer_id,spend,y\n");
+        for (int i = 0; i < 400; i++) {
+            csv.append("C").append(100_000 + i).append(',').append(i % 17).append(',').append(i % 2 == 0 ? "a" : "b")
+                    .append('\n');
+        }
+        assertEquals(file() + ": column 'customer_id' has 400 different values in 400 rows: an identifier or free "
+                + "text, not a category; leave it out by listing the other columns in dataset.features",
+                error(csv.toString()));
+    }
+
+    @Test
     void missingFile() {
         Path absent = dir.resolve("absent.csv");
         assertEquals(absent + ": no such file", error(CsvFiles.spec(absent)));

@@ -5,11 +5,11 @@ import io.hpsearch.data.DataSpec;
 import io.hpsearch.data.Dataset;
 import io.hpsearch.data.Encoding;
 import io.hpsearch.data.Examples;
-import io.hpsearch.data.Hashes;
 import io.hpsearch.data.InputShape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -20,6 +20,7 @@ import static java.awt.image.BufferedImage.TYPE_INT_ARGB;
 import static java.awt.image.BufferedImage.TYPE_INT_RGB;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,9 +77,23 @@ class ImageFoldersTest {
         assertArrayEquals(plane(128 / 255f, 128 / 255f, 128 / 255f), Arrays.copyOfRange(x, 96, 144));
         assertArrayEquals(plane(0, 0, 1), Arrays.copyOfRange(x, 144, 192));
         assertArrayEquals(plane(0, 0, 1), Arrays.copyOfRange(data.test().features(), 0, 48));
-        assertEquals(List.of(new Dataset.DataFile("train", train.toString(), Hashes.sha256(train)),
-                new Dataset.DataFile("test", test.toString(), Hashes.sha256(test))), data.files());
+        assertEquals(List.of(new Dataset.DataFile("train", train.toString(), ImageFolders.fingerprint(train)),
+                new Dataset.DataFile("test", test.toString(), ImageFolders.fingerprint(test))), data.files());
         assertEquals(SHAPE, data.fit(data.train()).shape());
+    }
+
+    @Test
+    void theFingerprintCoversTheImagesReadAndNothingElse() throws IOException {
+        Path train = twoClasses(dir.resolve("train"), 2);
+        String before = ImageFolders.fingerprint(train);
+        Files.writeString(train.resolve("README.txt"), "notes");
+        Files.writeString(train.resolve("cat/.DS_Store"), "finder");
+        assertEquals(before, ImageFolders.fingerprint(train), "files the loader ignores do not count");
+        try (var images = Files.list(train.resolve("cat"))) {
+            Path first = images.filter(p -> p.toString().endsWith(".png")).sorted().findFirst().orElseThrow();
+            Files.write(first, Files.readAllBytes(first), java.nio.file.StandardOpenOption.APPEND);
+        }
+        assertNotEquals(before, ImageFolders.fingerprint(train), "a changed image does");
     }
 
     @Test
@@ -88,7 +103,7 @@ class ImageFoldersTest {
         assertEquals(4, data.train().size());
         assertEquals(4, data.test().size());
         assertArrayEquals(new int[]{2, 2}, data.test().classCounts(2));
-        assertEquals(List.of(new Dataset.DataFile("train", train.toString(), Hashes.sha256(train))), data.files());
+        assertEquals(List.of(new Dataset.DataFile("train", train.toString(), ImageFolders.fingerprint(train))), data.files());
         Dataset again = ImageFolders.load(spec(train, null));
         assertEquals(data.train(), again.train());
         assertEquals(data.test(), again.test());

@@ -1,4 +1,4 @@
-package io.hpsearch.space;
+package io.hpsearch.data;
 
 import java.nio.file.Path;
 import java.util.Optional;
