@@ -70,8 +70,13 @@ cleanup() {
 trap cleanup EXIT
 
 reproduce_command() {
-  printf 'ROWS=%s SMALL_ROWS=%s COLUMNS=%s REPEATS=%s HEAP=%s bench/data/run.sh%s' \
-    "$ROWS" "$SMALL_ROWS" "$COLUMNS" "$REPEATS" "$HEAP" "$([ "$smoke" = 1 ] && echo ' --smoke')"
+  # Smoke mode sets the sizes and repeats itself.
+  if [ "$smoke" = 1 ]; then
+    printf 'COLUMNS=%s HEAP=%s bench/data/run.sh --smoke' "$COLUMNS" "$HEAP"
+  else
+    printf 'ROWS=%s SMALL_ROWS=%s COLUMNS=%s REPEATS=%s HEAP=%s bench/data/run.sh' \
+      "$ROWS" "$SMALL_ROWS" "$COLUMNS" "$REPEATS" "$HEAP"
+  fi
 }
 
 cp="$(bench/classpath.sh)"
