@@ -2,6 +2,7 @@
 """Writes the tables' accuracy results, as JSON and markdown, from what bench/accuracy/tables.sh collected.
 
 Usage: tables_report.py WORK_DIR OUT_JSON OUT_MD
+       tables_report.py --render REPORT_JSON OUT_MD   (the markdown again from a results file; adds derived figures)
 
 WORK_DIR holds `context` (machine and invocation) and a folder per table (digits, breast-cancer) with `meta`
 (space, command, exit code, wall seconds, load average), as key=value lines, `show.json` and `trials.json`: the
@@ -37,6 +38,10 @@ def best_val_accuracy(run, best, log):
     return None
 
 
+def macro_f1(class_f1):
+    return sum(class_f1.values()) / len(class_f1) if class_f1 else None
+
+
 def table_result(table, folder):
     meta = read_kv(folder / "meta")
     show = json.loads((folder / "show.json").read_text())
@@ -45,6 +50,7 @@ def table_result(table, folder):
     best = trials[0] if trials else {}
     wall = float(meta["wall_seconds"])
     test_accuracy = test.get("accuracy")
+    class_f1 = {c["name"]: c["f1"] for c in sorted(test.get("classes", []), key=lambda c: c["index"])}
     met = None if test_accuracy is None else 100 * test_accuracy >= TARGETS[table] and wall <= 60 * MAX_MINUTES
     return {
         "space": meta["space"],
@@ -61,8 +67,10 @@ def table_result(table, folder):
         "best_val_accuracy": best_val_accuracy(run, best, (folder / "log").read_text()),
         "test_accuracy": test_accuracy,
         "test_examples": sum(map(sum, test.get("confusion", []))) or None,
-        "macro_f1": test.get("macroF1"),
-        "class_f1": {c["name"]: c["f1"] for c in sorted(test.get("classes", []), key=lambda c: c["index"])},
+        "macro_f1": macro_f1(class_f1),
+        # For 2 classes DL4J's Evaluation.f1(Macro), which hpsearch reports, is the second class's F1, not the mean.
+        "hpsearch_macro_f1": test.get("macroF1"),
+        "class_f1": class_f1,
         "best_trial": {"number": best.get("number"), "epochs": best.get("epochs"), "best_epoch": best.get("bestEpoch"),
                        "params": best.get("params")},
         "provenance": show.get("provenance"),
@@ -111,7 +119,13 @@ def render_markdown(report):
                      f"{r['load_average']['before'].split()[0]} - {r['load_average']['after'].split()[0]}"])
     lines += markdown_table(["table", "space", "trials", "best val acc", "test acc", "macro-F1", "wall time",
                              "published (test acc)", "target met?", "load average before - after"], rows)
-    lines += ["", "Load average (1 min): a search with 2 workers makes about 2 on this machine; more means other work "
+    lines += ["", "Macro-F1: the mean of the classes' F1 on the test set. (`hpsearch show` reports DL4J's "
+              "`Evaluation.f1(Macro)`, which for 2 classes is the second class's F1: "
+              + ", ".join(f"{decimal(r['hpsearch_macro_f1'])} for {t}" for t, r in report["tables"].items()
+                          if len(r["class_f1"]) == 2) + ".)",
+              "", "Per-class F1: " + "; ".join(f"{t}: " + ", ".join(f"{k} {decimal(v)}" for k, v in r["class_f1"].items())
+                                            for t, r in report["tables"].items()) + ".",
+              "", "Load average (1 min): a search with 2 workers makes about 2 on this machine; more means other work "
               "shared the cores.", "", "## Best trials", ""]
     lines += [f"- {LABELS[t]}: trial {r['best_trial']['number']} ({r['best_trial']['epochs']} epochs, best "
               f"{r['best_trial']['best_epoch']}; {r['test_examples']} test examples), "
@@ -123,7 +137,22 @@ def render_markdown(report):
     return "\n".join(lines) + "\n"
 
 
+def rerender(report):
+    """A report written by an earlier version of this script, with the figures this one derives added."""
+    for r in report["tables"].values():
+        r.setdefault("hpsearch_macro_f1", r["macro_f1"])
+        r["macro_f1"] = macro_f1(r["class_f1"])
+    return report
+
+
 def main(argv):
+    if len(argv) == 4 and argv[1] == "--render":
+        # --render REPORT.json OUT.md: the markdown again from a results file, e.g. after this script changed.
+        report = rerender(json.loads(Path(argv[2]).read_text()))
+        Path(argv[2]).write_text(json.dumps(report, indent=2) + "\n")
+        Path(argv[3]).write_text(render_markdown(report))
+        print(f"Wrote {argv[2]} and {argv[3]}")
+        return
     if len(argv) != 4:
         sys.exit(__doc__)
     work, out_json, out_md = (Path(a) for a in argv[1:])
