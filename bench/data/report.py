@@ -29,6 +29,17 @@ def step_seconds(run, prefix):
     return sum(s["seconds"] for s in run["steps"] if s["step"].startswith(prefix))
 
 
+def same_data(runs):
+    """Whether every contender read the same numbers: equal label sums and feature sums (doubles summed in other
+    orders, and parsers that may round a cell differently in its last bit, so within a relative 1e-9)."""
+    runs = list(runs)
+    labels = {r["label_sum"] for r in runs}
+    sums = [r["feature_sum"] for r in runs]
+    spread = (max(sums) - min(sums)) / max(1.0, max(abs(s) for s in sums))
+    return {"label_sums_equal": len(labels) == 1, "feature_sum_relative_spread": spread,
+            "equal": len(labels) == 1 and spread <= 1e-9}
+
+
 def size_result(runs):
     """The fastest repeat of each contender at one table size, with ratios to the baselines."""
     best = {}
@@ -40,7 +51,8 @@ def size_result(runs):
     first = next(iter(best.values()))
     cells = first["rows"] * first["features"]
     result = {"rows": first["rows"], "features": first["features"], "cells": cells,
-              "file_bytes": first["file_bytes"], "contenders": best, "ratios": {}}
+              "file_bytes": first["file_bytes"], "same_data": same_data(best.values()), "contenders": best,
+              "ratios": {}}
     hp, prep = best.get("hpsearch"), best.get("hpsearch-prepare")
     for base in ("plain", "datavec"):
         b = best.get(base)
@@ -149,9 +161,12 @@ def render_markdown(report):
         lines += [f"## {size['rows']:,} rows x {size['features']} features ({size['cells'] / 1e6:,.1f} M cells, "
                   f"file {size['file_bytes'] / 1e6:,.0f} MB)", ""]
         lines += markdown_table(["contender", "steps", "total", "all repeats", "live heap", "peak live heap",
-                                 "peak heap", "peak RSS", "time vs plain", "load average before - after"],
+                                 "peak heap", "peak RSS", "total vs plain", "load average before - after"],
                                 contender_rows(size))
-        lines += [""]
+        same = size["same_data"]
+        lines += ["", "Every contender read the same numbers (label sums equal, feature sums within "
+                      f"{same['feature_sum_relative_spread']:.1e} of each other): "
+                      f"**{'yes' if same['equal'] else 'no'}**.", ""]
         for key, r in size["ratios"].items():
             what, base = key.split("_vs_")
             label = "CsvDataset.load" if what == "load" else "load + TrainingData.prepare"
@@ -169,7 +184,10 @@ def render_markdown(report):
                               f"{t['prepare_path_seconds_per_million_cells']:.2f} s per million cells, keeps "
                               f"{t['prepared_bytes_per_cell']:.1f} bytes per cell and peaks at "
                               f"{t['prepare_peak_live_bytes_per_cell']:.1f} bytes per cell of live heap "
-                              f"({t['prepare_peak_rss_bytes_per_cell']:.1f} of resident memory).")
+                              f"({t['prepare_peak_rss_bytes_per_cell']:.1f} of resident memory, the JVM's own "
+                              f"included): each GiB of heap holds about "
+                              f"{2 ** 30 / t['prepare_peak_live_bytes_per_cell'] / 1e6:,.0f} million numeric cells "
+                              "through a run's preparation.")
             else:
                 lines[-1] += "."
         lines += [""]

@@ -177,6 +177,7 @@ public final class CsvLoadBench {
         System.out.println(contender + ":");
         int rows;
         int features;
+        Sums sums;
         // Each branch keeps its results referenced until the end, so that the live heap counts them.
         Object keep;
         switch (contender) {
@@ -192,6 +193,7 @@ public final class CsvLoadBench {
                 steps.end("encode (training part)");
                 rows = data.train().size() + data.test().size();
                 features = encoded.featureCount();
+                sums = Sums.of(data.train()).plus(Sums.of(data.test()));
                 keep = List.of(data, encoding, encoded);
             }
             case "hpsearch-prepare" -> {
@@ -203,6 +205,7 @@ public final class CsvLoadBench {
                 steps.end("prepare (split, fit, encode x3)");
                 rows = data.train().size() + data.test().size();
                 features = prepared.train().featureCount();
+                sums = Sums.of(data.train()).plus(Sums.of(data.test()));
                 keep = prepared;
             }
             case "plain" -> {
@@ -211,6 +214,7 @@ public final class CsvLoadBench {
                 steps.end("read (readLine + split)");
                 rows = read.size();
                 features = read.featureCount();
+                sums = Sums.of(read);
                 keep = read;
             }
             case "datavec" -> {
@@ -219,6 +223,7 @@ public final class CsvLoadBench {
                 steps.end("read (CSVRecordReader)");
                 rows = read.size();
                 features = read.featureCount();
+                sums = Sums.of(read);
                 keep = read;
             }
             default -> throw new IllegalArgumentException("unknown contender '" + contender
@@ -238,6 +243,8 @@ public final class CsvLoadBench {
         result.put("load_average_before", loadBefore);
         result.put("load_average_after", loadAverage());
         result.put("jvm_baseline_live_heap_bytes", baseline);
+        result.put("feature_sum", sums.features());
+        result.put("label_sum", sums.labels());
         result.put("steps", steps.steps);
         result.put("seconds", steps.steps.stream().mapToDouble(s -> (double) s.get("seconds")).sum());
         result.put("live_heap_bytes", liveHeap() - baseline);
@@ -258,6 +265,28 @@ public final class CsvLoadBench {
             return fields[0] + " " + fields[1] + " " + fields[2];
         } catch (IOException e) {
             return "unknown";
+        }
+    }
+
+    /**
+     * Order-free sums of what a contender read, so the report can check that every contender read the same numbers
+     * (hpsearch's rows come back split into training and test parts, in another order).
+     */
+    record Sums(double features, long labels) {
+        static Sums of(Examples examples) {
+            double f = 0;
+            for (float v : examples.features()) {
+                f += v;
+            }
+            long l = 0;
+            for (int label : examples.labels()) {
+                l += label;
+            }
+            return new Sums(f, l);
+        }
+
+        Sums plus(Sums other) {
+            return new Sums(features + other.features, labels + other.labels);
         }
     }
 
