@@ -12,7 +12,7 @@ Usage: bench/data/run.sh [--smoke] [--dir DIR] [--keep]
   --dir DIR  where the generated tables go (default: a fresh temporary folder); a table already there under the
              same name is reused (the generator is seeded, so it is the same file)
   --keep     keep the generated tables (by default they are deleted at the end)
-Variables (default): ROWS (1000000), SMALL_ROWS (100000), COLUMNS (50), REPEATS (2: each contender's fastest run
+Variables (default): ROWS (1000000), SMALL_ROWS (100000), COLUMNS (50), REPEATS (3: each contender's fastest run
 is reported), HEAP (8g: every contender's -Xmx, so that their peak heaps compare).
 EOF
 }
@@ -38,7 +38,7 @@ cd "$root"
 ROWS="${ROWS:-1000000}"
 SMALL_ROWS="${SMALL_ROWS:-100000}"
 COLUMNS="${COLUMNS:-50}"
-REPEATS="${REPEATS:-2}"
+REPEATS="${REPEATS:-3}"
 HEAP="${HEAP:-8g}"
 if [ "$smoke" = 1 ]; then
   ROWS=20000 SMALL_ROWS=2000 REPEATS=1
