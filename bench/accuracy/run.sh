@@ -15,6 +15,7 @@ Variables (default): MLP_TRIALS (30), MLP_EPOCHS (20), WORKERS (nproc), CNN_EPOC
 CNN_THREADS (nproc), KEEP_DB (0), MLP_SPACE (spaces/fashion-mlp.yaml), CNN_SPACE
 (spaces/fashion-cnn-reference.yaml), RESULTS (accuracy: the results' file name), SKIP_MLP (0), SKIP_CNN (0).
 Smoke mode ignores MLP_TRIALS, MLP_EPOCHS and CNN_EPOCHS.
+The two CSV tables (digits, breast cancer) have their own script: bench/accuracy/tables.sh.
 EOF
 }
 
