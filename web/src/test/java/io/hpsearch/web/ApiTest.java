@@ -192,6 +192,54 @@ class ApiTest {
                 }
             }
             assertEquals(0, other.runSummaries().size(), "nothing is recorded");
+
+            // An image folder under the root whose class folder is a link to a folder outside it.
+            Path secret = Files.createDirectories(dir.resolve("outside-photos/b"));
+            Path photos = Files.createDirectories(root.resolve("photos/a"));
+            for (Path folder : List.of(secret, photos)) {
+                for (int i = 0; i < 3; i++) {
+                    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(4, 4,
+                            java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve(i + ".png").toFile());
+                }
+            }
+            Files.createSymbolicLink(root.resolve("photos/b"), secret);
+            HttpResponse<String> linked = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            name: linked
+                            dataset: {type: images, train: photos, height: 4, width: 4, channels: 1}
+                            model: {type: mlp, hidden_layers: 1, units: 4, learning_rate: 0.01}
+                            """)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, linked.statusCode(), linked.body());
+            assertTrue(JSON.readTree(linked.body()).get("error").asText().startsWith(root.resolve("photos/b") + ": '"
+                    + root.resolve("photos/b") + "' leads outside the dashboard's data root"), linked.body());
+
+            // A run recorded elsewhere (the command line reads any path) is not resumed here from outside the root.
+            Path space = Files.writeString(dir.resolve("outside.yaml"), """
+                    name: outside
+                    dataset: {type: csv, train: outside-table.csv, label: y}
+                    max_trials: 1
+                    training: {epochs: 1}
+                    model: {type: mlp, hidden_layers: 1, units: 4, learning_rate: 0.01}
+                    """);
+            StringBuilder rows = new StringBuilder("a,y\n");
+            for (int i = 0; i < 40; i++) {
+                rows.append(i).append(',').append(i % 2 == 0 ? "x" : "z").append('\n');
+            }
+            Files.writeString(dir.resolve("outside-table.csv"), rows);
+            StringWriter out = new StringWriter();
+            assertEquals(0, Main.execute(new String[]{"run", space.toString(), "--db",
+                    dir.resolve("root-store/hpsearch").toString(), "--workers", "1"}, new PrintWriter(out),
+                    new PrintWriter(out)), out.toString());
+            long outsideRun = other.runSummaries().get(0).run().id();
+            other.finishRun(outsideRun, io.hpsearch.store.RunStatus.CANCELLED, "cancelled for the test");
+            HttpResponse<String> resume = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs/"
+                    + outsideRun + "/resume")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, resume.statusCode(), resume.body());
+            assertTrue(JSON.readTree(resume.body()).get("error").asText().startsWith("dataset.train: '"
+                    + dir.resolve("outside-table.csv") + "' is outside the dashboard's data root"), resume.body());
+            assertEquals(io.hpsearch.store.RunStatus.CANCELLED, other.run(outsideRun).orElseThrow().status(),
+                    "a refused resume changes nothing");
         }
     }
 

@@ -1,0 +1,53 @@
+package io.hpsearch.data;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** IDX files as a dataset: the classes are the labels that occur, as EMNIST's letters (labelled 1-26) need. */
+class DatasetsTest {
+    @TempDir
+    Path dir;
+
+    private Path images(String name, int count) throws IOException {
+        return Files.write(dir.resolve(name), IdxFiles.images(2051, count, 2, 2, new byte[count * 4]));
+    }
+
+    private Path labels(String name, byte... labels) throws IOException {
+        return Files.write(dir.resolve(name), IdxFiles.labels(2049, labels.length, labels));
+    }
+
+    @Test
+    void labelsThatStartAtOneAreRenumberedToTheirClasses() throws IOException {
+        Path trainImages = images("train-images", 6);
+        Path trainLabels = labels("train-labels", (byte) 1, (byte) 2, (byte) 3, (byte) 1, (byte) 2, (byte) 3);
+        Path testImages = images("test-images", 2);
+        Path testLabels = labels("test-labels", (byte) 3, (byte) 1);
+
+        Dataset numbered = Datasets.load(new DataSpec.Idx(trainImages, trainLabels, Optional.of(testImages),
+                Optional.of(testLabels), 0.2, List.of()), () -> null);
+        assertEquals(List.of("1", "2", "3"), numbered.classes());
+        assertArrayEquals(new int[]{0, 1, 2, 0, 1, 2}, numbered.train().labels());
+        assertArrayEquals(new int[]{2, 0}, numbered.test().labels());
+        assertEquals(InputShape.image(1, 2, 2), numbered.fit(numbered.train()).shape());
+
+        Dataset named = Datasets.load(new DataSpec.Idx(trainImages, trainLabels, Optional.of(testImages),
+                Optional.of(testLabels), 0.2, List.of("n/a", "a", "b", "c")), () -> null);
+        assertEquals(List.of("a", "b", "c"), named.classes(), "dataset.classes names labels 0, 1, 2, ...");
+
+        Path strayTest = labels("stray-labels", (byte) 3, (byte) 7);
+        DataException e = assertThrows(DataException.class, () -> Datasets.load(new DataSpec.Idx(trainImages,
+                trainLabels, Optional.of(testImages), Optional.of(strayTest), 0.2, List.of()), () -> null));
+        assertEquals(strayTest + ": label 7 at index 1 is not a class of the training labels (1, 2, 3)",
+                e.getMessage());
+    }
+}
