@@ -48,7 +48,7 @@ public final class ConvBench {
         }
         OneDnn.selectNatives();
         Examples train = FashionMnist.load(Path.of(args[0])).train();
-        TrialParams cnn = Samplers.forSpace(SpaceParser.parse(Path.of(args[1])), Set.of()).next().orElseThrow();
+        TrialParams cnn = Samplers.forSpace(SpaceParser.parse(Path.of(args[1]))).next(List.of()).orElseThrow();
         int batches = Integer.parseInt(args[2]);
         // One more than measured: the first warms up.
         List<DataSet> minibatches = Workload.batches(train.rows(IntStream.range(0, (batches + 1) * BATCH).toArray()),

@@ -105,7 +105,7 @@ public final class StoreScaleBench {
      * written epoch by epoch through {@link Store#recordEpoch}, timing each write against the full database.
      */
     private static long[] fill(Store store, long runId, SpaceSpec spec, int trials, int epochs) throws Exception {
-        Sampler sampler = Samplers.forSpace(spec, Set.of());
+        Sampler sampler = Samplers.forSpace(spec);
         Random random = new Random(1);
         String url = "jdbc:h2:file:" + store.dbFile() + ";AUTO_SERVER=TRUE";
         try (Connection jdbc = DriverManager.getConnection(url, "sa", "");
@@ -114,7 +114,8 @@ public final class StoreScaleBench {
              PreparedStatement count = jdbc.prepareStatement("UPDATE trials SET epochs = ? WHERE id = ?")) {
             jdbc.setAutoCommit(false);
             for (int n = 1; n <= trials; n++) {
-                TrialParams params = sampler.next().orElseThrow(() -> new IllegalStateException("space too small"));
+                TrialParams params = sampler.next(List.of())
+                        .orElseThrow(() -> new IllegalStateException("space too small"));
                 Trial trial = store.startTrial(runId, n, JSON.writeValueAsString(params.asMap()), params.key());
                 double accuracy = 0.5 + 0.4 * random.nextDouble();
                 for (int e = 1; e <= epochs; e++) {
@@ -145,7 +146,8 @@ public final class StoreScaleBench {
         long[] writes = new long[20 * epochs];
         int w = 0;
         for (int n = trials + 1; n <= trials + 20; n++) {
-            TrialParams params = sampler.next().orElseThrow(() -> new IllegalStateException("space too small"));
+            TrialParams params = sampler.next(List.of())
+                    .orElseThrow(() -> new IllegalStateException("space too small"));
             Trial trial = store.startTrial(runId, n, JSON.writeValueAsString(params.asMap()), params.key());
             for (int e = 1; e <= epochs; e++) {
                 long t0 = System.nanoTime();

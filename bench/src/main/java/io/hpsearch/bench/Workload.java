@@ -60,7 +60,7 @@ final class Workload {
         this.split = Split.stratified(data.train(), spec.training().validationSplit(), spec.seed(),
                 spec.training().trainLimit());
         List<Network> list = new ArrayList<>();
-        for (TrialParams p : Samplers.forSpace(spec, Set.of()).take(spec.maxTrials())) {
+        for (TrialParams p : Samplers.forSpace(spec).take(spec.maxTrials())) {
             MultiLayerConfiguration conf = NetworkFactory.build(p, spec.seed(), FASHION,
                     FashionMnist.CLASS_NAMES.size());
             list.add(new Network(p, conf, NetworkCost.forwardMacs(p, FASHION, FashionMnist.CLASS_NAMES.size())));

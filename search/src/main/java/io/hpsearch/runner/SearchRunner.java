@@ -8,8 +8,11 @@ import io.hpsearch.data.Dataset;
 import io.hpsearch.data.InputShape;
 import io.hpsearch.data.TrainingData;
 import io.hpsearch.model.ModelFile;
+import io.hpsearch.pruner.Pruner;
+import io.hpsearch.pruner.Pruners;
 import io.hpsearch.sampler.Sampler;
 import io.hpsearch.sampler.Samplers;
+import io.hpsearch.sampler.TrialRecord;
 import io.hpsearch.space.ModelType;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSize;
@@ -23,10 +26,12 @@ import io.hpsearch.store.TestEvaluation;
 import io.hpsearch.store.Trial;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trainer.NativeThreads;
+import io.hpsearch.trainer.EpochRule;
 import io.hpsearch.trainer.NetworkCost;
 import io.hpsearch.trainer.TestEvaluator;
 import io.hpsearch.trainer.TrainingListener;
 import io.hpsearch.trainer.TrialFailedException;
+import io.hpsearch.trainer.TrialPrunedException;
 import io.hpsearch.trainer.TrialTrainer;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -38,6 +43,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -302,7 +308,7 @@ public final class SearchRunner {
     }
 
     private Outcome execute(long runId, SpaceSpec spec, TrainingData prepared) {
-        int planned = plannedTrials(spec);
+        int planned = Samplers.plannedTrials(spec);
         listener.runStarted(runId, spec.name(), planned);
         TrialTrainer trainer = new TrialTrainer(prepared.train(), prepared.validation(), prepared.shape(),
                 prepared.classes().size());
@@ -340,31 +346,6 @@ public final class SearchRunner {
         return finish(runId, coordinator, throughput, prepared);
     }
 
-    /**
-     * Grid search trains a fixed set, so it goes longest first to keep every worker busy to the end; random search
-     * keeps its draw order, so that a run stopped early has still trained a random sample.
-     *
-     * @param alreadyRun networks the run has already, never proposed again
-     * @param planned    new networks wanted
-     */
-    private static Sampler sampler(SpaceSpec spec, Set<String> alreadyRun, int planned, TrainingData data) {
-        Sampler sampler = Samplers.forSpace(spec, alreadyRun);
-        return switch (spec.search()) {
-            case GRID -> new LongestFirst(sampler, planned, params -> NetworkCost.forwardMacs(params,
-                    data.shape(), data.classes().size()));
-            case RANDOM -> sampler;
-        };
-    }
-
-    /** Trials a run of the space will train: max_trials, or fewer when the space has fewer distinct networks. */
-    public static int plannedTrials(SpaceSpec spec) {
-        BigInteger size = switch (spec.search()) {
-            case GRID -> SpaceSize.distinctNetworks(spec);
-            case RANDOM -> SpaceSize.finiteNetworks(spec).orElse(BigInteger.valueOf(Integer.MAX_VALUE));
-        };
-        return size.min(BigInteger.valueOf(spec.maxTrials())).intValue();
-    }
-
     /** A worker: takes the next candidate and trains it, until there is none or the run is cancelled. */
     private void work(Coordinator coordinator, TrialTrainer trainer, SpaceSpec spec) {
         Optional<Assignment> next;
@@ -382,6 +363,13 @@ public final class SearchRunner {
                         outcome.first().stoppedEpoch());
                 superseded.release();
                 listener.trialFinished(trial.number(), TrialState.COMPLETED, outcome.score(), null);
+            } catch (TrialPrunedException e) {
+                coordinator.pruned();
+                String reason = "pruned after epoch " + e.epoch() + " by the " + spec.options().pruner().type()
+                        + " pruner: its " + spec.objective().key() + " trailed the other trials'";
+                store.pruneTrial(trial.id(), e.epoch(), coordinator.lastValue(trial.number()), reason);
+                listener.trialFinished(trial.number(), TrialState.PRUNED, coordinator.lastValue(trial.number()),
+                        reason);
             } catch (CancellationException e) {
                 String reason = "cancelled by the user";
                 store.finishTrial(trial.id(), TrialState.CANCELLED, null, reason);
@@ -419,7 +407,8 @@ public final class SearchRunner {
                         public void batchEnded(int epoch, int batchesDone, int batchesPerEpoch) {
                             listener.batchEnded(trial.number(), epoch, batchesDone, batchesPerEpoch);
                         }
-                    }, cancelled::get);
+                    }, cancelled::get, execution == 1 ? List.of(coordinator.pruning(trial.number(), params))
+                            : List.of());
             results.add(result);
             scores[e - 1] = spec.objective().of(result.best());
         }
@@ -474,7 +463,8 @@ public final class SearchRunner {
         store.saveTestEvaluation(test);
         listener.testEvaluated(test);
         String message = coordinator.completed() + " trial(s) completed; best: trial " + best.get().trialNumber()
-                + failureStop.map(stop -> "; " + stop).orElse("");
+                + failureStop.map(stop -> "; " + stop).orElse("")
+                + coordinator.exhaustedStop().map(stop -> "; " + stop).orElse("");
         store.finishRun(runId, RunStatus.COMPLETED, message);
         return new Outcome(runId, RunStatus.COMPLETED, message, Optional.of(test), throughput);
     }
@@ -535,6 +525,9 @@ public final class SearchRunner {
         private final long runId;
         private final SpaceSpec spec;
         private final Sampler sampler;
+        private final Pruner pruner;
+        /** Each running trial's objective after each epoch so far (its first execution), for the pruner. */
+        private final Map<Integer, List<Double>> curves = new HashMap<>();
         private final int planned;
         private final TrainingData data;
         /** Trials cut off by a crash or a cancel: trained again, under their numbers, before any new one. */
@@ -544,6 +537,8 @@ public final class SearchRunner {
         private int completed;
         private long examplesTrained;
         private int consecutiveFailures;
+        /** The sampler had no new network before the run had its planned trials. */
+        private boolean exhausted;
         private String lastFailure;
         private Best best;
 
@@ -552,9 +547,7 @@ public final class SearchRunner {
             this.spec = spec;
             this.planned = planned;
             this.data = data;
-            Set<String> alreadyRun = new HashSet<>();
             for (Trial t : store.trials(runId)) {
-                alreadyRun.add(t.paramsKey());
                 nextNumber = Math.max(nextNumber, t.number() + 1);
                 switch (t.state()) {
                     case COMPLETED -> {
@@ -564,13 +557,15 @@ public final class SearchRunner {
                             best = new Best(t.number(), t.score(), null, modelPath(t.number()));
                         }
                     }
-                    case FAILED -> issued++;
+                    case FAILED, PRUNED -> issued++;
                     case RUNNING -> throw new ResumeException("trial " + t.number() + " of run " + runId
                             + " is still running in another process");
                     case INTERRUPTED, CANCELLED -> retrain.add(t);
                 }
             }
-            this.sampler = sampler(spec, alreadyRun, Math.max(0, planned - issued - retrain.size()), data);
+            this.pruner = Pruners.of(spec.options().pruner(), spec.objective());
+            this.sampler = Samplers.forRun(spec, Math.max(0, planned - issued - retrain.size()),
+                    params -> NetworkCost.forwardMacs(params, data.shape(), data.classes().size()), history());
         }
 
         synchronized Optional<Assignment> next() {
@@ -587,8 +582,9 @@ public final class SearchRunner {
             if (issued >= planned) {
                 return Optional.empty();
             }
-            Optional<TrialParams> candidate = sampler.next();
+            Optional<TrialParams> candidate = sampler.next(history());
             if (candidate.isEmpty()) {
+                exhausted = true;
                 return Optional.empty();
             }
             issued++;
@@ -641,6 +637,47 @@ public final class SearchRunner {
             return superseded;
         }
 
+        /**
+         * The run's trials as the store has them, with their learning curves: what the sampler and the pruner
+         * weigh. Read afresh each time, so other workers' epochs count as soon as they are stored.
+         */
+        List<TrialRecord> history() {
+            Map<Long, double[]> learning = store.learningCurves(runId, spec.objective());
+            List<TrialRecord> out = new ArrayList<>();
+            for (Trial t : store.trials(runId)) {
+                out.add(new TrialRecord(t.number(), TrialParams.fromMap(readJson(t.params())), t.state(), t.score(),
+                        learning.getOrDefault(t.id(), new double[0])));
+            }
+            return out;
+        }
+
+        /** The pruner, as a rule asked after each epoch of a trial's first execution. */
+        EpochRule pruning(int trialNumber, TrialParams params) {
+            if (pruner == Pruner.NONE) {
+                return epochs -> EpochRule.Decision.CONTINUE;
+            }
+            return epochs -> {
+                double[] values = epochs.stream().mapToDouble(spec.objective()::of).toArray();
+                synchronized (this) {
+                    curves.put(trialNumber, java.util.Arrays.stream(values).boxed().toList());
+                }
+                TrialRecord trial = new TrialRecord(trialNumber, params, TrialState.RUNNING, null, values);
+                List<TrialRecord> others = history().stream().filter(t -> t.number() != trialNumber).toList();
+                return pruner.prune(trial, others) ? EpochRule.Decision.PRUNE : EpochRule.Decision.CONTINUE;
+            };
+        }
+
+        /** The last objective value the pruning rule saw for a trial. */
+        synchronized double lastValue(int trialNumber) {
+            List<Double> values = curves.getOrDefault(trialNumber, List.of());
+            return values.isEmpty() ? Double.NaN : values.get(values.size() - 1);
+        }
+
+        /** Counts a pruned trial: not a failure, so it ends a run of failures. */
+        synchronized void pruned() {
+            consecutiveFailures = 0;
+        }
+
         /** Counts a failed trial; enough of them in a row stop the run from handing out more. */
         synchronized void failed(String reason) {
             consecutiveFailures++;
@@ -649,6 +686,12 @@ public final class SearchRunner {
 
         synchronized boolean tooManyFailures() {
             return consecutiveFailures >= spec.maxConsecutiveFailures();
+        }
+
+        /** Why the run has fewer trials than planned because its space ran out, or empty. */
+        synchronized Optional<String> exhaustedStop() {
+            return exhausted ? Optional.of("the space has no other network to try (" + issued + " of the "
+                    + planned + " planned trials)") : Optional.empty();
         }
 
         /** Why the run stopped early, or empty when it did not stop for failures. */

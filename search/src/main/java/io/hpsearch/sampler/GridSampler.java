@@ -7,6 +7,7 @@ import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,11 +18,10 @@ import java.util.Set;
  */
 final class GridSampler implements Sampler {
     private final List<GridSearchCandidateGenerator> grids = new ArrayList<>();
-    private final Set<String> alreadyRun;
+    private final Set<String> alreadyRun = new HashSet<>();
     private int turn;
 
-    GridSampler(SpaceSpec spec, Set<String> alreadyRun) {
-        this.alreadyRun = Set.copyOf(alreadyRun);
+    GridSampler(SpaceSpec spec) {
         for (List<Integer> counts : countCombinations(spec.model().groups())) {
             grids.add(new GridSearchCandidateGenerator(ArbiterSpace.atCounts(spec.model(), counts),
                     spec.gridPoints(), GridSearchCandidateGenerator.Mode.Sequential, null));
@@ -51,7 +51,8 @@ final class GridSampler implements Sampler {
     }
 
     @Override
-    public Optional<TrialParams> next() {
+    public Optional<TrialParams> next(List<TrialRecord> trials) {
+        trials.forEach(t -> alreadyRun.add(t.params().key()));
         while (grids.stream().anyMatch(GridSearchCandidateGenerator::hasMoreCandidates)) {
             GridSearchCandidateGenerator grid = grids.get(turn++ % grids.size());
             if (!grid.hasMoreCandidates()) {

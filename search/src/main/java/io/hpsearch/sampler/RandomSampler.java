@@ -8,6 +8,7 @@ import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
 
 import java.math.BigInteger;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -23,15 +24,17 @@ final class RandomSampler implements Sampler {
     private final Set<String> proposed;
     private final Optional<BigInteger> spaceSize;
 
-    RandomSampler(SpaceSpec spec, Set<String> alreadyRun) {
+    RandomSampler(SpaceSpec spec) {
         generator = new RandomSearchGenerator(ArbiterSpace.of(spec.model()), null);
         generator.setRngSeed(spec.seed());
-        proposed = new HashSet<>(alreadyRun);
+        proposed = new HashSet<>();
         spaceSize = SpaceSize.finiteNetworks(spec);
     }
 
     @Override
-    public Optional<TrialParams> next() {
+    public Optional<TrialParams> next(List<TrialRecord> trials) {
+        // A resumed run draws the same sequence again, skipping what it has: the same networks as an unkilled run.
+        trials.forEach(t -> proposed.add(t.params().key()));
         if (spaceSize.isPresent() && BigInteger.valueOf(proposed.size()).compareTo(spaceSize.get()) >= 0) {
             return Optional.empty();
         }

@@ -144,8 +144,8 @@ public final class SpaceParser {
 
     private SpaceSpec document(Node root) {
         Section top = section(root, "");
-        top.allowOnly("name", "dataset", "search", "max_trials", "max_consecutive_failures", "seed", "objective",
-                "grid_points", "training", "model");
+        top.allowOnly("name", "dataset", "search", "tpe", "genetic", "pruner", "max_trials",
+                "max_consecutive_failures", "seed", "objective", "grid_points", "training", "model");
         String name = top.text("name").orElseThrow(() -> top.missing("name"));
         if (name.isBlank() || name.length() > 200) {
             throw top.error("name", "must be 1 to 200 characters");
@@ -168,8 +168,10 @@ public final class SpaceParser {
         Section model = top.child("model").orElseThrow(() -> top.missing("model"));
         ModelSpec modelSpec = model(model);
         checkModelFitsData(model, modelSpec, dataset);
-        SpaceSpec spec = new SpaceSpec(name, dataset, baseDir, search, maxTrials, maxConsecutiveFailures, seed,
-                objective, gridPoints, training, modelSpec);
+        SearchOptions options = new SearchOptions(tpe(top, search), genetic(top, search),
+                pruner(top, training));
+        SpaceSpec spec = new SpaceSpec(name, dataset, baseDir, search, options, maxTrials, maxConsecutiveFailures,
+                seed, objective, gridPoints, training, modelSpec);
         if (search == SearchKind.GRID) {
             BigInteger size = SpaceSize.distinctNetworks(spec);
             if (size.compareTo(BigInteger.valueOf(MAX_GRID_POINTS)) > 0) {
@@ -308,6 +310,87 @@ public final class SpaceParser {
                     + "images " + blocks + " times, leaving nothing; use at most "
                     + (31 - Integer.numberOfLeadingZeros(side)) + " or larger images");
         }
+    }
+
+    /** {@code tpe:}, only with {@code search: tpe}. */
+    private SearchOptions.Tpe tpe(Section top, SearchKind search) {
+        return top.child("tpe").map(t -> {
+            if (search != SearchKind.TPE) {
+                throw top.error("tpe", "applies to search: tpe only");
+            }
+            t.allowOnly("startup_trials", "candidates", "prior_weight");
+            SearchOptions.Tpe d = SearchOptions.Tpe.DEFAULT;
+            return new SearchOptions.Tpe(t.integer("startup_trials", 1, 100_000).orElse(d.startupTrials()),
+                    t.integer("candidates", 1, 10_000).orElse(d.candidates()),
+                    t.decimal("prior_weight", v -> v >= 0 && v <= 100, "must be between 0 and 100")
+                            .orElse(d.priorWeight()));
+        }).orElse(SearchOptions.Tpe.DEFAULT);
+    }
+
+    /** {@code genetic:}, only with {@code search: genetic}. */
+    private SearchOptions.Genetic genetic(Section top, SearchKind search) {
+        return top.child("genetic").map(g -> {
+            if (search != SearchKind.GENETIC) {
+                throw top.error("genetic", "applies to search: genetic only");
+            }
+            g.allowOnly("population_size", "crossover_rate", "mutation_rate");
+            SearchOptions.Genetic d = SearchOptions.Genetic.DEFAULT;
+            return new SearchOptions.Genetic(g.integer("population_size", 2, 100_000).orElse(d.populationSize()),
+                    g.decimal("crossover_rate", v -> v >= 0 && v <= 1, "must be between 0 and 1")
+                            .orElse(d.crossoverRate()),
+                    g.decimal("mutation_rate", v -> v >= 0 && v <= 1, "must be between 0 and 1")
+                            .orElse(d.mutationRate()));
+        }).orElse(SearchOptions.Genetic.DEFAULT);
+    }
+
+    /**
+     * {@code pruner: {type: median | asha | hyperband | none, ...}}. Several executions per trial are refused with
+     * it: which execution's curve would be compared is a choice nobody would guess.
+     */
+    private PrunerSpec pruner(Section top, TrainingSpec training) {
+        Optional<Section> maybe = top.child("pruner");
+        if (maybe.isEmpty()) {
+            return PrunerSpec.NONE;
+        }
+        Section p = maybe.get();
+        String type = p.text("type").orElseThrow(() -> p.missing("type"));
+        if (!type.equals("none") && training.executions() > 1) {
+            throw p.error("type", "pruning compares one learning curve per trial; it cannot be combined with "
+                    + "training.executions_per_trial above 1");
+        }
+        int epochs = training.epochs();
+        return switch (type) {
+            case "none" -> {
+                p.allowOnly("type");
+                yield PrunerSpec.NONE;
+            }
+            case "median" -> {
+                p.allowOnly("type", "startup_trials", "warmup_epochs", "interval_epochs", "min_trials");
+                yield new PrunerSpec.Median(p.integer("startup_trials", 0, 100_000).orElse(5),
+                        p.integer("warmup_epochs", 0, 10_000).orElse(0),
+                        p.integer("interval_epochs", 1, 10_000).orElse(1),
+                        p.integer("min_trials", 1, 100_000).orElse(1));
+            }
+            case "asha" -> {
+                p.allowOnly("type", "min_epochs", "reduction_factor", "min_early_stopping_rate", "bootstrap_count");
+                yield new PrunerSpec.Asha(p.integer("min_epochs", 1, 10_000).orElse(1),
+                        p.integer("reduction_factor", 2, 100).orElse(4),
+                        p.integer("min_early_stopping_rate", 0, 100).orElse(0),
+                        p.integer("bootstrap_count", 0, 100_000).orElse(0));
+            }
+            case "hyperband" -> {
+                p.allowOnly("type", "min_epochs", "reduction_factor", "bootstrap_count");
+                int minEpochs = p.integer("min_epochs", 1, 10_000).orElse(1);
+                if (minEpochs >= epochs) {
+                    throw p.error("min_epochs", "must be below training.epochs (" + epochs + "), the most epochs a "
+                            + "trial trains");
+                }
+                yield new PrunerSpec.Hyperband(minEpochs, epochs, p.integer("reduction_factor", 2, 100).orElse(3),
+                        p.integer("bootstrap_count", 0, 100_000).orElse(0));
+            }
+            default -> throw p.error("type", "unknown pruner '" + abbreviate(type) + "'; use median, asha, "
+                    + "hyperband or none");
+        };
     }
 
     private TrainingSpec training(Optional<Section> maybe) {

@@ -13,25 +13,27 @@ import java.util.Map;
  * @param dataset                the data, paths resolved against {@code spaceDir}
  * @param spaceDir               the folder relative data paths were resolved against (the space file's, or a
  *                               dashboard's data root), kept so a stored space can be read again the same way
+ * @param options                the samplers' settings and the pruner
  * @param maxConsecutiveFailures a run stops handing out trials once this many in a row have failed
  */
-public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind search, int maxTrials,
+public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind search, SearchOptions options,
+                        int maxTrials,
                         int maxConsecutiveFailures, long seed, Objective objective, int gridPoints,
                         TrainingSpec training, ModelSpec model) {
 
     public SpaceSpec withMaxTrials(int value) {
-        return new SpaceSpec(name, dataset, spaceDir, search, value, maxConsecutiveFailures, seed, objective,
-                gridPoints, training, model);
+        return new SpaceSpec(name, dataset, spaceDir, search, options, value, maxConsecutiveFailures, seed,
+                objective, gridPoints, training, model);
     }
 
     public SpaceSpec withSeed(long value) {
-        return new SpaceSpec(name, dataset, spaceDir, search, maxTrials, maxConsecutiveFailures, value, objective,
-                gridPoints, training, model);
+        return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, value,
+                objective, gridPoints, training, model);
     }
 
     public SpaceSpec withTraining(TrainingSpec value) {
-        return new SpaceSpec(name, dataset, spaceDir, search, maxTrials, maxConsecutiveFailures, seed, objective,
-                gridPoints, value, model);
+        return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, seed,
+                objective, gridPoints, value, model);
     }
 
     /** The space as it was run, every default filled in: stored with the run for provenance. */
@@ -41,6 +43,7 @@ public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind
         out.put("dataset", dataset.describe());
         out.put("space_dir", spaceDir.toString());
         out.put("search", search.key());
+        out.putAll(options.describe(search));
         out.put("max_trials", maxTrials);
         out.put("max_consecutive_failures", maxConsecutiveFailures);
         out.put("seed", seed);

@@ -3,7 +3,6 @@ package io.hpsearch.trainer;
 import io.hpsearch.data.Examples;
 import io.hpsearch.data.InputShape;
 import io.hpsearch.data.Permutations;
-import io.hpsearch.space.EarlyStopping;
 import io.hpsearch.space.TrainingSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.trial.TrialParams;
@@ -67,13 +66,25 @@ public final class TrialTrainer {
     }
 
     /**
-     * Trains one network: seeded initialisation, shuffling and augmentation.
+     * Trains one network: seeded initialisation, shuffling and augmentation; early stopping when the training spec
+     * has it.
      *
      * @throws TrialFailedException when the loss stops being finite or DL4J fails
      * @throws CancellationException when {@code cancelled} turns true (checked between minibatches)
      */
     public Result train(TrialParams params, long seed, TrainingSpec training, TrainingListener listener,
                         BooleanSupplier cancelled) {
+        return train(params, seed, training, listener, cancelled, List.of());
+    }
+
+    /**
+     * As {@link #train(TrialParams, long, TrainingSpec, TrainingListener, BooleanSupplier)}, also asking
+     * {@code rules} after every epoch, after early stopping: a pruner's rule, say.
+     *
+     * @throws TrialPrunedException when a rule prunes the trial (its network is closed)
+     */
+    public Result train(TrialParams params, long seed, TrainingSpec training, TrainingListener listener,
+                        BooleanSupplier cancelled, List<EpochRule> rules) {
         MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, seed, shape, classes));
         network.init();
         OneDnn.attach(network);
@@ -88,7 +99,10 @@ public final class TrialTrainer {
             }
             Random random = new Random(seed);
             Augmenter augmenter = training.augment().map(a -> new Augmenter(a, shape, random)).orElse(null);
-            Optional<EarlyStopping> early = training.earlyStopping();
+            Optional<EarlyStoppingRule> early = training.earlyStopping().map(EarlyStoppingRule::new);
+            List<EpochRule> allRules = new ArrayList<>();
+            early.ifPresent(allRules::add);
+            allRules.addAll(rules);
             int batches = (n + batchSize - 1) / batchSize;
             List<EpochMetrics> history = new ArrayList<>();
             int bestEpoch = 0;
@@ -130,12 +144,19 @@ public final class TrialTrainer {
                         (System.nanoTime() - start) / 1e9);
                 history.add(metrics);
                 listener.epochEnded(metrics);
-                if (early.isEmpty()) {
-                    bestEpoch = epoch;
-                } else if (bestEpoch == 0 || improves(early.get(), metrics, history.get(bestEpoch - 1))) {
-                    bestEpoch = epoch;
+                int best = early.map(rule -> rule.bestEpoch(history)).orElse(epoch);
+                if (early.isPresent() && best == epoch) {
                     bestWeights = network.params().dup();
-                } else if (epoch - bestEpoch >= early.get().patience()) {
+                }
+                bestEpoch = best;
+                EpochRule.Decision decision = EpochRule.Decision.CONTINUE;
+                for (int r = 0; r < allRules.size() && decision == EpochRule.Decision.CONTINUE; r++) {
+                    decision = allRules.get(r).decide(history);
+                }
+                if (decision == EpochRule.Decision.PRUNE) {
+                    throw new TrialPrunedException(epoch);
+                }
+                if (decision == EpochRule.Decision.STOP) {
                     break;
                 }
             }
@@ -147,10 +168,6 @@ public final class TrialTrainer {
             network.close();
             throw e;
         }
-    }
-
-    private static boolean improves(EarlyStopping rule, EpochMetrics now, EpochMetrics best) {
-        return rule.metric().beats(rule.metric().of(now), rule.metric().of(best), rule.minDelta());
     }
 
     /** Mean cross-entropy and accuracy of the network on a set, in inference mode (no dropout). */

@@ -3,6 +3,7 @@ package io.hpsearch.sampler;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class SamplersTest {
         SpaceSpec spec = small("grid", 1);
         // 2 input dropouts x 2 learning rates x ((2x2) + (2x2)^2 + (2x2)^3) = 4 x 84
         assertEquals(336, SpaceSize.distinctNetworks(spec).intValueExact());
-        GridSampler grid = new GridSampler(spec, Set.of());
+        GridSampler grid = new GridSampler(spec);
         assertEquals(336, grid.size());
         List<TrialParams> all = grid.take(Integer.MAX_VALUE);
         assertEquals(336, all.size());
@@ -50,31 +51,31 @@ class SamplersTest {
 
     @Test
     void gridTakesDepthsInTurnSoACappedRunSeesEveryDepth() {
-        List<TrialParams> first = new GridSampler(small("grid", 1), Set.of()).take(3);
+        List<TrialParams> first = new GridSampler(small("grid", 1)).take(3);
         assertEquals(List.of(1, 2, 3), first.stream().map(p -> p.integer("hidden_layers", 0)).toList());
     }
 
     @Test
     void gridSkipsNetworksAlreadyRun() {
         SpaceSpec spec = small("grid", 1);
-        List<TrialParams> all = new GridSampler(spec, Set.of()).take(Integer.MAX_VALUE);
-        Set<String> done = Set.of(all.get(0).key(), all.get(5).key());
-        assertEquals(334, new GridSampler(spec, done).take(Integer.MAX_VALUE).size());
+        List<TrialParams> all = new GridSampler(spec).take(Integer.MAX_VALUE);
+        List<TrialRecord> done = records(List.of(all.get(0), all.get(5)));
+        assertEquals(334, new GridSampler(spec).take(Integer.MAX_VALUE, done).size());
     }
 
     @Test
     void randomNeverRepeatsAnEffectiveNetworkAndStopsWhenTheSpaceIsExhausted() {
         SpaceSpec spec = small("random", 7);
-        List<TrialParams> all = Samplers.forSpace(spec, Set.of()).take(Integer.MAX_VALUE);
+        List<TrialParams> all = Samplers.forSpace(spec).take(Integer.MAX_VALUE);
         assertEquals(336, all.size(), "every distinct network, then nothing");
         assertEquals(336, all.stream().map(TrialParams::key).distinct().count());
     }
 
     @Test
     void randomIsReproducibleFromTheSeed() {
-        List<String> a = keys(Samplers.forSpace(small("random", 7), Set.of()), 10);
-        List<String> b = keys(Samplers.forSpace(small("random", 7), Set.of()), 10);
-        List<String> c = keys(Samplers.forSpace(small("random", 8), Set.of()), 10);
+        List<String> a = keys(Samplers.forSpace(small("random", 7)), 10);
+        List<String> b = keys(Samplers.forSpace(small("random", 7)), 10);
+        List<String> c = keys(Samplers.forSpace(small("random", 8)), 10);
         assertEquals(a, b);
         assertNotEquals(a, c);
     }
@@ -82,12 +83,12 @@ class SamplersTest {
     @Test
     void referenceSpaceDrawsValuesPerLayerFromTheirSets() {
         SpaceSpec spec = SpaceParser.parse(Path.of("../spaces/fashion-mlp.yaml"));
-        Sampler sampler = Samplers.forSpace(spec, Set.of());
+        Sampler sampler = Samplers.forSpace(spec);
         Set<Integer> depths = new HashSet<>();
         Set<Integer> unitsSeen = new HashSet<>();
         boolean layersDiffer = false;
         for (int i = 0; i < 200; i++) {
-            TrialParams p = sampler.next().orElseThrow();
+            TrialParams p = sampler.next(List.of()).orElseThrow();
             int depth = p.integer("hidden_layers", 0);
             depths.add(depth);
             assertTrue(List.of(0.0, 0.1, 0.2, 0.3).contains(p.decimal("input_dropout", -1)), p.toString());
@@ -110,15 +111,27 @@ class SamplersTest {
     @Test
     void randomSkipsNetworksAlreadyRun() {
         SpaceSpec spec = small("random", 7);
-        List<String> first = keys(Samplers.forSpace(spec, Set.of()), 5);
-        List<String> resumed = keys(Samplers.forSpace(spec, new HashSet<>(first)), 331);
+        List<TrialParams> first = Samplers.forSpace(spec).take(5);
+        List<TrialParams> resumed = Samplers.forSpace(spec).take(331, records(first));
+        assertEquals(331, resumed.size());
         assertTrue(resumed.stream().noneMatch(first::contains));
+        assertTrue(Samplers.forSpace(spec).take(1, records(Samplers.forSpace(spec).take(336))).isEmpty(),
+                "a space whose every network the run has: nothing more, at once");
+    }
+
+    /** The run's trials as the store would give them: these networks, completed. */
+    static List<TrialRecord> records(List<TrialParams> params) {
+        List<TrialRecord> out = new ArrayList<>();
+        for (int i = 0; i < params.size(); i++) {
+            out.add(new TrialRecord(i + 1, params.get(i), TrialState.COMPLETED, 0.5, new double[]{0.5}));
+        }
+        return out;
     }
 
     private static List<String> keys(Sampler sampler, int n) {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            keys.add(sampler.next().orElseThrow().key());
+            keys.add(sampler.next(List.of()).orElseThrow().key());
         }
         return keys;
     }

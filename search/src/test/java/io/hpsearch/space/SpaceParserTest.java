@@ -99,8 +99,8 @@ class SpaceParserTest {
         SpaceSpec reference = SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml"));
         SpaceSpec space = SpaceParser.parse(Path.of("../spaces/fashion-cnn.yaml"));
         assertEquals(BigInteger.ONE, SpaceSize.distinctNetworks(reference));
-        java.util.Map<String, Object> point = io.hpsearch.sampler.Samplers.forSpace(reference, java.util.Set.of())
-                .next().orElseThrow().asMap();
+        java.util.Map<String, Object> point = io.hpsearch.sampler.Samplers.forSpace(reference)
+                .next(List.of()).orElseThrow().asMap();
         assertEquals(256, point.get("units_1"));
         assertEquals(true, point.get("batch_norm_2"));
         assertEquals(0.3, point.get("conv_dropout_2"));

@@ -35,7 +35,7 @@ final class TestParams {
 
     /** The one network of spaces/fashion-cnn-reference.yaml. */
     static TrialParams referenceCnn() {
-        return Samplers.forSpace(SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml")), Set.of())
-                .next().orElseThrow();
+        return Samplers.forSpace(SpaceParser.parse(Path.of("../spaces/fashion-cnn-reference.yaml")))
+                .next(List.of()).orElseThrow();
     }
 }

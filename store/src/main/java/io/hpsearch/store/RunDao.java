@@ -64,6 +64,7 @@ interface RunDao {
     String SUMMARY = """
             SELECT r.*,
                    COUNT(CASE WHEN t.state = 'COMPLETED' THEN 1 END) AS completed,
+                   COUNT(CASE WHEN t.state = 'PRUNED' THEN 1 END) AS pruned,
                    COUNT(CASE WHEN t.state = 'FAILED' THEN 1 END) AS failed,
                    COUNT(CASE WHEN t.state = 'CANCELLED' THEN 1 END) AS cancelled,
                    COUNT(CASE WHEN t.state = 'RUNNING' THEN 1 END) AS running,

@@ -17,7 +17,10 @@ import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -42,7 +45,7 @@ public final class Store implements AutoCloseable {
         jdbi.registerRowMapper(ConstructorMapper.factory(TrialDao.EvaluationRow.class));
         jdbi.registerRowMapper(RunSummary.class, (rs, ctx) -> new RunSummary(
                 ctx.findRowMapperFor(Run.class).orElseThrow().map(rs, ctx),
-                rs.getInt("completed"), rs.getInt("failed"), rs.getInt("cancelled"), rs.getInt("running"),
+                rs.getInt("completed"), rs.getInt("pruned"), rs.getInt("failed"), rs.getInt("cancelled"), rs.getInt("running"),
                 rs.getObject("best_score", Double.class), rs.getObject("test_accuracy", Double.class)));
     }
 
@@ -235,6 +238,32 @@ public final class Store implements AutoCloseable {
                 Instant.now()));
     }
 
+    /**
+     * Records a trial its run's pruner stopped after {@code epoch}: its score is that epoch's objective, and the
+     * reason says which rule stopped it.
+     */
+    public void pruneTrial(long trialId, int epoch, double lastValue, String reason) {
+        jdbi.useTransaction(h -> h.attach(TrialDao.class).prune(trialId, epoch, lastValue, reason, Instant.now()));
+    }
+
+    /**
+     * The objective after every epoch of each trial's first execution, for all of a run's trials in one query:
+     * what samplers and pruners weigh. Keyed by trial id; epochs in order.
+     */
+    public Map<Long, double[]> learningCurves(long runId, Objective objective) {
+        String column = objective == Objective.VAL_LOSS ? "e.val_loss" : "e.val_accuracy";
+        Map<Long, List<Double>> curves = new LinkedHashMap<>();
+        jdbi.useHandle(h -> h.createQuery("SELECT e.trial_id, " + column + " AS v FROM epochs e "
+                        + "JOIN trials t ON t.id = e.trial_id WHERE t.run_id = :runId AND e.execution = 1 "
+                        + "ORDER BY e.trial_id, e.epoch")
+                .bind("runId", runId)
+                .map((rs, ctx) -> Map.entry(rs.getLong("trial_id"), rs.getDouble("v")))
+                .forEach(e -> curves.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue())));
+        Map<Long, double[]> out = new LinkedHashMap<>();
+        curves.forEach((id, values) -> out.put(id, values.stream().mapToDouble(Double::doubleValue).toArray()));
+        return out;
+    }
+
     /** Records a trial that ended without completing: failed or cancelled, with the reason. */
     public void finishTrial(long trialId, TrialState state, Double score, String failureReason) {
         jdbi.useTransaction(h -> h.attach(TrialDao.class).finish(trialId, state, score, failureReason, Instant.now()));
@@ -256,7 +285,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Completed trials best first in the run's objective direction (ties by number), then the others by number.
+     * Completed trials best first in the run's objective direction (ties by number), then pruned ones (those that
+     * trained longest first, then by their last value, as Optuna ranks them), then the others by number.
      *
      * @param limit at most this many; 0 or less for all
      */
@@ -271,8 +301,9 @@ public final class Store implements AutoCloseable {
         String direction = objective.maximise() ? "DESC" : "ASC";
         return jdbi.withHandle(h -> h.createQuery(TrialDao.TRIAL + """
                          WHERE t.run_id = :runId
-                        ORDER BY CASE WHEN t.state = 'COMPLETED' THEN 0 ELSE 1 END,
-                                 CASE WHEN t.state = 'COMPLETED' THEN t.score END\s""" + direction + """
+                        ORDER BY CASE WHEN t.state = 'COMPLETED' THEN 0 WHEN t.state = 'PRUNED' THEN 1 ELSE 2 END,
+                                 CASE WHEN t.state = 'PRUNED' THEN t.stopped_epoch END DESC,
+                                 CASE WHEN t.state IN ('COMPLETED', 'PRUNED') THEN t.score END\s""" + direction + """
                         , t.trial_number
                         LIMIT :limit OFFSET :offset""")
                 .bind("runId", runId)

@@ -77,6 +77,13 @@ interface TrialDao {
                @Bind("reason") String reason, @Bind("now") Instant now);
 
     @SqlUpdate("""
+            UPDATE trials SET state = 'PRUNED', score = :score, stopped_epoch = :epoch, best_epoch = :epoch,
+                              failure_reason = :reason, finished_at = :now
+            WHERE id = :id AND state = 'RUNNING'""")
+    int prune(@Bind("id") long trialId, @Bind("epoch") int epoch, @Bind("score") double score,
+              @Bind("reason") String reason, @Bind("now") Instant now);
+
+    @SqlUpdate("""
             UPDATE trials SET state = 'COMPLETED', score = :score, score_std = :scoreStd, best_epoch = :bestEpoch,
                               stopped_epoch = :stoppedEpoch, finished_at = :now, heartbeat_at = :now
             WHERE id = :id""")

@@ -1,7 +1,7 @@
 package io.hpsearch.cli;
 
 import io.hpsearch.runner.RunListener;
-import io.hpsearch.space.SpaceSize;
+import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.store.TrialState;
@@ -35,10 +35,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
 
     @Override
     public synchronized void runStarted(long runId, String name, int plannedTrials) {
-        String search = switch (space.search()) {
-            case GRID -> String.format(Locale.ROOT, "grid search over %,d networks", SpaceSize.distinctNetworks(space));
-            case RANDOM -> "random search";
-        };
+        String search = Samplers.describe(space);
         String what = String.format(Locale.ROOT, "Run %d '%s': %s, %d trial(s) of %d epoch(s), objective %s",
                 runId, name, search, plannedTrials, space.training().epochs(), space.objective().key());
         out.println(what);

@@ -3,6 +3,7 @@ package io.hpsearch.cli;
 import io.hpsearch.data.Dataset;
 import io.hpsearch.runner.ResumeException;
 import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.Store;
 import picocli.CommandLine.Command;
@@ -46,7 +47,7 @@ final class ResumeCommand implements Callable<Integer> {
             } catch (ResumeException e) {
                 throw new Main.UsageException(e.getMessage());
             }
-            int workers = pool.workers(SearchRunner.plannedTrials(space));
+            int workers = pool.workers(Samplers.plannedTrials(space));
             int threads = pool.threads(workers);
             Dataset dataset = data.load(space.dataset());
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);

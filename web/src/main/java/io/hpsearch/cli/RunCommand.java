@@ -4,6 +4,7 @@ import io.hpsearch.report.Text;
 import io.hpsearch.report.TrialReport;
 import io.hpsearch.data.Dataset;
 import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.sampler.Samplers;
 import io.hpsearch.runner.Throughput;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
@@ -67,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SpaceSpec space = withOverrides(SpaceParser.parse(spaceFile));
         String yaml = Files.readString(spaceFile, StandardCharsets.UTF_8);
-        int workers = pool.workers(SearchRunner.plannedTrials(space));
+        int workers = pool.workers(Samplers.plannedTrials(space));
         int threads = pool.threads(workers);
         Dataset dataset = data.load(space.dataset());
         // Checked before the database is opened: bad data stores nothing.

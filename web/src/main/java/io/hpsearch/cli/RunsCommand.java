@@ -45,14 +45,14 @@ final class RunsCommand implements Callable<Integer> {
                         String.valueOf(r.run().id()),
                         r.run().name(),
                         r.run().status().name().toLowerCase(),
-                        r.completed() + "/" + r.failed() + "/" + (r.completed() + r.failed() + r.cancelled() + r.running()),
+                        r.completed() + "/" + r.pruned() + "/" + r.failed() + "/" + r.total(),
                         r.run().objective().key(),
                         Text.score(r.bestScore()),
                         Text.percent(r.testAccuracy()),
                         Text.instant(r.run().createdAt()),
                         Text.duration(Duration.between(r.run().createdAt(), end))));
             }
-            Text.table(out, List.of("id", "name", "status", "done/failed/all", "objective", "best", "test acc",
+            Text.table(out, List.of("id", "name", "status", "done/pruned/failed/all", "objective", "best", "test acc",
                     "started", "duration"), rows);
             runs.stream().filter(r -> r.run().status() == RunStatus.INTERRUPTED).findFirst().ifPresent(r ->
                     out.println("An interrupted run goes on where it stopped with: ./hpsearch resume "

@@ -25,14 +25,15 @@ public final class Views {
     }
 
     public record RunView(long id, String name, String status, String message, String search, String objective,
-                   boolean maximise, int maxTrials, long seed, int completed, int failed, int cancelled, int running,
+                   boolean maximise, int maxTrials, long seed, int completed, int pruned, int failed, int cancelled,
+                   int running,
                    int total, Double bestScore, Double testAccuracy, String createdAt, String finishedAt,
                    double durationSeconds) {
         public static RunView of(RunSummary s) {
             var r = s.run();
             Instant end = r.finishedAt() != null ? r.finishedAt() : Instant.now();
             return new RunView(r.id(), r.name(), r.status().name(), r.message(), r.searchKind(), r.objective().key(),
-                    r.objective().maximise(), r.maxTrials(), r.seed(), s.completed(), s.failed(), s.cancelled(),
+                    r.objective().maximise(), r.maxTrials(), r.seed(), s.completed(), s.pruned(), s.failed(), s.cancelled(),
                     s.running(), s.total(), s.bestScore(), s.testAccuracy(), r.createdAt().toString(),
                     r.finishedAt() == null ? null : r.finishedAt().toString(),
                     Duration.between(r.createdAt(), end).toMillis() / 1000.0);

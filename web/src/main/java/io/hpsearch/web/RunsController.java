@@ -8,6 +8,7 @@ import io.hpsearch.report.TrialView;
 import io.hpsearch.report.Views;
 import io.hpsearch.runner.ResumeException;
 import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.SearchKind;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSize;
@@ -15,6 +16,7 @@ import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.RunSummary;
 import io.hpsearch.store.Store;
 import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialState;
 import io.hpsearch.trainer.NetworkSummary;
 import io.hpsearch.trial.TrialParams;
 import io.javalin.http.Context;
@@ -27,10 +29,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.function.Function;
 
 /** The JSON API over runs and trials; every handler is a method, routed in {@link WebServer}. */
@@ -78,8 +80,9 @@ public final class RunsController {
         List<TrialView> views = new RankedTrials(store.rankedTrials(runId, 0)).views();
         if (status != null && !status.isEmpty()) {
             String state = status.toUpperCase(Locale.ROOT);
-            if (!Set.of("COMPLETED", "FAILED", "CANCELLED", "RUNNING").contains(state)) {
-                throw new ApiError(400, "status must be completed, failed, cancelled or running, not '" + status + "'");
+            if (Arrays.stream(TrialState.values()).noneMatch(t -> t.name().equals(state))) {
+                throw new ApiError(400, "status must be one of " + Arrays.stream(TrialState.values())
+                        .map(t -> t.name().toLowerCase(Locale.ROOT)).toList() + ", not '" + status + "'");
             }
             views = views.stream().filter(v -> v.state().equals(state)).toList();
         }
@@ -160,7 +163,7 @@ public final class RunsController {
     public void validate(Context ctx) {
         SpaceSpec spec = check(ctx).spec();
         Long gridSize = spec.search() == SearchKind.GRID ? SpaceSize.distinctNetworks(spec).longValue() : null;
-        ctx.json(new Views.Validation(spec.name(), spec.search().key(), SearchRunner.plannedTrials(spec), gridSize));
+        ctx.json(new Views.Validation(spec.name(), spec.search().key(), Samplers.plannedTrials(spec), gridSize));
     }
 
     public void launch(Context ctx) {

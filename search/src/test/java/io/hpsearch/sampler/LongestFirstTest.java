@@ -1,7 +1,6 @@
-package io.hpsearch.runner;
+package io.hpsearch.sampler;
 
 import io.hpsearch.data.InputShape;
-import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.trainer.NetworkCost;
@@ -26,12 +25,13 @@ class LongestFirstTest {
               units: {choice: [512, 32, 128]}
               learning_rate: 0.001
             """, "grid.yaml");
-    private static final ToLongFunction<TrialParams> COST = p -> NetworkCost.forwardMacs(p, InputShape.image(1, 28, 28), 10);
+    private static final ToLongFunction<TrialParams> COST = p -> NetworkCost.forwardMacs(p, InputShape.image(1, 28,
+            28), 10);
 
     @Test
     void handsOutTheSameTrialsMostExpensiveFirst() {
-        List<TrialParams> grid = Samplers.forSpace(GRID, Set.of()).take(Integer.MAX_VALUE);
-        List<TrialParams> ordered = new LongestFirst(Samplers.forSpace(GRID, Set.of()), grid.size(), COST)
+        List<TrialParams> grid = Samplers.forSpace(GRID).take(Integer.MAX_VALUE);
+        List<TrialParams> ordered = new LongestFirst(Samplers.forSpace(GRID), grid.size(), COST, List.of())
                 .take(Integer.MAX_VALUE);
 
         assertEquals(3 + 9, ordered.size());
@@ -46,8 +46,8 @@ class LongestFirstTest {
 
     @Test
     void reordersOnlyThePlannedTrialsNotTheWholeGrid() {
-        List<TrialParams> firstFive = Samplers.forSpace(GRID, Set.of()).take(5);
-        List<TrialParams> ordered = new LongestFirst(Samplers.forSpace(GRID, Set.of()), 5, COST)
+        List<TrialParams> firstFive = Samplers.forSpace(GRID).take(5);
+        List<TrialParams> ordered = new LongestFirst(Samplers.forSpace(GRID), 5, COST, List.of())
                 .take(Integer.MAX_VALUE);
         assertEquals(new HashSet<>(firstFive), new HashSet<>(ordered));
     }

@@ -1,6 +1,5 @@
-package io.hpsearch.runner;
+package io.hpsearch.sampler;
 
-import io.hpsearch.sampler.Sampler;
 import io.hpsearch.trial.TrialParams;
 
 import java.util.ArrayList;
@@ -18,16 +17,19 @@ import java.util.function.ToLongFunction;
 final class LongestFirst implements Sampler {
     private final Iterator<TrialParams> order;
 
-    /** Draws the first {@code planned} candidates of {@code source} and orders them by descending {@code cost}. */
-    LongestFirst(Sampler source, int planned, ToLongFunction<TrialParams> cost) {
-        List<TrialParams> all = new ArrayList<>(source.take(planned));
+    /**
+     * Draws the first {@code planned} candidates of {@code source} the run does not have yet and orders them by
+     * descending {@code cost}.
+     */
+    LongestFirst(Sampler source, int planned, ToLongFunction<TrialParams> cost, List<TrialRecord> trials) {
+        List<TrialParams> all = new ArrayList<>(source.take(planned, trials));
         // Stable: equally expensive networks keep the source's order.
         all.sort(Comparator.comparingLong(cost).reversed());
         this.order = all.iterator();
     }
 
     @Override
-    public Optional<TrialParams> next() {
+    public Optional<TrialParams> next(List<TrialRecord> trials) {
         return order.hasNext() ? Optional.of(order.next()) : Optional.empty();
     }
 }

@@ -1,0 +1,114 @@
+package io.hpsearch.space;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The space's {@code pruner:}: which trials stop early because they trail the others at the same epoch. Defaults
+ * and semantics are Optuna's pruners' (optuna/pruners), as the README states.
+ */
+public sealed interface PrunerSpec {
+    /** No pruning: every trial trains until its epochs or its early stopping end it. */
+    PrunerSpec NONE = new None();
+
+    /** {@code type} as written. */
+    String type();
+
+    /** As stored with the run. */
+    Map<String, Object> describe();
+
+    record None() implements PrunerSpec {
+        @Override
+        public String type() {
+            return "none";
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            return Map.of("type", type());
+        }
+    }
+
+    /**
+     * Optuna's MedianPruner: stop a trial whose best value so far is worse than the median of the other trials'
+     * values at the same epoch.
+     *
+     * @param startupTrials  no pruning until this many trials have finished (n_startup_trials, 5)
+     * @param warmupEpochs   no pruning of a trial before this many of its epochs (n_warmup_steps, 0)
+     * @param intervalEpochs check every this many epochs (interval_steps, 1)
+     * @param minTrials      no pruning at an epoch fewer trials have reached (n_min_trials, 1)
+     */
+    record Median(int startupTrials, int warmupEpochs, int intervalEpochs, int minTrials) implements PrunerSpec {
+        @Override
+        public String type() {
+            return "median";
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", type());
+            m.put("startup_trials", startupTrials);
+            m.put("warmup_epochs", warmupEpochs);
+            m.put("interval_epochs", intervalEpochs);
+            m.put("min_trials", minTrials);
+            return m;
+        }
+    }
+
+    /**
+     * Optuna's SuccessiveHalvingPruner (asynchronous successive halving): rungs at
+     * {@code minEpochs x reductionFactor^(minEarlyStoppingRate + k)}; a trial passes a rung only when its value
+     * there is in the top {@code 1/reductionFactor} of the trials that reached it.
+     *
+     * @param minEpochs            epochs before the first rung (min_resource, 1)
+     * @param reductionFactor      how much each rung narrows the field (reduction_factor; Optuna's default is 4)
+     * @param minEarlyStoppingRate rungs skipped before pruning starts (min_early_stopping_rate, 0)
+     * @param bootstrapCount       trials a rung needs before any is pruned there (bootstrap_count, 0)
+     */
+    record Asha(int minEpochs, int reductionFactor, int minEarlyStoppingRate, int bootstrapCount)
+            implements PrunerSpec {
+        @Override
+        public String type() {
+            return "asha";
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", type());
+            m.put("min_epochs", minEpochs);
+            m.put("reduction_factor", reductionFactor);
+            m.put("min_early_stopping_rate", minEarlyStoppingRate);
+            m.put("bootstrap_count", bootstrapCount);
+            return m;
+        }
+    }
+
+    /**
+     * Optuna's HyperbandPruner: brackets of successive halving with different first rungs; each trial belongs to
+     * one bracket (by its number) and is compared only with that bracket's trials.
+     *
+     * @param minEpochs       epochs before the first rung of the most aggressive bracket (min_resource, 1)
+     * @param maxEpochs       a trial's most epochs (max_resource): the space's training.epochs
+     * @param reductionFactor how much each rung narrows the field (reduction_factor, 3)
+     * @param bootstrapCount  trials a rung needs before any is pruned there (bootstrap_count, 0)
+     */
+    record Hyperband(int minEpochs, int maxEpochs, int reductionFactor, int bootstrapCount) implements PrunerSpec {
+        @Override
+        public String type() {
+            return "hyperband";
+        }
+
+        @Override
+        public Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", type());
+            m.put("min_epochs", minEpochs);
+            m.put("max_epochs", maxEpochs);
+            m.put("reduction_factor", reductionFactor);
+            m.put("bootstrap_count", bootstrapCount);
+            return m;
+        }
+    }
+}

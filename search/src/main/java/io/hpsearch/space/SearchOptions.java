@@ -1,0 +1,53 @@
+package io.hpsearch.space;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How the search goes beyond its kind: the model-based samplers' settings and the pruner. Defaults are Optuna's
+ * (TPESampler, the pruners) and Arbiter's (GeneticSearchCandidateGenerator), stated in the README.
+ *
+ * @param tpe     settings of {@code search: tpe}
+ * @param genetic settings of {@code search: genetic}
+ * @param pruner  what stops hopeless trials early, across trials
+ */
+public record SearchOptions(Tpe tpe, Genetic genetic, PrunerSpec pruner) {
+    public static final SearchOptions DEFAULT = new SearchOptions(Tpe.DEFAULT, Genetic.DEFAULT, PrunerSpec.NONE);
+
+    /**
+     * Optuna's TPESampler settings.
+     *
+     * @param startupTrials random trials before the model takes over (n_startup_trials)
+     * @param candidates    draws from the good trials' density, the best l(x)/g(x) taken (n_ei_candidates)
+     * @param priorWeight   weight of the prior kernel beside the trials' kernels (prior_weight)
+     */
+    public record Tpe(int startupTrials, int candidates, double priorWeight) {
+        public static final Tpe DEFAULT = new Tpe(10, 24, 1.0);
+    }
+
+    /**
+     * Arbiter's genetic search settings.
+     *
+     * @param populationSize networks kept as parents
+     * @param crossoverRate  probability that a child mixes two parents rather than copying one
+     * @param mutationRate   probability that each of a child's genes is redrawn
+     */
+    public record Genetic(int populationSize, double crossoverRate, double mutationRate) {
+        public static final Genetic DEFAULT = new Genetic(30, 0.85, 0.005);
+    }
+
+    /** As stored with the run. */
+    public Map<String, Object> describe(SearchKind kind) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (kind == SearchKind.TPE) {
+            m.put("tpe", Map.of("startup_trials", tpe.startupTrials(), "candidates", tpe.candidates(),
+                    "prior_weight", tpe.priorWeight()));
+        }
+        if (kind == SearchKind.GENETIC) {
+            m.put("genetic", Map.of("population_size", genetic.populationSize(), "crossover_rate",
+                    genetic.crossoverRate(), "mutation_rate", genetic.mutationRate()));
+        }
+        m.put("pruner", pruner.describe());
+        return m;
+    }
+}
