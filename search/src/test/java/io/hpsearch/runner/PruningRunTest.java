@@ -1,0 +1,68 @@
+package io.hpsearch.runner;
+
+import io.hpsearch.data.Dataset;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.space.SpaceParser;
+import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.RunSummary;
+import io.hpsearch.store.Store;
+import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real run with a pruner, on the repository's Fashion-MNIST slice: hopeless trials end PRUNED, early. */
+class PruningRunTest {
+    private static final Path DATA = Path.of("../testdata/fashion-mnist");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trialsThatTrailTheOthersArePrunedStoredAndRankedBelowCompletedOnes() {
+        // Half the networks learn at a rate a thousand times too small: after an epoch they trail every other.
+        SpaceSpec spec = SpaceParser.parse("""
+                name: pruned
+                search: grid
+                seed: 5
+                pruner: {type: median, startup_trials: 2, warmup_epochs: 1}
+                training: {epochs: 4, batch_size: 64, train_limit: 600}
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: {choice: [32, 16, 8]}
+                  learning_rate: {choice: [0.01, 0.00001]}
+                """, "pruned.yaml");
+        Dataset data = FashionMnist.load(DATA).dataset();
+        try (Store store = Store.open(dir.resolve("hpsearch"))) {
+            SearchRunner.Outcome outcome = new SearchRunner(store, data, dir.resolve("models"), 1, 1,
+                    RunListener.NONE).run(spec, "name: pruned\n");
+
+            assertEquals(RunStatus.COMPLETED, outcome.status(), outcome.message());
+            List<Trial> ranked = store.rankedTrials(outcome.runId(), 0);
+            List<Trial> pruned = ranked.stream().filter(t -> t.state() == TrialState.PRUNED).toList();
+            assertTrue(pruned.size() >= 2, "the slow learners are pruned: " + ranked);
+            for (Trial t : pruned) {
+                assertTrue(t.stoppedEpoch() < 4 && t.epochs() == t.stoppedEpoch(), "pruned early: " + t);
+                assertTrue(t.failureReason().startsWith("pruned after epoch " + t.stoppedEpoch() + " by the median "
+                        + "pruner"), t.failureReason());
+                assertEquals(store.epochs(t.id()).get(t.stoppedEpoch() - 1).valAccuracy(), t.score(), 1e-12,
+                        "a pruned trial's score is its last epoch's objective");
+                assertTrue(t.params().contains("1.0E-5"), "only slow learners are pruned: " + t.params());
+            }
+            int firstPruned = ranked.indexOf(pruned.get(0));
+            assertTrue(ranked.subList(0, firstPruned).stream().allMatch(t -> t.state() == TrialState.COMPLETED),
+                    "completed trials rank first: " + ranked);
+            RunSummary summary = store.runSummary(outcome.runId()).orElseThrow();
+            assertEquals(pruned.size(), summary.pruned());
+            assertEquals(6, summary.total());
+        }
+    }
+}
