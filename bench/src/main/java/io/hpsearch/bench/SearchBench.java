@@ -1,0 +1,282 @@
+package io.hpsearch.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.runner.RunListener;
+import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.space.SpaceParser;
+import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.EpochMetrics;
+import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialState;
+import io.hpsearch.trainer.NativeThreads;
+import io.hpsearch.trainer.OneDnn;
+
+import javax.imageio.ImageIO;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Searches compared at the same budget of epochs: random, TPE, each with and without ASHA pruning, and genetic
+ * search, each over several seeds, side by side in one process. A search stops once its trials have trained the
+ * budget's epochs (the trial in flight is cut there and its epochs count). Reports, per search kind, the best
+ * validation score against epochs consumed (median and spread over seeds) and the epochs each needed to reach
+ * random search's final median best.
+ *
+ * <p>Arguments: SPACE.yaml FASHION_MNIST_DIR OUT_DIR BUDGET_EPOCHS SEEDS TRAIN_LIMIT(0: all) KINDS(comma list of
+ * random,tpe,random+asha,tpe+asha,genetic).
+ */
+public final class SearchBench {
+    private SearchBench() {
+    }
+
+    /** One search of one kind and seed: after each trial, epochs consumed so far and the best score so far. */
+    record Trajectory(String kind, long seed, List<Integer> epochs, List<Double> best, int trials, int pruned,
+                      double seconds) {
+    }
+
+    public static void main(String[] args) throws IOException {
+        OneDnn.selectNatives();
+        Path spaceFile = Path.of(args[0]);
+        FashionMnist data = FashionMnist.load(Path.of(args[1]));
+        Path out = Files.createDirectories(Path.of(args[2]));
+        int budget = Integer.parseInt(args[3]);
+        int seeds = Integer.parseInt(args[4]);
+        int trainLimit = Integer.parseInt(args[5]);
+        List<String> kinds = List.of(args[6].split(","));
+        String yaml = Files.readString(spaceFile, StandardCharsets.UTF_8);
+        int cores = Runtime.getRuntime().availableProcessors();
+        NativeThreads.configure(1);
+
+        List<Trajectory> all = new ArrayList<>();
+        for (String kind : kinds) {
+            for (int s = 0; s < seeds; s++) {
+                long seed = 1000 + s;
+                SpaceSpec spec = variant(yaml, spaceFile.toString(), kind, seed, trainLimit);
+                Trajectory t = search(spec, kind, seed, data, budget, cores);
+                all.add(t);
+                System.out.printf(Locale.ROOT, "%-12s seed %d: best %.4f after %d epochs (%d trials, %d pruned, "
+                        + "%.0f s)%n", kind, seed, last(t.best()), t.epochs().isEmpty() ? 0
+                        : t.epochs().get(t.epochs().size() - 1), t.trials(), t.pruned(), t.seconds());
+            }
+        }
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("space", spaceFile.getFileName().toString());
+        result.put("budget_epochs", budget);
+        result.put("seeds", seeds);
+        result.put("train_limit", trainLimit);
+        result.put("machine", Machine.cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        result.put("searches", all);
+        result.put("summary", summary(all, kinds, budget));
+        json.writeValue(out.resolve("search.json").toFile(), result);
+        plot(all, kinds, budget, out.resolve("search.png"));
+        System.out.println(json.writeValueAsString(result.get("summary")));
+    }
+
+    /** The space with the kind's search and pruner, the seed, and the training limit. */
+    static SpaceSpec variant(String yaml, String source, String kind, long seed, int trainLimit) {
+        String search = kind.replace("+asha", "");
+        String text = yaml.replaceAll("(?m)^search:.*$", "search: " + search)
+                .replaceAll("(?m)^max_trials:.*$", "max_trials: 100000");
+        if (!text.contains("search:")) {
+            text = "search: " + search + "\n" + text;
+        }
+        if (kind.endsWith("+asha")) {
+            text = text + "\npruner: {type: asha, min_epochs: 1, reduction_factor: 3}\n";
+        }
+        SpaceSpec spec = SpaceParser.parse(text, source).withSeed(seed);
+        return trainLimit > 0 ? spec.withTraining(spec.training().withTrainLimit(trainLimit)) : spec;
+    }
+
+    private static Trajectory search(SpaceSpec spec, String kind, long seed, FashionMnist data, int budget,
+                                     int workers) throws IOException {
+        try (ScratchStore scratch = ScratchStore.create("hpsearch-search-bench")) {
+            AtomicInteger epochs = new AtomicInteger();
+            SearchRunner[] runner = new SearchRunner[1];
+            RunListener stopAtBudget = new RunListener() {
+                @Override
+                public void epochEnded(int trialNumber, EpochMetrics metrics) {
+                    if (epochs.incrementAndGet() >= budget) {
+                        runner[0].cancel();
+                    }
+                }
+            };
+            runner[0] = new SearchRunner(scratch.store(), data.dataset(), scratch.modelDir(), workers, 1,
+                    stopAtBudget);
+            long start = System.nanoTime();
+            SearchRunner.Outcome outcome = runner[0].run(spec, "name: bench\n");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            List<Integer> consumed = new ArrayList<>();
+            List<Double> best = new ArrayList<>();
+            int total = 0;
+            int pruned = 0;
+            Double bestSoFar = null;
+            for (Trial t : scratch.store().trials(outcome.runId())) {
+                total += t.epochs();
+                if (t.state() == TrialState.PRUNED) {
+                    pruned++;
+                }
+                if (t.state() == TrialState.COMPLETED && (bestSoFar == null
+                        || spec.objective().beats(t.score(), bestSoFar, 0))) {
+                    bestSoFar = t.score();
+                }
+                consumed.add(total);
+                best.add(bestSoFar);
+            }
+            return new Trajectory(kind, seed, consumed, best, consumed.size(), pruned, seconds);
+        }
+    }
+
+    /** Per kind: median and range of the best score at each tenth of the budget; epochs to random's median best. */
+    static Map<String, Object> summary(List<Trajectory> all, List<String> kinds, int budget) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        double target = median(all.stream().filter(t -> t.kind().equals("random"))
+                .mapToDouble(t -> bestAt(t, budget)).toArray());
+        out.put("random_final_median_best", target);
+        for (String kind : kinds) {
+            List<Trajectory> runs = all.stream().filter(t -> t.kind().equals(kind)).toList();
+            Map<String, Object> k = new LinkedHashMap<>();
+            List<Map<String, Object>> curve = new ArrayList<>();
+            for (int step = 1; step <= 10; step++) {
+                int at = budget * step / 10;
+                double[] bests = runs.stream().mapToDouble(t -> bestAt(t, at)).toArray();
+                curve.add(Map.of("epochs", at, "median", median(bests), "min", Arrays.stream(bests).min().orElse(0),
+                        "max", Arrays.stream(bests).max().orElse(0)));
+            }
+            k.put("best_by_epochs", curve);
+            double[] reach = runs.stream().mapToDouble(t -> epochsToReach(t, target)).toArray();
+            k.put("epochs_to_random_median_best_median", median(reach));
+            k.put("epochs_to_random_median_best", reach);
+            k.put("trials_median", median(runs.stream().mapToDouble(Trajectory::trials).toArray()));
+            k.put("pruned_median", median(runs.stream().mapToDouble(Trajectory::pruned).toArray()));
+            out.put(kind, k);
+        }
+        return out;
+    }
+
+    /** The best score a search had found once it had consumed {@code epochs} (NaN before any trial completed). */
+    static double bestAt(Trajectory t, int epochs) {
+        double best = Double.NaN;
+        for (int i = 0; i < t.epochs().size() && t.epochs().get(i) <= epochs; i++) {
+            if (t.best().get(i) != null) {
+                best = t.best().get(i);
+            }
+        }
+        return best;
+    }
+
+    /** Epochs consumed when the search first reached {@code target}; infinity if it never did. */
+    static double epochsToReach(Trajectory t, double target) {
+        for (int i = 0; i < t.epochs().size(); i++) {
+            if (t.best().get(i) != null && t.best().get(i) >= target) {
+                return t.epochs().get(i);
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    static double median(double[] values) {
+        double[] v = Arrays.stream(values).filter(x -> !Double.isNaN(x)).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static double last(List<Double> values) {
+        for (int i = values.size() - 1; i >= 0; i--) {
+            if (values.get(i) != null) {
+                return values.get(i);
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Median best-so-far against epochs, one line per kind, as a PNG (no plotting library needed). */
+    private static void plot(List<Trajectory> all, List<String> kinds, int budget, Path file) throws IOException {
+        int w = 900;
+        int h = 560;
+        int left = 80;
+        int right = 170;
+        int top = 40;
+        int bottom = 60;
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        double lo = Double.MAX_VALUE;
+        double hi = -Double.MAX_VALUE;
+        Map<String, double[]> lines = new LinkedHashMap<>();
+        for (String kind : kinds) {
+            double[] ys = new double[budget + 1];
+            for (int e = 0; e <= budget; e++) {
+                int at = e;
+                ys[e] = median(all.stream().filter(t -> t.kind().equals(kind)).mapToDouble(t -> bestAt(t, at))
+                        .toArray());
+                if (!Double.isNaN(ys[e])) {
+                    lo = Math.min(lo, ys[e]);
+                    hi = Math.max(hi, ys[e]);
+                }
+            }
+            lines.put(kind, ys);
+        }
+        lo = Math.max(lo, hi - 0.08);
+        g.setColor(Color.BLACK);
+        g.drawRect(left, top, w - left - right, h - top - bottom);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int i = 0; i <= 4; i++) {
+            double v = lo + (hi - lo) * i / 4;
+            int y = h - bottom - (int) ((h - top - bottom) * i / 4.0);
+            g.drawString(String.format(Locale.ROOT, "%.4f", v), 10, y + 4);
+            int x = left + (w - left - right) * i / 4;
+            g.drawString(String.valueOf(budget * i / 4), x - 10, h - bottom + 20);
+        }
+        g.drawString("epochs consumed", left + (w - left - right) / 2 - 40, h - 15);
+        g.drawString("median best validation score over seeds", left, 25);
+        Color[] colours = {new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+                new Color(0x9467bd), new Color(0x8c564b)};
+        int c = 0;
+        for (Map.Entry<String, double[]> line : lines.entrySet()) {
+            g.setColor(colours[c % colours.length]);
+            g.setStroke(new BasicStroke(2f));
+            double[] ys = line.getValue();
+            int px = -1;
+            int py = -1;
+            for (int e = 0; e <= budget; e++) {
+                if (Double.isNaN(ys[e])) {
+                    continue;
+                }
+                int x = left + (int) ((w - left - right) * (double) e / budget);
+                int y = h - bottom - (int) ((h - top - bottom) * Math.max(0, (ys[e] - lo)) / Math.max(1e-9, hi - lo));
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                px = x;
+                py = y;
+            }
+            g.fillRect(w - right + 15, top + 20 + c * 22, 14, 4);
+            g.drawString(line.getKey(), w - right + 35, top + 26 + c * 22);
+            c++;
+        }
+        g.dispose();
+        ImageIO.write(image, "png", file.toFile());
+    }
+}
