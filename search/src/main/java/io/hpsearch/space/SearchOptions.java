@@ -26,9 +26,11 @@ public record SearchOptions(Tpe tpe, Genetic genetic, PrunerSpec pruner) {
     }
 
     /**
-     * Arbiter's genetic search settings.
+     * Arbiter's genetic search settings; the defaults are Arbiter 1.0.0-beta7's own (PopulationModel's size 30,
+     * SinglePointCrossover's rate 0.85, RandomMutationOperator's rate 0.005).
      *
-     * @param populationSize networks kept as parents
+     * @param populationSize scored networks kept as parents, at most; when full, the least fit third is culled,
+     *                       and breeding starts once two thirds of it are scored (random networks before that)
      * @param crossoverRate  probability that a child mixes two parents rather than copying one
      * @param mutationRate   probability that each of a child's genes is redrawn
      */

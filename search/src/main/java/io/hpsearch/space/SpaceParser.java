@@ -335,7 +335,9 @@ public final class SpaceParser {
             }
             g.allowOnly("population_size", "crossover_rate", "mutation_rate");
             SearchOptions.Genetic d = SearchOptions.Genetic.DEFAULT;
-            return new SearchOptions.Genetic(g.integer("population_size", 2, 100_000).orElse(d.populationSize()),
+            // At least 3: Arbiter breeds from two thirds of the population, rounded, and picks two different
+            // parents; with 2 it would breed from one chromosome and loop forever looking for a second.
+            return new SearchOptions.Genetic(g.integer("population_size", 3, 100_000).orElse(d.populationSize()),
                     g.decimal("crossover_rate", v -> v >= 0 && v <= 1, "must be between 0 and 1")
                             .orElse(d.crossoverRate()),
                     g.decimal("mutation_rate", v -> v >= 0 && v <= 1, "must be between 0 and 1")
