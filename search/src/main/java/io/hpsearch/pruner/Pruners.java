@@ -10,9 +10,22 @@ public final class Pruners {
 
     /** @param objective what the trials' values are, and which way is better */
     public static Pruner of(PrunerSpec spec, Objective objective) {
+        // instanceof chains rather than a pattern-matching switch, which is a preview feature in Java 17.
         if (spec instanceof PrunerSpec.None) {
             return Pruner.NONE;
         }
-        throw new UnsupportedOperationException(spec.type() + " pruning is not written yet");
+        if (spec instanceof PrunerSpec.Median m) {
+            return PercentilePruner.median(m.startupTrials(), m.warmupEpochs(), m.intervalEpochs(), m.minTrials(),
+                    objective);
+        }
+        if (spec instanceof PrunerSpec.Asha a) {
+            return new SuccessiveHalvingPruner(a.minEpochs(), a.reductionFactor(), a.minEarlyStoppingRate(),
+                    a.bootstrapCount(), objective);
+        }
+        if (spec instanceof PrunerSpec.Hyperband h) {
+            return new HyperbandPruner(h.minEpochs(), h.maxEpochs(), h.reductionFactor(), h.bootstrapCount(),
+                    objective);
+        }
+        throw new IllegalArgumentException("unknown pruner type " + spec.type());
     }
 }

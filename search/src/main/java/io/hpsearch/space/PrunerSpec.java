@@ -30,13 +30,14 @@ public sealed interface PrunerSpec {
     }
 
     /**
-     * Optuna's MedianPruner: stop a trial whose best value so far is worse than the median of the other trials'
-     * values at the same epoch.
+     * Optuna's MedianPruner: stop a trial whose best value so far is worse than the median of the completed
+     * trials' values at the same epoch.
      *
-     * @param startupTrials  no pruning until this many trials have finished (n_startup_trials, 5)
-     * @param warmupEpochs   no pruning of a trial before this many of its epochs (n_warmup_steps, 0)
-     * @param intervalEpochs check every this many epochs (interval_steps, 1)
-     * @param minTrials      no pruning at an epoch fewer trials have reached (n_min_trials, 1)
+     * @param startupTrials  no pruning until this many trials have completed; pruned or failed ones do not count
+     *                       (n_startup_trials, 5)
+     * @param warmupEpochs   a trial's first this many epochs are never pruned (n_warmup_steps, 0)
+     * @param intervalEpochs after the warm-up, judge every this many epochs (interval_steps, 1)
+     * @param minTrials      no pruning at an epoch fewer completed trials have a value at (n_min_trials, 1)
      */
     record Median(int startupTrials, int warmupEpochs, int intervalEpochs, int minTrials) implements PrunerSpec {
         @Override
@@ -64,7 +65,8 @@ public sealed interface PrunerSpec {
      * @param minEpochs            epochs before the first rung (min_resource, 1)
      * @param reductionFactor      how much each rung narrows the field (reduction_factor; Optuna's default is 4)
      * @param minEarlyStoppingRate rungs skipped before pruning starts (min_early_stopping_rate, 0)
-     * @param bootstrapCount       trials a rung needs before any is pruned there (bootstrap_count, 0)
+     * @param bootstrapCount       at each rung, the first this many trials to reach it are pruned there, none
+     *                             passing until more have arrived (bootstrap_count, 0)
      */
     record Asha(int minEpochs, int reductionFactor, int minEarlyStoppingRate, int bootstrapCount)
             implements PrunerSpec {
@@ -92,7 +94,8 @@ public sealed interface PrunerSpec {
      * @param minEpochs       epochs before the first rung of the most aggressive bracket (min_resource, 1)
      * @param maxEpochs       a trial's most epochs (max_resource): the space's training.epochs
      * @param reductionFactor how much each rung narrows the field (reduction_factor, 3)
-     * @param bootstrapCount  trials a rung needs before any is pruned there (bootstrap_count, 0)
+     * @param bootstrapCount  at each rung, the first this many trials of the bracket to reach it are pruned there
+     *                        (bootstrap_count, 0)
      */
     record Hyperband(int minEpochs, int maxEpochs, int reductionFactor, int bootstrapCount) implements PrunerSpec {
         @Override
