@@ -657,6 +657,11 @@ public final class SearchRunner {
                 return epochs -> EpochRule.Decision.CONTINUE;
             }
             return epochs -> {
+                if (epochs.size() >= spec.training().epochs()) {
+                    // The trial has trained all it will: pruning it now saves nothing, and would rank a finished
+                    // network below the completed ones.
+                    return EpochRule.Decision.CONTINUE;
+                }
                 double[] values = epochs.stream().mapToDouble(spec.objective()::of).toArray();
                 synchronized (this) {
                     curves.put(trialNumber, java.util.Arrays.stream(values).boxed().toList());

@@ -55,14 +55,67 @@ class PruningRunTest {
                         + "pruner"), t.failureReason());
                 assertEquals(store.epochs(t.id()).get(t.stoppedEpoch() - 1).valAccuracy(), t.score(), 1e-12,
                         "a pruned trial's score is its last epoch's objective");
-                assertTrue(t.params().contains("1.0E-5"), "only slow learners are pruned: " + t.params());
             }
+            assertTrue(pruned.stream().filter(t -> t.params().contains("1.0E-5")).count() >= 2,
+                    "the slow learners are among the pruned: " + pruned);
+            double bestCompleted = ranked.get(0).score();
+            assertTrue(pruned.stream().allMatch(t -> t.score() < bestCompleted), "a pruned trial trailed: " + ranked);
             int firstPruned = ranked.indexOf(pruned.get(0));
             assertTrue(ranked.subList(0, firstPruned).stream().allMatch(t -> t.state() == TrialState.COMPLETED),
                     "completed trials rank first: " + ranked);
             RunSummary summary = store.runSummary(outcome.runId()).orElseThrow();
             assertEquals(pruned.size(), summary.pruned());
             assertEquals(6, summary.total());
+        }
+    }
+
+    @Test
+    void aResumedRunKeepsItsPrunedTrialsAndPrunesTheRestTheSameWay() {
+        String yaml = """
+                name: resumed
+                search: grid
+                seed: 5
+                pruner: {type: asha, min_epochs: 1, reduction_factor: 3}
+                training: {epochs: 3, batch_size: 64, train_limit: 600}
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: {choice: [32, 16, 8]}
+                  learning_rate: {choice: [0.01, 0.00001]}
+                """;
+        SpaceSpec spec = SpaceParser.parse(yaml, "resumed.yaml");
+        Dataset data = FashionMnist.load(DATA).dataset();
+        try (Store store = Store.open(dir.resolve("hpsearch"))) {
+            SearchRunner[] first = new SearchRunner[1];
+            int[] finished = new int[1];
+            first[0] = new SearchRunner(store, data, dir.resolve("models"), 1, 1, new RunListener() {
+                @Override
+                public void trialFinished(int number, TrialState state, Double score, String reason) {
+                    if (++finished[0] == 4) {
+                        first[0].cancel();
+                    }
+                }
+            });
+            SearchRunner.Outcome stopped = first[0].run(spec, yaml);
+            assertEquals(RunStatus.CANCELLED, stopped.status());
+            List<Trial> before = store.trials(stopped.runId()).stream()
+                    .filter(t -> t.state() == TrialState.PRUNED).toList();
+            assertTrue(!before.isEmpty(), "some trials were pruned before the stop: " + store.trials(stopped.runId()));
+
+            SearchRunner.Outcome resumed = new SearchRunner(store, data, dir.resolve("models"), 1, 1,
+                    RunListener.NONE).resume(stopped.runId());
+
+            assertEquals(RunStatus.COMPLETED, resumed.status(), resumed.message());
+            List<Trial> after = store.trials(stopped.runId());
+            assertEquals(6, after.size(), "the whole grid, each network once: " + after);
+            for (Trial t : before) {
+                Trial now = after.stream().filter(a -> a.number() == t.number()).findFirst().orElseThrow();
+                assertEquals(TrialState.PRUNED, now.state(), "pruned trials stay pruned");
+                assertEquals(t.stoppedEpoch(), now.stoppedEpoch());
+                assertEquals(t.score(), now.score());
+            }
+            assertTrue(after.stream().noneMatch(t -> t.state() == TrialState.RUNNING
+                    || t.state() == TrialState.CANCELLED), after.toString());
         }
     }
 }
