@@ -172,6 +172,12 @@ final class TruncatedNormal {
      * y = 0 it solves the mirrored problem, where Phi(-x) = 1 - exp(y) keeps its digits.
      */
     static double ndtriExp(double y) {
+        if (y >= 0) {
+            return Double.POSITIVE_INFINITY; // Phi(x) rounds to 1: the caller clips to its interval
+        }
+        if (y == Double.NEGATIVE_INFINITY) {
+            return Double.NEGATIVE_INFINITY;
+        }
         boolean flipped = y > -1e-2;
         double z = flipped ? Math.log(-Math.expm1(y)) : y;
         double x = z < -5 ? -Math.sqrt(-2 * (z + LOG_SQRT_2PI))

@@ -46,6 +46,10 @@ class TpePiecesTest {
         }
         assertEquals(-1.9599639845400545, TruncatedNormal.ndtriExp(Math.log(0.025)), 1e-7);
         assertEquals(-9.674825283612355, TruncatedNormal.ndtriExp(-50.0), 1e-7);
+        // Quantiles (scipy.stats.truncnorm.ppf), extreme and mirrored (an interval right of 0).
+        assertEquals(8.209536151601387, TruncatedNormal.ppf(Math.nextDown(1.0), -1, 60), 1e-6);
+        assertEquals(2.136236723579322, TruncatedNormal.ppf(0.3, 2, 3), 1e-7);
+        assertEquals(Double.POSITIVE_INFINITY, TruncatedNormal.ndtriExp(0.0));
         assertEquals(-0.20016629432446262, TruncatedNormal.logGaussMass(-2, 1), 1e-12);
         assertRelative(-439.42947495001874, TruncatedNormal.logGaussMass(-30, -29.5), 1e-10);
     }
