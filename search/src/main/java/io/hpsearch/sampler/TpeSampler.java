@@ -1,18 +1,239 @@
 package io.hpsearch.sampler;
 
+import io.hpsearch.space.ModelSpec;
+import io.hpsearch.space.Param;
+import io.hpsearch.space.SearchOptions;
+import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
 
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Stream;
 
-/** Tree-structured Parzen Estimator. (Stub: being written.) */
+/**
+ * Tree-structured Parzen Estimator, as Optuna 4's TPESampler with its defaults (univariate, constant liar on):
+ * the first {@code startup_trials} trials are random; after them each parameter is drawn {@code candidates} times
+ * from l(x), the density of the best gamma(n) = min(ceil(0.1 n), 25) finished trials, and the draw with the
+ * largest l(x)/g(x) is taken, g(x) being the density of the other trials, running ones included.
+ *
+ * <p>The space's conditional structure is respected: a group's layer count is drawn first, then the parameters of
+ * each layer that exists, each modelled only on the trials that have it (units_3 from trials with three layers or
+ * more); a parameter fewer than {@code startup_trials} finished trials have is drawn from its prior.
+ *
+ * <p>Never proposes a network the run has (or that this sampler proposed): a repeat is drawn again, by TPE a few
+ * times, then at random, and an exhausted finite space gives empty. Each proposal draws from a generator seeded by
+ * the seed and the number of trials known, so the same history gives the same proposal, resumed or not.
+ */
 final class TpeSampler implements Sampler {
+    /** TPE draws of a whole network before repeats make the sampler fall back to random draws. */
+    private static final int TPE_ATTEMPTS = 10;
+    /** Random draws allowed per proposal in a space of unknown size, as for random search. */
+    private static final long MIN_DRAWS = 1_000;
+
+    private final ModelSpec model;
+    private final SearchOptions.Tpe options;
+    private final boolean maximise;
+    private final long seed;
+    private final Optional<BigInteger> spaceSize;
+    /** The domain of every searched parameter key that can occur (units_1 ... units_max); Fixed ones absent. */
+    private final Map<String, TpeDomain> domains = new HashMap<>();
+    /** What this sampler has proposed, by key: until the run's trials list them, they count as running. */
+    private final Map<String, TrialParams> proposed = new LinkedHashMap<>();
+
     TpeSampler(SpaceSpec spec) {
+        this.model = spec.model();
+        this.options = spec.options().tpe();
+        this.maximise = spec.objective().maximise();
+        this.seed = spec.seed();
+        this.spaceSize = SpaceSize.finiteNetworks(spec);
+        for (ModelSpec.Entry entry : model.entries()) {
+            if (entry instanceof ModelSpec.Shared shared) {
+                addDomain(shared.key(), shared.param());
+            } else {
+                ModelSpec.Group group = (ModelSpec.Group) entry;
+                addDomain(group.key(), group.count());
+                for (int i = 1; i <= group.maxCount(); i++) {
+                    for (ModelSpec.LayerParam p : group.perLayer()) {
+                        addDomain(p.key() + "_" + i, p.byLayer().get(i - 1));
+                    }
+                }
+            }
+        }
+    }
+
+    private void addDomain(String key, Param param) {
+        TpeDomain domain = TpeDomain.of(param);
+        if (domain != null) {
+            domains.put(key, domain);
+        }
     }
 
     @Override
     public Optional<TrialParams> next(List<TrialRecord> trials) {
-        throw new UnsupportedOperationException("search: tpe is not written yet");
+        Set<String> known = new HashSet<>();
+        int lastNumber = 0;
+        for (TrialRecord t : trials) {
+            known.add(t.params().key());
+            lastNumber = Math.max(lastNumber, t.number());
+        }
+        // Proposals not yet in the run's list are being started: running trials, for the constant liar.
+        List<TrialRecord> all = new ArrayList<>(trials);
+        for (TrialParams p : proposed.values()) {
+            if (known.add(p.key())) {
+                all.add(new TrialRecord(++lastNumber, p, TrialState.RUNNING, null, new double[0]));
+            }
+        }
+        if (spaceSize.isPresent() && BigInteger.valueOf(known.size()).compareTo(spaceSize.get()) >= 0) {
+            return Optional.empty();
+        }
+        Random rng = new Random(mix(seed * 1_000_003L + all.size() + 1));
+        List<TrialRecord> finished = all.stream().filter(TpeSplit::finished).toList();
+        // Optuna's n_startup_trials: random until that many trials have finished (completed or pruned).
+        Model tpe = finished.size() < options.startupTrials() ? null : new Model(TpeSplit.of(all, maximise));
+        for (int attempt = 0; tpe != null && attempt < TPE_ATTEMPTS; attempt++) {
+            TrialParams params = draw(key -> tpe.draw(key, rng), rng);
+            if (!known.contains(params.key())) {
+                return Optional.of(propose(params));
+            }
+        }
+        // In a finite space the last unseen networks take about size/left draws; allow far more than that.
+        long draws = spaceSize.map(n -> Math.max(MIN_DRAWS, n.min(BigInteger.valueOf(1_000_000)).longValue() * 50))
+                .orElse(MIN_DRAWS);
+        for (long i = 0; i < draws; i++) {
+            TrialParams params = draw(key -> domains.get(key).samplePrior(rng), rng);
+            if (!known.contains(params.key())) {
+                return Optional.of(propose(params));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private TrialParams propose(TrialParams params) {
+        proposed.put(params.key(), params);
+        return params;
+    }
+
+    /**
+     * SplitMix64's finaliser: neighbouring trial numbers get unrelated generators (java.util.Random's first draws
+     * from neighbouring seeds are correlated).
+     */
+    static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** The internal value of one searched parameter, by key. */
+    private interface Draw {
+        double of(String key);
+    }
+
+    /**
+     * One network, its parameters drawn in the order of the space (layer counts before their layers), its map
+     * built in exactly the order {@link ArbiterSpace} builds it, so that keys of equal networks compare equal.
+     */
+    private TrialParams draw(Draw draw, Random rng) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ModelSpec.Entry entry : model.entries()) {
+            if (entry instanceof ModelSpec.Shared shared) {
+                values.put(shared.key(), value(shared.key(), shared.param(), draw));
+                continue;
+            }
+            ModelSpec.Group group = (ModelSpec.Group) entry;
+            Object count = value(group.key(), group.count(), draw);
+            values.put(group.key(), count);
+            for (int i = 1; i <= ((Number) count).intValue(); i++) {
+                for (ModelSpec.LayerParam p : group.perLayer()) {
+                    String key = p.key() + "_" + i;
+                    values.put(key, value(key, p.byLayer().get(i - 1), draw));
+                }
+            }
+        }
+        return new TrialParams(model.type(), values);
+    }
+
+    private Object value(String key, Param param, Draw draw) {
+        if (param instanceof Param.Fixed fixed) {
+            return fixed.value();
+        }
+        return domains.get(key).external(draw.of(key));
+    }
+
+    /** TPE over one split of the trials: estimators built per parameter on first use. */
+    private final class Model {
+        private final TpeSplit split;
+        /** l(x) and g(x) per key; absent: not built yet; null pair entries: the parameter is drawn from its prior. */
+        private final Map<String, ParzenEstimator[]> estimators = new HashMap<>();
+
+        Model(TpeSplit split) {
+            this.split = split;
+        }
+
+        double draw(String key, Random rng) {
+            TpeDomain domain = domains.get(key);
+            ParzenEstimator[] lg = estimators.computeIfAbsent(key, k -> build(k, domain));
+            if (lg == null) {
+                return domain.samplePrior(rng);
+            }
+            return TpeSampler.draw(lg[0], lg[1], options.candidates(), rng);
+        }
+
+        private ParzenEstimator[] build(String key, TpeDomain domain) {
+            double[] below = observations(split.below(), key, domain);
+            double[] above = observations(split.above(), key, domain);
+            // Per parameter, the startup rule again: units_4 stays random until enough trials had four layers.
+            long relevant = Stream.concat(split.below().stream(), split.above().stream())
+                    .filter(TpeSplit::finished)
+                    .filter(t -> domain.internal(t.params().asMap().get(key)).isPresent())
+                    .count();
+            if (relevant < options.startupTrials()) {
+                return null;
+            }
+            return new ParzenEstimator[]{ParzenEstimator.of(domain, below, options.priorWeight()),
+                    ParzenEstimator.of(domain, above, options.priorWeight())};
+        }
+    }
+
+    /** The trials' internal values of {@code key}, in their order; trials without it (or a misfit) are skipped. */
+    static double[] observations(List<TrialRecord> trials, String key, TpeDomain domain) {
+        List<Double> out = new ArrayList<>();
+        for (TrialRecord t : trials) {
+            Object value = t.params().asMap().get(key);
+            if (value != null) {
+                OptionalDouble internal = domain.internal(value);
+                internal.ifPresent(out::add);
+            }
+        }
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * Optuna's acquisition: {@code candidates} draws from l, the first with the largest log l(x) - log g(x).
+     * Grid and categorical draws repeat, so each value's ratio is worked out once.
+     */
+    static double draw(ParzenEstimator l, ParzenEstimator g, int candidates, Random rng) {
+        double best = Double.NaN;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        Map<Double, Double> scores = new HashMap<>();
+        for (int c = 0; c < candidates; c++) {
+            double x = l.sample(rng);
+            double score = scores.computeIfAbsent(x, v -> l.logPdf(v) - g.logPdf(v));
+            if (c == 0 || score > bestScore) {
+                best = x;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 }

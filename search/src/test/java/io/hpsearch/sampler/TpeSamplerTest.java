@@ -1,0 +1,206 @@
+package io.hpsearch.sampler;
+
+import io.hpsearch.space.SpaceParser;
+import io.hpsearch.space.SpaceSize;
+import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.TrialState;
+import io.hpsearch.trial.TrialParams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code search: tpe} as a sampler: determinism, the conditional space, repeats, exhaustion, the constant liar. */
+class TpeSamplerTest {
+
+    private static final String MLP = """
+            name: mlp
+            search: tpe
+            seed: %d
+            objective: val_accuracy
+            model:
+              type: mlp
+              input_dropout: {min: 0.0, max: 0.3, step: 0.1}
+              hidden_layers: {min: 1, max: 4}
+              units: {choice: [512, 256, 128, 64, 32]}
+              dropout: {min: 0.0, max: 0.4, step: 0.1}
+              optimizer: adam
+              learning_rate: {min: 0.00001, max: 0.1, log: true}
+            """;
+
+    private static final String TINY = """
+            name: tiny
+            search: tpe
+            seed: 3
+            model:
+              type: mlp
+              hidden_layers: {min: 1, max: 2}
+              units: {choice: [64, 32]}
+              learning_rate: {choice: [0.01, 0.001]}
+            """;
+
+    static SpaceSpec mlp(long seed) {
+        return SpaceParser.parse(MLP.formatted(seed), "mlp.yaml");
+    }
+
+    /** A score that prefers two layers of 256 units and a learning rate near 3e-3. */
+    private static double score(TrialParams p) {
+        double s = 0.9 - 0.03 * Math.pow(Math.log10(p.decimal("learning_rate", 1) / 3e-3), 2)
+                - 0.02 * Math.abs(p.integer("hidden_layers", 0) - 2);
+        for (int i = 1; i <= p.integer("hidden_layers", 0); i++) {
+            s -= 0.01 * Math.abs(Math.log(p.integer("units_" + i, 1) / 256.0) / Math.log(2));
+        }
+        return s;
+    }
+
+    /** Runs {@code n} trials one at a time, each completed before the next is asked for. */
+    private static List<TrialRecord> run(Sampler sampler, int n) {
+        List<TrialRecord> history = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            TrialParams p = sampler.next(history).orElseThrow();
+            history.add(new TrialRecord(i, p, TrialState.COMPLETED, score(p), new double[]{score(p)}));
+        }
+        return history;
+    }
+
+    @Test
+    void sameSeedAndHistoryGiveTheSameProposalsAndTheModelUsesTheHistory() {
+        List<TrialRecord> a = run(new TpeSampler(mlp(5)), 25);
+        List<TrialRecord> b = run(new TpeSampler(mlp(5)), 25);
+        assertEquals(a, b, "one worker, same seed: the same sequence");
+        assertNotEquals(a, run(new TpeSampler(mlp(6)), 25));
+        // A resumed run (a fresh sampler) proposes what the unkilled one did for the same history.
+        assertEquals(a.get(20).params(), new TpeSampler(mlp(5)).next(a.subList(0, 20)).orElseThrow());
+        // The 11th proposal is TPE's: the same 10 trials with other scores give another proposal.
+        List<TrialRecord> first10 = a.subList(0, 10);
+        List<TrialRecord> rescored = new ArrayList<>();
+        for (TrialRecord t : first10) {
+            rescored.add(new TrialRecord(t.number(), t.params(), t.state(), -t.score(), t.values()));
+        }
+        TrialParams eleventh = new TpeSampler(mlp(5)).next(first10).orElseThrow();
+        assertEquals(eleventh, new TpeSampler(mlp(5)).next(first10).orElseThrow());
+        assertNotEquals(eleventh, new TpeSampler(mlp(5)).next(rescored).orElseThrow());
+    }
+
+    @Test
+    void perLayerKeysExistForTheLayersThereAreInRandomSearchsOrder() {
+        List<TrialRecord> history = run(new TpeSampler(mlp(9)), 40);
+        Set<String> keys = new HashSet<>();
+        for (TrialRecord t : history) {
+            TrialParams p = t.params();
+            int depth = p.integer("hidden_layers", 0);
+            List<String> expectedOrder = new ArrayList<>(List.of("input_dropout", "hidden_layers"));
+            for (int i = 1; i <= depth; i++) {
+                expectedOrder.add("units_" + i);
+                expectedOrder.add("dropout_" + i);
+            }
+            expectedOrder.addAll(List.of("optimizer", "learning_rate"));
+            assertEquals(expectedOrder, new ArrayList<>(p.asMap().keySet()), p.toString());
+            assertTrue(keys.add(p.key()), "never a repeat: " + p);
+            assertTrue(List.of(512, 256, 128, 64, 32).contains(p.asMap().get("units_1")), p.toString());
+            assertTrue(List.of(0.0, 0.1, 0.2, 0.3).contains(p.asMap().get("input_dropout")), p.toString());
+            double lr = p.decimal("learning_rate", -1);
+            assertTrue(lr >= 1e-5 && lr <= 0.1, p.toString());
+        }
+        // Random search's maps, depth by depth: the same keys in the same order, values of the same types, so
+        // that equal networks have equal keys whichever sampler drew them.
+        Map<Integer, List<String>> randomOrder = new LinkedHashMap<>();
+        Map<String, Class<?>> randomTypes = new LinkedHashMap<>();
+        Sampler random = new RandomSampler(mlp(9));
+        for (int i = 0; i < 200; i++) {
+            TrialParams p = random.next(List.of()).orElseThrow();
+            randomOrder.put(p.integer("hidden_layers", 0), new ArrayList<>(p.asMap().keySet()));
+            p.asMap().forEach((k, v) -> randomTypes.put(k, v.getClass()));
+        }
+        for (TrialRecord t : history) {
+            TrialParams p = t.params();
+            assertEquals(randomOrder.get(p.integer("hidden_layers", 0)), new ArrayList<>(p.asMap().keySet()));
+            p.asMap().forEach((k, v) -> assertEquals(randomTypes.get(k), v.getClass(), k));
+        }
+    }
+
+    @Test
+    void perLayerParametersAreModelledOnTheTrialsThatHaveThem() {
+        // Every good trial has 256 units in its first layer; few trials have a fourth layer.
+        List<TrialRecord> history = run(new TpeSampler(mlp(21)), 60);
+        long units256 = history.subList(40, 60).stream()
+                .filter(t -> Integer.valueOf(256).equals(t.params().asMap().get("units_1"))).count();
+        assertTrue(units256 >= 8, "TPE learns units_1 = 256 (" + units256 + " of the last 20)");
+        long twoLayers = history.subList(40, 60).stream().filter(t -> t.params().integer("hidden_layers", 0) == 2)
+                .count();
+        assertTrue(twoLayers >= 8, "and two layers (" + twoLayers + " of the last 20)");
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.SECONDS)
+    void aTinySpaceIsExhaustedWithoutRepeatsThenEmpty() {
+        SpaceSpec spec = SpaceParser.parse(TINY, "tiny.yaml");
+        int size = SpaceSize.finiteNetworks(spec).orElseThrow().intValueExact();
+        assertEquals(2 * (2 + 4), size);
+        TpeSampler sampler = new TpeSampler(spec);
+        List<TrialRecord> history = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        for (Optional<TrialParams> next; (next = sampler.next(history)).isPresent(); ) {
+            TrialParams p = next.get();
+            assertTrue(keys.add(p.key()), "no repeat: " + p);
+            history.add(new TrialRecord(history.size() + 1, p, TrialState.COMPLETED, score(p), new double[]{0}));
+        }
+        assertEquals(size, history.size(), "every network once, then nothing");
+        assertTrue(new TpeSampler(spec).next(history).isEmpty(), "a resumed run of an exhausted space: empty");
+        // take() with one history: proposals count as running, so they differ, and stop at the space's size.
+        assertEquals(size, new TpeSampler(spec).take(100).size());
+    }
+
+    @Test
+    void runningTrialsAreBadResultsSoAnotherWorkerProposesSomethingElse() {
+        SpaceSpec spec = mlp(13);
+        List<TrialRecord> completed = run(new TpeSampler(spec), 20);
+        TrialParams alone = new TpeSampler(spec).next(completed).orElseThrow();
+        // Two workers are training networks; the best-scored ones, so TPE would like to go there.
+        List<TrialRecord> withRunning = new ArrayList<>(completed);
+        TrialParams best = completed.stream().max((x, y) -> Double.compare(x.score(), y.score())).orElseThrow()
+                .params();
+        List<TrialParams> running = new TpeSampler(spec).take(2, completed);
+        withRunning.add(new TrialRecord(21, running.get(0), TrialState.RUNNING, null, new double[0]));
+        withRunning.add(new TrialRecord(22, running.get(1), TrialState.RUNNING, null, new double[]{0.3}));
+        TrialParams third = new TpeSampler(spec).next(withRunning).orElseThrow();
+        assertFalse(running.contains(third), "not a network a worker is training");
+        assertNotEquals(best, third);
+        assertNotEquals(running.get(0), running.get(1), "two proposals from one history differ");
+        assertEquals(alone, running.get(0), "the first proposal is the one-worker proposal");
+        // Running trials change g(x): the proposal is not the one without them, only renumbered.
+        List<TrialRecord> failedInstead = new ArrayList<>(completed);
+        failedInstead.add(new TrialRecord(21, running.get(0), TrialState.FAILED, null, new double[0]));
+        failedInstead.add(new TrialRecord(22, running.get(1), TrialState.FAILED, null, new double[0]));
+        assertNotEquals(new TpeSampler(spec).next(failedInstead).orElseThrow(), third);
+    }
+
+    @Test
+    void failedCancelledAndInterruptedTrialsAreNotLearnedFromButNotRepeated() {
+        SpaceSpec spec = mlp(17);
+        List<TrialRecord> completed = run(new TpeSampler(spec), 12);
+        List<TrialRecord> withOthers = new ArrayList<>(completed);
+        int n = 13;
+        for (TrialState state : List.of(TrialState.FAILED, TrialState.CANCELLED, TrialState.INTERRUPTED)) {
+            TrialParams p = new RandomSampler(spec.withSeed(n)).next(List.of()).orElseThrow();
+            withOthers.add(new TrialRecord(n++, p, state, null, new double[0]));
+        }
+        List<TrialParams> proposals = new TpeSampler(spec).take(30, withOthers);
+        assertEquals(30, proposals.size());
+        for (TrialRecord t : withOthers) {
+            assertFalse(proposals.contains(t.params()), "not a network the run has: " + t);
+        }
+    }
+}
