@@ -118,7 +118,7 @@ class RunCommandTest {
         Result runs = cli("runs", "--db", db.toString());
         assertEquals(0, runs.code(), runs.err());
         assertTrue(runs.out().contains("fashion-mlp"), runs.out());
-        assertTrue(runs.out().contains("3/0/3"), runs.out());
+        assertTrue(runs.out().contains("3/0/0/3"), runs.out());
     }
 
     @Test
