@@ -7,11 +7,15 @@
 
 const HP = (() => {
   const ACTIVE = new Set(["QUEUED", "RUNNING"]);
+  // Every state a trial can be in, in the store's order (TrialState); BrowserTest checks it against the enum.
+  const TRIAL_STATES = ["RUNNING", "COMPLETED", "PRUNED", "FAILED", "CANCELLED", "INTERRUPTED"];
   const DASH = "-";
 
   // Tableau 10: distinct, readable colours for the series of every chart.
   const PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2",
                    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+  // Trials the pruner stopped, in every chart that tells them apart: the palette's red.
+  const PRUNED_COLOUR = "#e15759";
   // Sequential scale (viridis) for values such as scores: dark = low, yellow = high.
   const SEQUENTIAL = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"];
 
@@ -298,7 +302,7 @@ const HP = (() => {
   }
 
   return {
-    SEQUENTIAL, DASH,
+    SEQUENTIAL, DASH, PALETTE, PRUNED_COLOUR, TRIAL_STATES,
     el, byId, escapeHtml, statusBadge, setStatus, isActive, isBlank,
     fmt: { fixed, score, percent, integer, value, duration, dateTime },
     ApiError, getJson, getText, postText,

@@ -13,6 +13,8 @@
   const FIRST_PAINT_TRIALS = 100;
   // What the trials table shows: the latest data, plus the user's choices.
   const view = { detail: null, trials: [], columns: [], columnsKey: null, sortKey: null, order: "asc", filter: "" };
+  // Importance is fetched again only when the number of completed trials changes (its forest costs CPU).
+  let importanceFor = null;
 
   // ---------- summary ----------
 
@@ -41,6 +43,7 @@
     message.classList.toggle("failure", run.status === "FAILED");
 
     byId("count-completed").textContent = fmt.integer(run.completed);
+    byId("count-pruned").textContent = fmt.integer(run.pruned);
     byId("count-failed").textContent = fmt.integer(run.failed);
     byId("count-cancelled").textContent = fmt.integer(run.cancelled);
     byId("count-running").textContent = fmt.integer(run.running);
@@ -164,8 +167,16 @@
     return trials.filter((t) => t.state === "COMPLETED" && !HP.isBlank(t.score)).sort((a, b) => a.number - b.number);
   }
 
-  /** Each completed trial's score, and the best score so far in the objective's direction. */
-  function drawHistory(run, done) {
+  /** Pruned trials with a score (their last epoch's value), by number. */
+  function prunedTrials(trials) {
+    return trials.filter((t) => t.state === "PRUNED" && !HP.isBlank(t.score)).sort((a, b) => a.number - b.number);
+  }
+
+  /**
+   * Each completed trial's score, the best score so far in the objective's direction, and the pruned trials' last
+   * values in their own colour and marker (they never count towards the best).
+   */
+  function drawHistory(run, done, pruned) {
     let best = null;
     const bestSoFar = done.map((t) => {
       if (best === null || (run.maximise ? t.score > best : t.score < best)) best = t.score;
@@ -182,23 +193,130 @@
       series: [
         { name: run.objective, type: "scatter", symbolSize: 10, data: done.map((t) => [t.number, t.score]) },
         { name: "best so far", type: "line", step: "end", symbol: "none", data: bestSoFar },
+        { name: "pruned (last value)", type: "scatter", symbol: "triangle", symbolSize: 10,
+          itemStyle: { color: HP.PRUNED_COLOUR }, data: pruned.map((t) => [t.number, t.score]) },
       ],
-    }, done.length + bestSoFar.length, "No completed trials yet");
+    }, done.length + bestSoFar.length + pruned.length, "No completed trials yet");
     // A click on a trial's point opens that trial.
     chart.off("click");
     chart.on("click", (p) => {
-      if (p.seriesIndex === 0) location.assign(`/runs/${runId}/trials/${p.value[0]}`);
+      if (p.seriesType === "scatter") location.assign(`/runs/${runId}/trials/${p.value[0]}`);
     });
   }
 
-  /** One axis per parameter (category for text values, value for numbers), the score last, coloured by score. */
+  /**
+   * Optuna's intermediate-values plot: one line per trial, its objective after each epoch. Lines are grouped into
+   * three series (completed, pruned, the others) with gaps between trials, so that thousands of trials stay three
+   * series; each line's last point is a marker, a square for a pruned trial, which shows where the pruner cut.
+   */
+  function drawIntermediate(run, curves) {
+    const groups = [
+      { name: "completed", colour: HP.PALETTE[0], symbol: "circle", size: 5, test: (s) => s === "COMPLETED" },
+      { name: "pruned", colour: HP.PRUNED_COLOUR, symbol: "rect", size: 8, test: (s) => s === "PRUNED" },
+      { name: "running, failed or stopped", colour: HP.PALETTE[9], symbol: "circle", size: 5,
+        test: (s) => s !== "COMPLETED" && s !== "PRUNED" },
+    ];
+    let points = 0;
+    const series = groups.flatMap((group) => {
+      const line = [];
+      const ends = [];
+      curves.filter((c) => group.test(c.state)).forEach((c) => {
+        let last = null;
+        c.values.forEach((v, i) => {
+          if (HP.isBlank(v)) {
+            line.push([i + 1, "-"]); // a diverged epoch: a gap
+            return;
+          }
+          line.push([i + 1, v]);
+          last = [i + 1, v, c.number, c.state];
+          points++;
+        });
+        line.push([c.values.length + 1, "-"]); // ends this trial's line
+        if (last) ends.push(last);
+      });
+      return [
+        { name: group.name, type: "line", data: line, showSymbol: false, connectNulls: false, silent: true,
+          lineStyle: { color: group.colour, width: 1.2, opacity: 0.55 }, itemStyle: { color: group.colour } },
+        { name: group.name, type: "scatter", data: ends, symbol: group.symbol, symbolSize: group.size,
+          itemStyle: { color: group.colour } },
+      ];
+    });
+    const chart = HP.drawChart(byId("intermediate-chart"), {
+      legend: { top: 8, data: groups.map((g) => g.name) },
+      grid: { left: 70, right: 30, top: 50, bottom: 50 },
+      tooltip: HP.tooltip("item", (p) => [`Trial ${p.value[2]}`,
+        [["state", String(p.value[3]).toLowerCase()], ["last epoch", fmt.integer(p.value[0])],
+         [run.objective, fmt.score(p.value[1])]]]),
+      xAxis: { type: "value", name: "epoch", nameLocation: "middle", nameGap: 30, minInterval: 1, min: 1 },
+      yAxis: { type: "value", name: run.objective, scale: true },
+      series,
+    }, points, "No epoch finished yet");
+    chart.off("click");
+    chart.on("click", (p) => {
+      if (p.seriesType === "scatter") location.assign(`/runs/${runId}/trials/${p.value[2]}`);
+    });
+  }
+
+  /** Parameters by their share of the objective's variance (the server's fANOVA), largest at the top. */
+  function drawImportance(result) {
+    const items = result.importances || [];
+    const notes = [];
+    if (result.reason) notes.push(result.reason + ".");
+    else notes.push(`${result.method}, from ${fmt.integer(result.trials)} completed trials.`);
+    if ((result.excluded || []).length) {
+      notes.push(`Not measured (not every completed trial has them): ${result.excluded.join(", ")}.`);
+    }
+    byId("importance-note").textContent = notes.join(" ");
+    HP.drawChart(byId("importance-chart"), {
+      grid: { left: 150, right: 60, top: 20, bottom: 40 },
+      tooltip: HP.tooltip("item", (p) => [p.name, [["importance", fmt.percent(p.value)]]]),
+      xAxis: { type: "value", name: "share of variance", nameLocation: "middle", nameGap: 26, min: 0, max: 1 },
+      yAxis: { type: "category", inverse: true, data: items.map((i) => i.param),
+               axisLabel: { interval: 0, width: 140, overflow: "truncate" } },
+      series: [{ type: "bar", data: items.map((i) => i.importance), barMaxWidth: 24,
+                 label: { show: true, position: "right", formatter: (p) => fmt.percent(p.value) } }],
+    }, items.length, "No importances yet");
+  }
+
+  /**
+   * What the run's resolved space says of a parameter: its own key, or for a per-layer key (units_2) its base
+   * key's (units), that layer's entry when the base key lists one per layer. Undefined when the space is silent.
+   */
+  function paramDefinition(model, name) {
+    const has = (key) => model && Object.prototype.hasOwnProperty.call(model, key);
+    if (has(name)) return model[name];
+    const match = /^(.+)_(\d+)$/.exec(name);
+    if (!match || !has(match[1])) return undefined;
+    const base = model[match[1]];
+    return base && Array.isArray(base.per_layer) ? base.per_layer[Number(match[2]) - 1] : base;
+  }
+
+  /**
+   * A parameter's axis: a choice is a category axis with the choices in their written order (then any other value
+   * the trials have), a log range a log axis, other numbers a value axis; without a definition, from the values.
+   */
+  function axisFor(definition, values, dim, name) {
+    if (definition && Array.isArray(definition.choice)) {
+      const categories = definition.choice.map(String);
+      values.map(String).forEach((v) => { if (!categories.includes(v)) categories.push(v); });
+      return { dim, name, type: "category", data: categories };
+    }
+    const numeric = values.every((v) => typeof v === "number");
+    if (numeric && definition && definition.log === true && values.every((v) => v > 0)) {
+      return { dim, name, type: "log" };
+    }
+    if (numeric) return { dim, name, type: "value", scale: true };
+    const categories = [...new Set(values.map(String))].sort((a, b) => compareValues(a, b));
+    return { dim, name, type: "category", data: categories };
+  }
+
+  /** One axis per parameter (its kind from the run's space), the score last, coloured by score. */
   function drawParallel(detail, done) {
     const { run, params } = detail;
+    const model = (detail.resolvedSpace || {}).model || {};
     const axes = params.map((name, dim) => {
       const values = done.map((t) => (t.params || {})[name]).filter((v) => !HP.isBlank(v));
-      if (values.every((v) => typeof v === "number")) return { dim, name, type: "value", scale: true };
-      const categories = [...new Set(values.map(String))].sort((a, b) => compareValues(a, b));
-      return { dim, name, type: "category", data: categories };
+      return axisFor(paramDefinition(model, name), values, dim, name);
     });
     axes.push({ dim: params.length, name: run.objective, type: "value", scale: true });
 
@@ -400,7 +518,7 @@
     renderTrials();
     byId("csv-link").href = `/api/runs/${runId}/trials.csv`;
     const done = completedTrials(trials);
-    drawHistory(detail.run, done);
+    drawHistory(detail.run, done, prunedTrials(trials));
     drawParallel(detail, done);
     renderData(detail);
     renderTest(detail.test, dataOf(detail));
@@ -421,6 +539,17 @@
       trials = await HP.getJson(`/api/runs/${runId}/trials`);
     }
     render(detail, trials);
+    // The other charts' data: per-epoch curves at every refresh, importance when the completed trials change.
+    const importanceKey = detail.run.completed;
+    const [curves, importance] = await Promise.all([
+      HP.getJson(`/api/runs/${runId}/curves`),
+      importanceKey === importanceFor ? null : HP.getJson(`/api/runs/${runId}/importance`),
+    ]);
+    drawIntermediate(detail.run, curves);
+    if (importance) {
+      drawImportance(importance);
+      importanceFor = importanceKey;
+    }
     // The answers are fetched side by side: go on until both agree that nothing is running any more.
     return HP.isActive(detail.run.status) || trials.some((t) => t.state === "RUNNING");
   }
@@ -439,6 +568,9 @@
     poller.refresh();
   }
 
+  // The status filter offers every trial state, from the one list the dashboard keeps of them.
+  byId("status-filter").append(...HP.TRIAL_STATES.map((state) =>
+    el("option", { value: state.toLowerCase(), text: state.toLowerCase() })));
   byId("trials").addEventListener("click", onHeaderClick);
   byId("status-filter").addEventListener("change", (event) => {
     view.filter = event.target.value;

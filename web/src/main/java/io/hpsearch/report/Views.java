@@ -47,7 +47,7 @@ public final class Views {
                             TestView test) {
         public static RunDetail of(Store store, RunSummary summary) {
             Run run = summary.run();
-            Map<String, Object> resolved = readJson(run.resolvedSpace());
+            Map<String, Object> resolved = resolvedSpace(run);
             return new RunDetail(RunView.of(summary), run.spaceYaml(), resolved, executions(resolved),
                     Map.of("java", run.javaVersion(), "dl4j", run.dl4jVersion(), "hpsearch", run.hpsearchVersion()),
                     RunData.of(store, run.id()).json(),
@@ -60,6 +60,11 @@ public final class Views {
             Object training = resolved.get("training");
             Object value = training instanceof Map<?, ?> t ? t.get("executions_per_trial") : null;
             return value instanceof Number n ? n.intValue() : 1;
+        }
+
+        /** The run's resolved space as stored (see SpaceSpec.describe). */
+        public static Map<String, Object> resolvedSpace(Run run) {
+            return readJson(run.resolvedSpace());
         }
 
         private static Map<String, Object> readJson(String json) {
@@ -83,6 +88,35 @@ public final class Views {
             return new TestView(e.trialNumber(), e.modelPath(), e.accuracy(), e.macroF1(),
                     e.classes().stream().map(ClassView::of).toList(), e.confusion());
         }
+    }
+
+    /**
+     * One trial's objective after each epoch of its first execution (Optuna's intermediate values), for the
+     * run page's chart of every trial's curve; a value that is not a number (a diverged loss) is null.
+     */
+    public record CurveView(int number, String state, Double[] values) {
+    }
+
+    /**
+     * Runs side by side: each run's best score so far against the epochs its trials have consumed.
+     *
+     * @param objective what every run optimises (runs that differ are refused)
+     */
+    public record Comparison(String objective, boolean maximise, List<ComparedRun> runs) {
+    }
+
+    /** @param points one per finished trial, in trial order */
+    public record ComparedRun(long id, String name, String status, String search, int trials, List<EpochPoint> points) {
+    }
+
+    /**
+     * @param epochs epochs consumed by the run's finished trials up to and including this one (completed, pruned,
+     *               failed, cancelled: all trained)
+     * @param best   the best completed trial's score so far, null before the first completes
+     * @param trial  the trial that finished here
+     * @param state  how it finished
+     */
+    public record EpochPoint(long epochs, Double best, int trial, String state) {
     }
 
     public record TrialDetail(TrialView trial, List<EpochMetrics> epochs, NetworkSummary network) {

@@ -1,6 +1,7 @@
 package io.hpsearch.web;
 
 import io.hpsearch.data.Dataset;
+import io.hpsearch.importance.ParamImportances;
 import io.hpsearch.report.RunData;
 import io.hpsearch.report.RankedTrials;
 import io.hpsearch.report.TrialReport;
@@ -13,6 +14,8 @@ import io.hpsearch.space.SearchKind;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.Objective;
+import io.hpsearch.store.Run;
 import io.hpsearch.store.RunSummary;
 import io.hpsearch.store.Store;
 import io.hpsearch.store.Trial;
@@ -29,10 +32,12 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 
 /** The JSON API over runs and trials; every handler is a method, routed in {@link WebServer}. */
@@ -131,6 +136,96 @@ public final class RunsController {
         NetworkSummary network = NetworkSummary.of(TrialParams.fromMap(view.params()), runData.shape(),
                 runData.classes().size());
         ctx.json(new Views.TrialDetail(view, store.epochs(trial.id()), network));
+    }
+
+    /**
+     * Every trial's objective per epoch (first execution), by trial number: two queries whatever the run's size,
+     * one for the trials' numbers and states, one for all their epochs.
+     */
+    public void curves(Context ctx) {
+        Run run = summary(ctx).run();
+        Map<Long, double[]> curves = store.learningCurves(run.id(), run.objective());
+        ctx.json(store.trials(run.id()).stream().map(t -> {
+            double[] values = curves.getOrDefault(t.id(), new double[0]);
+            Double[] boxed = new Double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                boxed[i] = Double.isFinite(values[i]) ? values[i] : null;
+            }
+            return new Views.CurveView(t.number(), t.state().name(), boxed);
+        }).toList());
+    }
+
+    /**
+     * The run's parameter importances from its completed trials (see {@link ParamImportances}); the forest's seed
+     * is the run's, so a finished run always shows the same figures.
+     */
+    public void importance(Context ctx) {
+        Run run = summary(ctx).run();
+        Object model = Views.RunDetail.resolvedSpace(run).get("model");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> modelSpace = model instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+        List<ParamImportances.Observation> completed = store.trials(run.id()).stream()
+                .filter(t -> t.state() == TrialState.COMPLETED && t.score() != null)
+                .map(t -> new ParamImportances.Observation(RankedTrials.parse(t.params()), t.score()))
+                .toList();
+        ctx.json(ParamImportances.of(modelSpace, completed, run.seed()));
+    }
+
+    /**
+     * {@code ?runs=1,2,3}: each run's best score so far against the epochs its finished trials consumed, in trial
+     * order. 400 unless there are two or more runs, all with the same objective.
+     */
+    public void compare(Context ctx) {
+        String list = ctx.queryParam("runs");
+        List<Long> ids = new ArrayList<>();
+        for (String part : (list == null ? "" : list).split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                long id = Long.parseLong(part.trim());
+                if (!ids.contains(id)) {
+                    ids.add(id);
+                }
+            } catch (NumberFormatException e) {
+                throw new ApiError(400, "runs must be run ids separated by commas, such as runs=1,2; not '" + list
+                        + "'");
+            }
+        }
+        if (ids.size() < 2) {
+            throw new ApiError(400, "compare needs two or more different runs, such as runs=1,2");
+        }
+        List<Run> runs = ids.stream().map(id -> store.run(id).orElseThrow(() -> new ApiError(404, "no run " + id)))
+                .toList();
+        Objective objective = runs.get(0).objective();
+        for (Run r : runs) {
+            if (r.objective() != objective) {
+                throw new ApiError(400, "runs with different objectives cannot be compared: run " + runs.get(0).id()
+                        + " optimises " + objective.key() + ", run " + r.id() + " " + r.objective().key());
+            }
+        }
+        ctx.json(new Views.Comparison(objective.key(), objective.maximise(), runs.stream()
+                .map(r -> compared(r, objective)).toList()));
+    }
+
+    private Views.ComparedRun compared(Run run, Objective objective) {
+        List<Trial> trials = store.trials(run.id());
+        List<Views.EpochPoint> points = new ArrayList<>();
+        long epochs = 0;
+        Double best = null;
+        for (Trial t : trials) {
+            if (!t.state().isFinished()) {
+                continue;
+            }
+            epochs += t.epochs();
+            if (t.state() == TrialState.COMPLETED && t.score() != null && Double.isFinite(t.score())
+                    && (best == null || objective.beats(t.score(), best, 0))) {
+                best = t.score();
+            }
+            points.add(new Views.EpochPoint(epochs, best, t.number(), t.state().name()));
+        }
+        return new Views.ComparedRun(run.id(), run.name(), run.status().name(), run.searchKind(), trials.size(),
+                points);
     }
 
     public void trialsCsv(Context ctx) {

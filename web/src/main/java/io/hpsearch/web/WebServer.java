@@ -58,6 +58,7 @@ public final class WebServer {
         app.get("/runs/{id}", page("run.html"));
         app.get("/runs/{id}/trials/{number}", page("trial.html"));
         app.get("/new", page("new.html"));
+        app.get("/compare", page("compare.html"));
 
         app.get("/api/runs", runs::runs);
         app.post("/api/runs", changes(token, runs::launch));
@@ -66,6 +67,9 @@ public final class WebServer {
         app.post("/api/runs/{id}/resume", changes(token, runs::resume));
         app.get("/api/runs/{id}/trials", runs::trials);
         app.get("/api/runs/{id}/trials.csv", runs::trialsCsv);
+        app.get("/api/runs/{id}/curves", runs::curves);
+        app.get("/api/runs/{id}/importance", runs::importance);
+        app.get("/api/compare", runs::compare);
         app.get("/api/runs/{id}/trials/{number}", runs::trial);
         app.get("/api/runs/{id}/model", runs::model);
         app.get("/api/spaces/default", runs::defaultSpace);

@@ -468,4 +468,51 @@ class ApiTest {
             assertEquals("CANCELLED", json(get("/api/runs/" + id), 200).get("run").get("status").asText());
         }
     }
+
+    @Test
+    void curvesImportanceAndComparisonOfRunsWithPrunedTrials() throws Exception {
+        long a = FakeRuns.write(store, "api-a", "val_accuracy", 9, 6, 1);
+        long b = FakeRuns.write(store, "api-b", "val_accuracy", 4, 6, 2);
+        long loss = FakeRuns.write(store, "api-loss", "val_loss", 1, 6, 3);
+
+        JsonNode curves = json(get("/api/runs/" + a + "/curves"), 200);
+        assertEquals(9, curves.size());
+        assertEquals(1, curves.get(0).get("number").asInt());
+        assertEquals("COMPLETED", curves.get(0).get("state").asText());
+        assertEquals(6, curves.get(0).get("values").size());
+        assertEquals("PRUNED", curves.get(2).get("state").asText());
+        assertEquals(2, curves.get(2).get("values").size(), "pruned after epoch 2");
+
+        JsonNode importance = json(get("/api/runs/" + a + "/importance"), 200);
+        assertTrue(importance.get("method").asText().startsWith("fANOVA"));
+        assertEquals(6, importance.get("trials").asInt(), "completed trials only");
+        double sum = 0;
+        double previous = 1;
+        for (JsonNode item : importance.get("importances")) {
+            sum += item.get("importance").asDouble();
+            assertTrue(item.get("importance").asDouble() <= previous, "sorted, largest first");
+            previous = item.get("importance").asDouble();
+        }
+        assertEquals(1.0, sum, 1e-9);
+        assertTrue(importance.get("reason").isNull());
+        JsonNode few = json(get("/api/runs/" + loss + "/importance"), 200);
+        assertEquals(0, few.get("importances").size(), few.toString());
+        assertTrue(few.get("reason").asText().contains("at least 2 completed trials"), few.toString());
+
+        JsonNode comparison = json(get("/api/compare?runs=" + a + "," + b), 200);
+        assertEquals("val_accuracy", comparison.get("objective").asText());
+        JsonNode points = comparison.get("runs").get(0).get("points");
+        assertEquals(9, points.size(), "one point per finished trial");
+        // 6 epochs per completed trial, 2 per pruned one, in trial order.
+        assertEquals(6 * 6 + 3 * 2, points.get(8).get("epochs").asInt());
+        assertEquals(6 + 6 + 2, points.get(2).get("epochs").asInt(), "trial 3 was pruned after 2 epochs");
+        assertEquals(json(get("/api/runs/" + a), 200).get("run").get("bestScore").asDouble(),
+                points.get(8).get("best").asDouble(), 1e-12);
+
+        JsonNode refused = json(get("/api/compare?runs=" + a + "," + loss), 400);
+        assertTrue(refused.get("error").asText().contains("different objectives"), refused.toString());
+        json(get("/api/compare?runs=" + a), 400);
+        json(get("/api/compare?runs=" + a + ",x"), 400);
+        json(get("/api/compare?runs=" + a + ",999"), 404);
+    }
 }

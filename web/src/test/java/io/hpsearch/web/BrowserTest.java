@@ -349,6 +349,13 @@ class BrowserTest {
         long runId = SearchRunner.record(store, SpaceParser.parse(yaml, "xss.yaml"), yaml, RunStatus.RUNNING);
         Trial trial = store.startTrial(runId, 1, "{\"hidden_layers\": 1, \"units_1\": 8}", "xss-1");
         store.finishTrial(trial.id(), TrialState.FAILED, null, payload);
+        // Two completed trials whose parameter name is hostile: the importance and curve charts draw it as text.
+        for (int n = 2; n <= 3; n++) {
+            Trial done = store.startTrial(runId, n, "{\"hidden_layers\": 1, \"units_1\": 8, "
+                    + new ObjectMapper().writeValueAsString(XSS.get(2)) + ": " + n + "}", "xss-" + n);
+            store.recordEpoch(done.id(), new io.hpsearch.store.EpochMetrics(1, 1, 1.0, 1.0, 0.1 * n, 0.1));
+            store.completeTrial(done.id(), 0.1 * n, null, 1, 1);
+        }
         store.finishRun(runId, RunStatus.FAILED, payload);
         // A data record as a hostile CSV could make it: file path, role, hash, feature and class names.
         String hostilePath = "/data/" + XSS.get(1) + "/" + XSS.get(2);
@@ -374,12 +381,127 @@ class BrowserTest {
         assertEquals(hostilePath, browser.findElement(By.cssSelector("#data-files td.path")).getAttribute("title"));
         assertTrue(browser.findElement(By.id("feature-list")).getText().contains(XSS.get(4)));
         assertTrue(browser.findElement(By.id("class-counts")).getText().contains(XSS.get(1)));
+        chartDrawn("importance-chart");
+        chartDrawn("intermediate-chart");
+        hover("importance-chart");
         assertInert("the run page", "&lt;script&gt;document.body.dataset.xss");
         screenshot("xss-inert-run");
         open("/runs/" + runId + "/trials/1");
         wait.until(d -> d.findElement(By.id("failure-reason")).getText().contains(XSS.get(3)));
         assertInert("the trial page", "&lt;script&gt;document.body.dataset.xss");
         screenshot("xss-inert");
+    }
+
+    /** Moves the mouse over the middle of a chart, so that a tooltip (escaped HTML) is built if one is there. */
+    private void hover(String id) {
+        new org.openqa.selenium.interactions.Actions(browser).moveToElement(browser.findElement(By.id(id))).perform();
+    }
+
+    private Object script(String js) {
+        return ((JavascriptExecutor) browser).executeScript(js);
+    }
+
+    /** A chart's option, as ECharts holds it, read by a script: {@code expression} over {@code o}. */
+    private Object chartOption(String id, String expression) {
+        return script("const o = echarts.getInstanceByDom(document.getElementById('" + id + "')).getOption();"
+                + " return " + expression + ";");
+    }
+
+    @Test
+    @Order(7)
+    void prunedTrialsShowEverywhereWithTheirCurvesImportanceAndTypedAxes() throws Exception {
+        long runId = FakeRuns.write(store, "pruned-run", "val_accuracy", 9, 6, 3);
+        open("/runs/" + runId);
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#trials tbody tr"), 9));
+        assertEquals("3", text("count-pruned"));
+
+        // The filter lists every trial state: the page's one list matches the enum.
+        List<String> options = browser.findElements(By.cssSelector("#status-filter option")).stream()
+                .map(o -> o.getAttribute("value")).toList();
+        List<String> states = new ArrayList<>(List.of(""));
+        for (TrialState state : TrialState.values()) {
+            states.add(state.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        assertEquals(states, options);
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("status-filter"))).selectByValue("pruned");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#trials tbody tr"), 3));
+        for (WebElement cell : browser.findElements(By.cssSelector("#trials tbody td[data-col='state']"))) {
+            assertEquals("PRUNED", cell.getText().trim());
+        }
+        // Pruned trials rank below every completed one: the ranking's last three rows.
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("status-filter"))).selectByValue("");
+        wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#trials tbody tr"), 9));
+        List<String> order = browser.findElements(By.cssSelector("#trials tbody td[data-col='state']")).stream()
+                .map(c -> c.getText().trim()).toList();
+        assertEquals(List.of("COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED", "COMPLETED",
+                "PRUNED", "PRUNED", "PRUNED"), order);
+
+        chartDrawn("history-chart");
+        assertEquals(List.of("val_accuracy:6", "best so far:6", "pruned (last value):3"), chartOption("history-chart",
+                "o.series.map(s => s.name + ':' + s.data.length)"));
+        assertTrue(chartOption("history-chart", "o.legend[0].data || o.series.map(s => s.name)").toString()
+                .contains("pruned"));
+
+        chartDrawn("intermediate-chart");
+        assertEquals(42, Integer.parseInt(browser.findElement(By.id("intermediate-chart"))
+                .getAttribute("data-points")), "6 completed x 6 epochs + 3 pruned x 2");
+        // Every line's last point is a marker: the pruned ones end at epoch 2, the completed ones at 6.
+        assertEquals(List.of(2L, 2L, 2L), chartOption("intermediate-chart",
+                "o.series.find(s => s.type === 'scatter' && s.name === 'pruned').data.map(d => d[0])"));
+        assertEquals(6L, chartOption("intermediate-chart",
+                "o.series.find(s => s.type === 'scatter' && s.name === 'completed').data.length"));
+
+        chartDrawn("importance-chart");
+        assertTrue(text("importance-note").contains("fANOVA"), text("importance-note"));
+        assertTrue(text("importance-note").contains("units_2"), "conditional parameters are named as left out");
+        assertEquals("learning_rate", chartOption("importance-chart", "o.yAxis[0].data[0]"));
+
+        // Axes by the space: units' choices (units_2 too, by its base key) as categories, the log learning rate on a
+        // log axis, the layer count's range on a value axis.
+        chartDrawn("parallel-chart");
+        assertEquals(List.of("hidden_layers:value", "units_1:category", "units_2:category", "learning_rate:log",
+                "val_accuracy:value"), chartOption("parallel-chart", "o.parallelAxis.map(a => a.name + ':' + a.type)"));
+        assertEquals(List.of("512", "256", "128", "64"), chartOption("parallel-chart",
+                "o.parallelAxis.find(a => a.name === 'units_1').data"));
+        screenshot("run-pruned");
+
+        open("/runs/" + runId + "/trials/3");
+        wait.until(ExpectedConditions.textToBe(By.id("trial-state"), "PRUNED"));
+        assertTrue(text("failure-reason").startsWith("pruned after epoch 2 by the asha pruner"));
+        assertTrue(browser.findElement(By.id("trial-state")).getAttribute("class").contains("status-pruned"));
+
+        open("/");
+        WebElement row = visible(By.cssSelector("#runs tbody tr[data-run-id='" + runId + "']"));
+        assertTrue(row.getText().contains("6 / 3 / 0 / 9"), row.getText());
+    }
+
+    @Test
+    @Order(8)
+    void twoRunsCompareOnOneChartAndDifferentObjectivesAreRefused() throws Exception {
+        long first = FakeRuns.write(store, "compare-a", "val_accuracy", 6, 4, 5);
+        long second = FakeRuns.write(store, "compare-b", "val_accuracy", 8, 4, 6);
+        long loss = FakeRuns.write(store, "compare-loss", "val_loss", 3, 4, 7);
+        open("/");
+        WebElement compare = visible(By.id("compare-runs"));
+        assertFalse(compare.isEnabled(), "nothing ticked yet");
+        visible(By.cssSelector("tr[data-run-id='" + first + "'] input.pick-run")).click();
+        assertFalse(compare.isEnabled(), "one run is not a comparison");
+        browser.findElement(By.cssSelector("tr[data-run-id='" + second + "'] input.pick-run")).click();
+        assertTrue(compare.isEnabled());
+        compare.click();
+        wait.until(ExpectedConditions.urlMatches(".*/compare\\?runs=" + first + "," + second + "$"));
+        chartDrawn("compare-chart");
+        assertEquals(2, browser.findElements(By.cssSelector("#compared-runs tbody tr")).size());
+        assertEquals(2L, chartOption("compare-chart", "o.series.length"));
+        // x is cumulative epochs: 4 per completed trial, 1 per pruned one (pruned after 4 / 3 = 1 epoch).
+        assertEquals(4 * 4 + 2 * 1L, ((Number) chartOption("compare-chart",
+                "o.series[0].data[o.series[0].data.length - 1][0]")).longValue());
+        screenshot("compare");
+
+        open("/compare?runs=" + first + "," + loss);
+        WebElement refused = visible(By.id("compare-refused"));
+        assertTrue(refused.getText().contains("different objectives"), refused.getText());
+        assertFalse(browser.findElement(By.id("comparison")).isDisplayed());
     }
 
     /** The payload's markup made no elements and its scripts left no mark; the page shows {@code asText}. */
