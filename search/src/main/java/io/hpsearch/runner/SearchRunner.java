@@ -303,7 +303,23 @@ public final class SearchRunner {
             store.finishRun(runId, RunStatus.FAILED, "hpsearch stopped on an internal error: " + e);
             throw e;
         } finally {
-            watcher.shutdownNow();
+            stopWatcher(watcher);
+        }
+    }
+
+    /**
+     * Lets the watcher finish the heartbeat it may be writing, rather than interrupting it: an interrupt in the middle
+     * of a database write closes H2's file channel, and a dashboard's store stayed broken for every later request
+     * (found by the search benchmark, which runs many searches on one store).
+     */
+    private static void stopWatcher(ScheduledExecutorService watcher) {
+        watcher.shutdown();
+        try {
+            if (!watcher.awaitTermination(30, TimeUnit.SECONDS)) {
+                watcher.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -339,7 +355,17 @@ public final class SearchRunner {
             cancel();
             throw new IllegalStateException("a worker stopped unexpectedly: " + e.getCause(), e.getCause());
         } finally {
-            pool.shutdownNow();
+            // Not shutdownNow: an interrupt during a store write closes H2's file channel (see stopWatcher). The
+            // workers stop at their next minibatch once cancel() is set, as it is on every way out but the normal
+            // one, where they have all finished.
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(2, TimeUnit.MINUTES)) {
+                    pool.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         Throughput throughput = new Throughput(coordinator.examplesTrained(), (System.nanoTime() - start) / 1e9,
                 workers, threads);
