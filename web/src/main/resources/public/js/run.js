@@ -82,7 +82,7 @@
       { key: "epochs", label: "Epochs", value: (t) => t.epochs },
       { key: "duration", label: "Duration", value: (t) => t.durationSeconds, format: fmt.duration },
       { key: "state", label: "Status", value: (t) => t.state, cell: (t) => HP.statusBadge(t.state) },
-      { key: "failureReason", label: "Failure reason", value: (t) => t.failureReason, className: "wrap" },
+      { key: "failureReason", label: "Reason", value: (t) => t.failureReason, className: "wrap" },
     ];
   }
 

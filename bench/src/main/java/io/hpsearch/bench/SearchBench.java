@@ -229,8 +229,11 @@ public final class SearchBench {
             double[] ys = new double[budget + 1];
             for (int e = 0; e <= budget; e++) {
                 int at = e;
-                ys[e] = median(all.stream().filter(t -> t.kind().equals(kind)).mapToDouble(t -> bestAt(t, at))
-                        .toArray());
+                double[] bests = all.stream().filter(t -> t.kind().equals(kind)).mapToDouble(t -> bestAt(t, at))
+                        .toArray();
+                // Drawn only once every seed has a completed trial: a median of the seeds that have one would
+                // jump down as slower seeds join.
+                ys[e] = Arrays.stream(bests).anyMatch(Double::isNaN) ? Double.NaN : median(bests);
                 if (!Double.isNaN(ys[e])) {
                     lo = Math.min(lo, ys[e]);
                     hi = Math.max(hi, ys[e]);

@@ -40,7 +40,7 @@ public final class TrialReport {
         List<String> h = new ArrayList<>(List.of("rank", "trial", "status", run.objective().key(), "epochs"));
         h.addAll(trials.paramNames());
         h.add("duration");
-        h.add("failure");
+        h.add("reason");
         return h;
     }
 
