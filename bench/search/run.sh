@@ -3,7 +3,8 @@
 # without ASHA, and genetic, over several seeds, in one process. Writes bench/results/search.{json,png} and prints
 # the command that reproduces them.
 #   BUDGET (epochs per search, default 200), SEEDS (5), TRAIN_LIMIT (0: the full 48,000/12,000 split),
-#   KINDS (random,tpe,random+asha,tpe+asha,genetic), SPACE (spaces/fashion-mlp.yaml), DATA (../shared/data/fashion-mnist)
+#   KINDS (random,tpe,random+asha,tpe+asha,genetic), SPACE (spaces/fashion-mlp.yaml), DATA (../shared/data/fashion-mnist),
+#   ASHA (the +asha kinds' settings, default "min_epochs: 1, reduction_factor: 3")
 #   --smoke: a minute's check that everything runs (20 epochs, 1 seed, 2,000 training examples).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,6 +15,6 @@ OUT="${OUT:-bench/results}"
 if [ "${1:-}" = "--smoke" ]; then BUDGET=20; SEEDS=1; TRAIN_LIMIT=2000; OUT="$(mktemp -d)"; fi
 cp="$("$root/bench/classpath.sh")"
 cd "$root"
-echo "BUDGET=$BUDGET SEEDS=$SEEDS TRAIN_LIMIT=$TRAIN_LIMIT KINDS=$KINDS SPACE=$SPACE bench/search/run.sh" >&2
+echo "BUDGET=$BUDGET SEEDS=$SEEDS TRAIN_LIMIT=$TRAIN_LIMIT KINDS=$KINDS SPACE=$SPACE ASHA=\"${ASHA:-min_epochs: 1, reduction_factor: 3}\" bench/search/run.sh" >&2
 java -cp "$cp" io.hpsearch.bench.SearchBench "$SPACE" "$DATA" "$OUT" "$BUDGET" "$SEEDS" "$TRAIN_LIMIT" "$KINDS"
 echo "Results in $OUT/search.json and $OUT/search.png" >&2

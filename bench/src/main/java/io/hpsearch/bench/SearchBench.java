@@ -99,7 +99,10 @@ public final class SearchBench {
             text = "search: " + search + "\n" + text;
         }
         if (kind.endsWith("+asha")) {
-            text = text + "\npruner: {type: asha, min_epochs: 1, reduction_factor: 3}\n";
+            // ASHA's settings come from the environment (ASHA="min_epochs: 2, reduction_factor: 3"), so the pruner
+            // can be tuned without a rebuild.
+            String asha = System.getenv().getOrDefault("ASHA", "min_epochs: 1, reduction_factor: 3");
+            text = text + "\npruner: {type: asha, " + asha + "}\n";
         }
         SpaceSpec spec = SpaceParser.parse(text, source).withSeed(seed);
         return trainLimit > 0 ? spec.withTraining(spec.training().withTrainLimit(trainLimit)) : spec;
