@@ -31,11 +31,7 @@ public final class Datasets {
      * checked when it was parsed; an image folder's class folders and images are checked here, one by one.
      */
     public static Dataset load(DataSpec spec, Supplier<FashionMnist> fashionMnist, DataPaths paths) {
-        for (Map.Entry<String, Path> e : spec.paths().entrySet()) {
-            paths.refuse(e.getValue()).ifPresent(problem -> {
-                throw new DataException("dataset." + e.getKey() + ": " + problem);
-            });
-        }
+        refuseOutside(spec, paths);
         if (spec instanceof DataSpec.Idx idx) {
             return idx(idx);
         }
@@ -48,12 +44,26 @@ public final class Datasets {
         return fashionMnist.get().dataset();
     }
 
+    /** The space's own paths against {@code paths}: a refused one is an error on its key, before anything is read. */
+    private static void refuseOutside(DataSpec spec, DataPaths paths) {
+        for (Map.Entry<String, Path> e : spec.paths().entrySet()) {
+            paths.refuse(e.getValue()).ifPresent(problem -> {
+                throw new DataException("dataset." + e.getKey() + ": " + problem);
+            });
+        }
+    }
+
     /**
      * The SHA-256 of each file or folder the dataset would read, by role, computed without parsing or decoding
-     * anything: what a resume compares with what the run recorded. Empty for Fashion-MNIST, whose files come from
-     * the command line's --data, not from the space.
+     * anything (Fashion-MNIST, whose files come from --data, is read for its hashes): what a resume compares with
+     * what the run recorded. Paths {@code paths} refuses are an error, as for {@link #load}.
      */
-    public static List<Dataset.DataFile> fingerprint(DataSpec spec) {
+    public static List<Dataset.DataFile> fingerprint(DataSpec spec, Supplier<FashionMnist> fashionMnist,
+                                                     DataPaths paths) {
+        refuseOutside(spec, paths);
+        if (spec instanceof DataSpec.FashionMnist) {
+            return fashionMnist.get().dataset().files();
+        }
         List<Dataset.DataFile> files = new ArrayList<>();
         for (Map.Entry<String, Path> e : spec.paths().entrySet()) {
             Path path = e.getValue();

@@ -15,7 +15,6 @@ import io.hpsearch.sampler.Samplers;
 import io.hpsearch.sampler.TrialRecord;
 import io.hpsearch.space.ModelType;
 import io.hpsearch.space.SpaceParser;
-import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.store.NewRun;
@@ -37,20 +36,16 @@ import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -149,22 +144,15 @@ public final class SearchRunner {
         }
     }
 
-    /** What the parser could not check without the data: an IDX file's image size against a cnn's pooling. */
+    /**
+     * What the parser could not check without the data: an IDX file's image size against a cnn's pooling. (A cnn
+     * on a table never gets here: the parser refuses it.)
+     */
     private static void checkModelFits(SpaceSpec spec, InputShape shape) {
-        if (spec.model().type() != ModelType.CNN) {
-            return;
-        }
-        if (!shape.isImage()) {
-            throw new DataException("model.type: a cnn needs images; the data gives " + shape.describe()
-                    + ": use type: mlp");
-        }
-        int blocks = spec.model().groups().stream().filter(g -> g.key().equals("conv_blocks")).findFirst()
-                .orElseThrow().maxCount();
-        int side = Math.min(shape.height(), shape.width());
-        if ((side >> blocks) < 1) {
-            throw new DataException("model.conv_blocks: up to " + blocks + " blocks halve the " + side
-                    + "-pixel side of the images " + blocks + " times, leaving nothing; use fewer blocks or "
-                    + "larger images");
+        if (spec.model().type() == ModelType.CNN) {
+            spec.model().tooSmallFor(Math.min(shape.height(), shape.width())).ifPresent(problem -> {
+                throw new DataException("model.conv_blocks: " + problem);
+            });
         }
     }
 
@@ -393,9 +381,9 @@ public final class SearchRunner {
                 coordinator.pruned();
                 String reason = "pruned after epoch " + e.epoch() + " by the " + spec.options().pruner().type()
                         + " pruner: its " + spec.objective().key() + " trailed the other trials'";
-                store.pruneTrial(trial.id(), e.epoch(), coordinator.lastValue(trial.number()), reason);
-                listener.trialFinished(trial.number(), TrialState.PRUNED, coordinator.lastValue(trial.number()),
-                        reason);
+                double last = spec.objective().of(e.last());
+                store.pruneTrial(trial.id(), e.epoch(), last, reason);
+                listener.trialFinished(trial.number(), TrialState.PRUNED, last, reason);
             } catch (CancellationException e) {
                 String reason = "cancelled by the user";
                 store.finishTrial(trial.id(), TrialState.CANCELLED, null, reason);
@@ -552,8 +540,6 @@ public final class SearchRunner {
         private final SpaceSpec spec;
         private final Sampler sampler;
         private final Pruner pruner;
-        /** Each running trial's objective after each epoch so far (its first execution), for the pruner. */
-        private final Map<Integer, List<Double>> curves = new HashMap<>();
         private final int planned;
         private final TrainingData data;
         /** Trials cut off by a crash or a cancel: trained again, under their numbers, before any new one. */
@@ -689,19 +675,10 @@ public final class SearchRunner {
                     return EpochRule.Decision.CONTINUE;
                 }
                 double[] values = epochs.stream().mapToDouble(spec.objective()::of).toArray();
-                synchronized (this) {
-                    curves.put(trialNumber, java.util.Arrays.stream(values).boxed().toList());
-                }
                 TrialRecord trial = new TrialRecord(trialNumber, params, TrialState.RUNNING, null, values);
                 List<TrialRecord> others = history().stream().filter(t -> t.number() != trialNumber).toList();
                 return pruner.prune(trial, others) ? EpochRule.Decision.PRUNE : EpochRule.Decision.CONTINUE;
             };
-        }
-
-        /** The last objective value the pruning rule saw for a trial. */
-        synchronized double lastValue(int trialNumber) {
-            List<Double> values = curves.getOrDefault(trialNumber, List.of());
-            return values.isEmpty() ? Double.NaN : values.get(values.size() - 1);
         }
 
         /** Counts a pruned trial: not a failure, so it ends a run of failures. */

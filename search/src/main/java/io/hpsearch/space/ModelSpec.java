@@ -46,6 +46,22 @@ public record ModelSpec(ModelType type, List<Entry> entries) {
         }
     }
 
+    /**
+     * Why images whose shorter side is {@code side} pixels are too small for this model's pooling (each convolution
+     * block halves them), or empty when they are large enough. Asked by the parser where the space says the image
+     * size, and by the runner once an IDX file has told it.
+     */
+    public Optional<String> tooSmallFor(int side) {
+        int blocks = groups().stream().filter(g -> g.key().equals("conv_blocks")).mapToInt(Group::maxCount)
+                .findFirst().orElse(0);
+        if ((side >> blocks) >= 1) {
+            return Optional.empty();
+        }
+        return Optional.of("up to " + blocks + " blocks halve the " + side + "-pixel side of the images " + blocks
+                + " times, leaving nothing; use at most " + (31 - Integer.numberOfLeadingZeros(side))
+                + " or larger images");
+    }
+
     public List<Group> groups() {
         return entries.stream().filter(Group.class::isInstance).map(Group.class::cast).toList();
     }

@@ -303,12 +303,10 @@ public final class SpaceParser {
         }
         int side = dataset instanceof DataSpec.Images images ? Math.min(images.height(), images.width())
                 : dataset instanceof DataSpec.FashionMnist ? 28 : 0;
-        int blocks = spec.groups().stream().filter(g -> g.key().equals("conv_blocks")).findFirst().orElseThrow()
-                .maxCount();
-        if (side > 0 && (side >> blocks) < 1) {
-            throw model.error("conv_blocks", "up to " + blocks + " blocks halve the " + side + "-pixel side of the "
-                    + "images " + blocks + " times, leaving nothing; use at most "
-                    + (31 - Integer.numberOfLeadingZeros(side)) + " or larger images");
+        if (side > 0) {
+            spec.tooSmallFor(side).ifPresent(problem -> {
+                throw model.error("conv_blocks", problem);
+            });
         }
     }
 

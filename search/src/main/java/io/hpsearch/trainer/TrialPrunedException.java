@@ -1,15 +1,22 @@
 package io.hpsearch.trainer;
 
-/** A trial its run's pruner stopped after {@code epoch}; {@code value} is that epoch's objective. */
-public final class TrialPrunedException extends RuntimeException {
-    private final int epoch;
+import io.hpsearch.store.EpochMetrics;
 
-    public TrialPrunedException(int epoch) {
-        super("pruned after epoch " + epoch, null, false, false);
-        this.epoch = epoch;
+/** A trial its run's pruner stopped; {@code last} holds the metrics of the epoch it stopped after. */
+public final class TrialPrunedException extends RuntimeException {
+    private final EpochMetrics last;
+
+    public TrialPrunedException(EpochMetrics last) {
+        super("pruned after epoch " + last.epoch(), null, false, false);
+        this.last = last;
     }
 
     public int epoch() {
-        return epoch;
+        return last.epoch();
+    }
+
+    /** The metrics of its last epoch, whose objective is a pruned trial's score. */
+    public EpochMetrics last() {
+        return last;
     }
 }

@@ -154,7 +154,7 @@ public final class TrialTrainer {
                     decision = allRules.get(r).decide(history);
                 }
                 if (decision == EpochRule.Decision.PRUNE) {
-                    throw new TrialPrunedException(epoch);
+                    throw new TrialPrunedException(metrics);
                 }
                 if (decision == EpochRule.Decision.STOP) {
                     break;

@@ -1,5 +1,6 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.data.DataPaths;
 import io.hpsearch.data.DataSpec;
 import io.hpsearch.data.Dataset;
 import io.hpsearch.data.Datasets;
@@ -30,7 +31,7 @@ public final class DataOptions {
 
     /** What a resume compares before reading anything: the SHA-256 of each file the space names. */
     List<Dataset.DataFile> fingerprint(DataSpec spec) {
-        return spec instanceof DataSpec.FashionMnist ? fashionMnist().dataset().files() : Datasets.fingerprint(spec);
+        return Datasets.fingerprint(spec, this::fashionMnist, DataPaths.ANY);
     }
 
     /** Fashion-MNIST read once, on first use: a dashboard that only browses never needs it. */

@@ -1,6 +1,5 @@
 package io.hpsearch.web;
 
-import io.hpsearch.data.DataException;
 import io.hpsearch.data.DataSpec;
 import io.hpsearch.data.Dataset;
 import io.hpsearch.data.Datasets;
@@ -11,7 +10,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -79,12 +77,6 @@ public final class DataAccess implements DataPaths {
 
     /** What a resume compares before reading anything: the SHA-256 of each file, checked against the root first. */
     public List<Dataset.DataFile> fingerprint(DataSpec spec) {
-        for (Map.Entry<String, Path> e : spec.paths().entrySet()) {
-            refuse(e.getValue()).ifPresent(problem -> {
-                throw new DataException("dataset." + e.getKey() + ": " + problem);
-            });
-        }
-        return spec instanceof DataSpec.FashionMnist ? fashionMnist.get().dataset().files()
-                : Datasets.fingerprint(spec);
+        return Datasets.fingerprint(spec, fashionMnist, this);
     }
 }

@@ -242,7 +242,7 @@ public final class RunsController {
      * A space sent to the dashboard: its data paths resolve under the data root and may not leave it, and its data
      * is read and checked (the same errors as the command line, before anything is stored).
      */
-    private record Checked(SpaceSpec spec, String yaml, Dataset data) {
+    private record Checked(SpaceSpec spec, String yaml) {
     }
 
     private Checked check(Context ctx) {
@@ -251,7 +251,7 @@ public final class RunsController {
         SpaceSpec spec = SpaceParser.parse(yaml, BODY_SOURCE, data.root(), data);
         Dataset dataset = data.load(spec.dataset());
         SearchRunner.check(dataset, spec);
-        return new Checked(spec, yaml, dataset);
+        return new Checked(spec, yaml);
     }
 
     /** Checks a space and its data without running it: the same errors as the command line. */
