@@ -46,9 +46,16 @@ interface RunDao {
 
     @SqlUpdate("""
             UPDATE runs SET status = :status, message = NULL, finished_at = NULL, cancel_requested = FALSE,
-                            heartbeat_at = :now
+                            heartbeat_at = :now, finishing_worker = NULL
             WHERE id = :id AND status IN ('INTERRUPTED', 'CANCELLED')""")
     int resume(@Bind("id") long id, @Bind("status") RunStatus status, @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            UPDATE runs SET finishing_worker = :workerId
+            WHERE id = :id AND status = 'RUNNING' AND finishing_worker IS NULL
+              AND NOT EXISTS (SELECT 1 FROM trials t WHERE t.run_id = :id AND (t.state = 'RUNNING'
+                                 OR (t.state = 'INTERRUPTED' AND t.retries < :maxRetries)))""")
+    int claimFinish(@Bind("id") long id, @Bind("workerId") long workerId, @Bind("maxRetries") int maxRetries);
 
     @SqlQuery("SELECT cancel_requested FROM runs WHERE id = :id")
     boolean cancelRequested(@Bind("id") long id);

@@ -4,7 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.h2.jdbcx.JdbcConnectionPool;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.HandleConsumer;
+import org.jdbi.v3.core.extension.ExtensionCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
@@ -15,6 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLTransientConnectionException;
+import java.time.OffsetDateTime;
+import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,24 +32,30 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The single source of truth of hpsearch: runs, trials, epoch metrics and test evaluations in an H2 file database.
- * Each write is one transaction, so a crash loses at most the write in flight. Thread-safe.
+ * The single source of truth of hpsearch: runs, trials, epoch metrics, the best networks and test evaluations, in an
+ * embedded H2 file or a PostgreSQL database that processes on many machines share ({@link Database}). Each write is
+ * one transaction, so a crash loses at most the write in flight; times that decide liveness (heartbeats, the grace
+ * before a worker counts as dead) come from the database's clock, never a machine's. Thread-safe.
  */
 public final class Store implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How long a PostgreSQL store keeps retrying a statement while the server is unreachable (a restart). */
+    private static final Duration RECONNECT = Duration.ofMinutes(5);
 
-    private final Path dbFile;
-    private final JdbcConnectionPool pool;
+    private final Database database;
+    private final HikariDataSource pool;
     private final Jdbi jdbi;
 
-    private Store(Path dbFile, JdbcConnectionPool pool) {
-        this.dbFile = dbFile;
+    private Store(Database database, HikariDataSource pool) {
+        this.database = database;
         this.pool = pool;
         this.jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin());
         jdbi.registerRowMapper(ConstructorMapper.factory(Run.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(Trial.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(EpochMetrics.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(ClassMetrics.class));
+        jdbi.registerRowMapper(ConstructorMapper.factory(Worker.class));
+        jdbi.registerRowMapper(ConstructorMapper.factory(StoredModel.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(TrialDao.EvaluationRow.class));
         jdbi.registerRowMapper(RunSummary.class, (rs, ctx) -> new RunSummary(
                 ctx.findRowMapperFor(Run.class).orElseThrow().map(rs, ctx),
@@ -49,42 +63,80 @@ public final class Store implements AutoCloseable {
                 rs.getObject("best_score", Double.class), rs.getObject("test_accuracy", Double.class)));
     }
 
-    /**
-     * Opens (creating if needed) the database whose base path is {@code dbFile}: H2 keeps it in
-     * {@code dbFile + ".mv.db"}. The schema is brought up to date by Flyway.
-     */
+    /** Opens (creating if needed) the H2 database whose base path is {@code dbFile} ({@code dbFile + ".mv.db"}). */
     public static Store open(Path dbFile) {
-        Path file = dbFile.toAbsolutePath().normalize();
-        Path dir = file.getParent();
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new StoreException("cannot create the database directory " + dir + " (" + e.getMessage()
-                    + "); choose another place with --db PATH", e);
-        }
-        // AUTO_SERVER lets a dashboard and a command-line run share one file: the first process serves the others.
-        // WRITE_DELAY=0 writes every commit to the file before the commit returns: with H2's default (500 ms), a
-        // killed process lost its last half second of committed trials (CrashResumeTest).
-        String url = "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
-        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "sa", "");
-        try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
-        } catch (FlywayException | JdbiException e) {
-            pool.dispose();
-            throw new StoreException("cannot open the database " + file + ".mv.db: " + rootMessage(e)
-                    + ". Is it an hpsearch database, and writable? Choose another with --db PATH", e);
-        }
-        return new Store(file, pool);
+        return open(new Database.H2(dbFile));
     }
 
-    /** The database's base path (H2 adds {@code .mv.db}). */
-    public Path dbFile() {
-        return dbFile;
+    /** Opens the database a user named with {@code --db}: a file path (H2) or a {@code jdbc:postgresql:} URL. */
+    public static Store open(String location) {
+        return open(Database.of(location));
+    }
+
+    /**
+     * Opens the database, creating an H2 file if needed, and brings its schema up to date with Flyway (which locks
+     * the schema history while it migrates, so workers starting at once migrate it once).
+     *
+     * @throws StoreException one paragraph saying what is wrong: an unreachable server, a refused login, a missing
+     *                        database, a file that is not an hpsearch database
+     */
+    public static Store open(Database database) {
+        if (database instanceof Database.H2 h2) {
+            Path dir = h2.base().getParent();
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new StoreException("cannot create the database directory " + dir + " (" + e.getMessage()
+                        + "); choose another place with --db PATH", e);
+            }
+        }
+        HikariConfig config = database.poolConfig();
+        config.setPoolName("hpsearch");
+        config.setMaximumPoolSize(10);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(10_000);
+        config.setInitializationFailTimeout(1); // a wrong URL or password fails here, at once, not on first use
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException(cannotOpen(database, e), e);
+        }
+        try {
+            Flyway.configure().dataSource(pool)
+                    .locations("classpath:db/common", "classpath:db/" + database.vendor())
+                    .load().migrate();
+        } catch (FlywayException | JdbiException e) {
+            pool.close();
+            throw new StoreException(cannotOpen(database, e), e);
+        }
+        return new Store(database, pool);
+    }
+
+    private static String cannotOpen(Database database, Throwable e) {
+        if (database instanceof Database.Postgres) {
+            return "cannot use the PostgreSQL database " + database.describe() + ": " + rootMessage(e)
+                    + ". Check the host, port and database name in the URL, that the server is running, and the "
+                    + "user and password (from the URL, PGPASSWORD or ~/.pgpass); the database must exist and the "
+                    + "user must be allowed to create tables in it";
+        }
+        return "cannot open the database " + database.describe() + ": " + rootMessage(e)
+                + ". Is it an hpsearch database, and writable? Choose another with --db PATH";
+    }
+
+    /** The database, as a user named it. */
+    public Database database() {
+        return database;
+    }
+
+    /** How to name the database to a user: its file, or its URL without the password. */
+    public String describe() {
+        return database.describe();
     }
 
     /** Records a run; {@code status} is RUNNING when it starts at once, QUEUED when it waits for others. */
     public long createRun(NewRun run, RunStatus status) {
-        return jdbi.inTransaction(h -> h.attach(RunDao.class).insert(run, status, Instant.now()));
+        return inTransaction(h -> h.attach(RunDao.class).insert(run, status, now(h)));
     }
 
     /**
@@ -92,7 +144,7 @@ public final class Store implements AutoCloseable {
      * start of the same run recorded.
      */
     public void saveRunData(long runId, String dataJson) {
-        jdbi.useTransaction(h -> {
+        useTransaction(h -> {
             h.createUpdate("DELETE FROM run_data WHERE run_id = :id").bind("id", runId).execute();
             h.createUpdate("INSERT INTO run_data (run_id, data_json) VALUES (:id, :json)").bind("id", runId)
                     .bind("json", dataJson).execute();
@@ -101,13 +153,13 @@ public final class Store implements AutoCloseable {
 
     /** The data the run trains on, as {@link #saveRunData} recorded it; empty before the run first started. */
     public Optional<String> runData(long runId) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT data_json FROM run_data WHERE run_id = :id")
+        return withHandle(h -> h.createQuery("SELECT data_json FROM run_data WHERE run_id = :id")
                 .bind("id", runId).mapTo(String.class).findOne());
     }
 
     /** Moves a queued run to RUNNING; false if it is no longer queued. */
     public boolean startRun(long runId) {
-        return jdbi.inTransaction(h -> h.attach(RunDao.class).start(runId, Instant.now())) == 1;
+        return inTransaction(h -> h.attach(RunDao.class).start(runId, now(h))) == 1;
     }
 
     /**
@@ -115,39 +167,68 @@ public final class Store implements AutoCloseable {
      * once; false if the run is unknown or already finished.
      */
     public boolean requestCancel(long runId) {
-        return jdbi.inTransaction(h -> {
+        return inTransaction(h -> {
             RunDao dao = h.attach(RunDao.class);
             // A queued run has nothing in flight: it is cancelled on the spot and never starts.
-            return dao.cancelQueued(runId, Instant.now()) + dao.requestCancel(runId) == 1;
+            return dao.cancelQueued(runId, now(h)) + dao.requestCancel(runId) == 1;
         });
     }
 
     /**
-     * Marks a running run and its running trials alive. The process running it calls this every second; see
-     * {@link #interruptStale}.
+     * Marks a running run and its running trials alive, for a process that is not a registered worker (tests, and
+     * stores written before workers existed); workers call {@link #workerHeartbeat}.
      */
     public void heartbeat(long runId) {
-        Instant now = Instant.now();
-        jdbi.useTransaction(h -> {
+        useTransaction(h -> {
+            Instant now = now(h);
             h.attach(RunDao.class).heartbeat(runId, now);
             h.attach(TrialDao.class).heartbeatRunning(runId, now);
         });
     }
 
     /**
-     * Marks as interrupted every running run and trial whose heartbeat is older than {@code grace}: the process
-     * that ran it has died. Returns the number of runs marked.
+     * Records a process that trains trials (of one run or of many), and returns its id, which its trials carry. The
+     * host and process id are shown on the run page's workers panel.
+     */
+    public long registerWorker(String host, long pid) {
+        return inTransaction(h -> h.attach(WorkerDao.class).insert(host, pid, now(h)));
+    }
+
+    /**
+     * A worker's heartbeat, with the database's clock: the worker, the run it works on (null between runs) and
+     * the trials it trains are alive. Each worker writes one every second; see {@link #interruptStale}.
+     */
+    public void workerHeartbeat(long workerId, Long runId) {
+        useTransaction(h -> {
+            Instant now = now(h);
+            h.attach(WorkerDao.class).heartbeat(workerId, runId, now);
+            if (runId != null) {
+                h.attach(RunDao.class).heartbeat(runId, now);
+            }
+            h.attach(TrialDao.class).heartbeatOfWorker(workerId, now);
+        });
+    }
+
+    /**
+     * Marks as interrupted every running run and trial whose heartbeat, by the database's clock, is older than
+     * {@code grace}: the processes that ran it have died. A run stays alive while any worker on it writes heartbeats;
+     * a trial while the worker training it does. Returns the number of runs marked.
      */
     public int interruptStale(Duration grace) {
-        Instant now = Instant.now();
-        Instant cutoff = now.minus(grace);
         // Runs first: a trial of an interrupted run is interrupted too, even if its last epoch came a moment after
         // the run's last heartbeat.
-        return jdbi.inTransaction(h -> {
+        return inTransaction(h -> {
+            Instant now = now(h);
+            Instant cutoff = now.minus(grace);
             int runs = h.attach(RunDao.class).interruptStale(cutoff, now);
             h.attach(TrialDao.class).interruptStale(cutoff, now);
             return runs;
         });
+    }
+
+    /** The workers that have trained (or now train) trials of the run, or work on it now, in the order they joined. */
+    public List<Worker> workers(long runId) {
+        return withHandle(h -> h.attach(WorkerDao.class).ofRun(runId, now(h)));
     }
 
     /**
@@ -159,7 +240,7 @@ public final class Store implements AutoCloseable {
         if (status != RunStatus.RUNNING && status != RunStatus.QUEUED) {
             throw new IllegalArgumentException("a run resumes as running or queued, not " + status);
         }
-        return jdbi.inTransaction(h -> h.attach(RunDao.class).resume(runId, status, Instant.now())) == 1;
+        return inTransaction(h -> h.attach(RunDao.class).resume(runId, status, now(h))) == 1;
     }
 
     /**
@@ -167,10 +248,10 @@ public final class Store implements AutoCloseable {
      * is running again, in one transaction. Empty when the trial is in any other state (completed and failed
      * trials are never retrained).
      */
-    public Optional<Trial> restartUnfinishedTrial(long trialId) {
-        return jdbi.inTransaction(h -> {
+    public Optional<Trial> restartUnfinishedTrial(long trialId, Long workerId) {
+        return inTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
-            if (dao.restartUnfinished(trialId, Instant.now()) == 0) {
+            if (dao.restartUnfinished(trialId, workerId, now(h)) == 0) {
                 return Optional.empty();
             }
             dao.deleteEpochs(trialId);
@@ -179,24 +260,24 @@ public final class Store implements AutoCloseable {
     }
 
     public boolean cancelRequested(long runId) {
-        return jdbi.withExtension(RunDao.class, dao -> dao.cancelRequested(runId));
+        return withExtension(RunDao.class, dao -> dao.cancelRequested(runId));
     }
 
     public Optional<Run> run(long id) {
-        return jdbi.withExtension(RunDao.class, dao -> dao.find(id));
+        return withExtension(RunDao.class, dao -> dao.find(id));
     }
 
     /** Every run with its trial counts, newest first. */
     public List<RunSummary> runSummaries() {
-        return jdbi.withExtension(RunDao.class, RunDao::summaries);
+        return withExtension(RunDao.class, RunDao::summaries);
     }
 
     public Optional<RunSummary> runSummary(long runId) {
-        return jdbi.withExtension(RunDao.class, dao -> dao.summary(runId));
+        return withExtension(RunDao.class, dao -> dao.summary(runId));
     }
 
     public void finishRun(long runId, RunStatus status, String message) {
-        jdbi.useTransaction(h -> h.attach(RunDao.class).finish(runId, status, message, Instant.now()));
+        useTransaction(h -> h.attach(RunDao.class).finish(runId, status, message, now(h)));
     }
 
     /**
@@ -205,9 +286,9 @@ public final class Store implements AutoCloseable {
      */
     public Trial startTrial(long runId, int number, String params, String paramsKey) {
         try {
-            return jdbi.inTransaction(h -> {
+            return inTransaction(h -> {
                 TrialDao dao = h.attach(TrialDao.class);
-                return dao.find(dao.insert(runId, number, params, paramsKey, Instant.now()));
+                return dao.find(dao.insert(runId, number, params, paramsKey, now(h)));
             });
         } catch (JdbiException e) {
             if (isConstraintViolation(e)) {
@@ -218,12 +299,123 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    /** What a worker got when it asked for a new trial: see {@link #claimTrial}. */
+    public sealed interface Claim {
+        /** The trial is recorded as running, under the next number of its run, and the worker trains it. */
+        record Started(Trial trial) implements Claim {
+        }
+
+        /** The run already has a trial of this network (another worker proposed it first): propose another. */
+        record Duplicate() implements Claim {
+        }
+
+        /** The run has all its planned trials: there is none left to start. */
+        record Full() implements Claim {
+        }
+    }
+
+    /**
+     * Starts a new trial of the network {@code paramsKey} for a worker, if the run has fewer than {@code planned}
+     * trials and none of this network. The number is the database's: the run's row is locked while the next number
+     * is taken (as Optuna's storage numbers a trial under a lock on its study), so workers on any number of machines
+     * never get the same number, and a run never has more than its planned trials.
+     */
+    public Claim claimTrial(long runId, long workerId, int planned, String params, String paramsKey) {
+        return inTransaction(h -> {
+            h.createQuery("SELECT id FROM runs WHERE id = :id FOR UPDATE").bind("id", runId).mapTo(Long.class).one();
+            TrialDao dao = h.attach(TrialDao.class);
+            if (dao.count(runId) >= planned) {
+                return new Claim.Full();
+            }
+            if (dao.hasNetwork(runId, paramsKey)) {
+                return new Claim.Duplicate();
+            }
+            long id = dao.insertClaimed(runId, dao.nextNumber(runId), params, paramsKey, workerId, now(h));
+            return new Claim.Started(dao.find(id));
+        });
+    }
+
+    /**
+     * Takes over, for a worker, a trial of the run whose worker died (INTERRUPTED) and that has been retried fewer
+     * than {@code maxRetries} times: it runs again under its number, from scratch, with its retry counted. Empty when
+     * there is none. A conditional update decides between workers that try at once.
+     */
+    public Optional<Trial> claimRetry(long runId, long workerId, int maxRetries) {
+        for (long trialId : withExtension(TrialDao.class, dao -> dao.retryable(runId, maxRetries))) {
+            Optional<Trial> taken = inTransaction(h -> {
+                TrialDao dao = h.attach(TrialDao.class);
+                if (dao.retry(trialId, workerId, maxRetries, now(h)) == 0) {
+                    return Optional.empty();
+                }
+                dao.deleteEpochs(trialId);
+                return Optional.of(dao.find(trialId));
+            });
+            if (taken.isPresent()) {
+                return taken;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Records a worker's completed trial and, when it beats the run's best so far, the trial's network as the run's
+     * model, in one transaction: the store's best trial always has its model, on every machine. {@code model} is
+     * asked for the zip only then. False, and nothing written, when the trial is no longer this worker's (it was
+     * declared dead and another worker retrains the trial).
+     *
+     * @param score    the objective, averaged over the trial's executions
+     * @param scoreStd its standard deviation over the executions; null for a single execution
+     */
+    public boolean completeTrial(Trial trial, long workerId, double score, Double scoreStd, int bestEpoch,
+                                 int stoppedEpoch, Supplier<byte[]> model) {
+        return inTransaction(h -> {
+            Objective objective = h.createQuery("SELECT objective FROM runs WHERE id = :id FOR UPDATE")
+                    .bind("id", trial.runId()).mapTo(Objective.class).one();
+            TrialDao dao = h.attach(TrialDao.class);
+            if (dao.completeOwn(trial.id(), workerId, score, scoreStd, bestEpoch, stoppedEpoch, now(h)) == 0) {
+                return false;
+            }
+            Optional<Double> best = dao.modelScore(trial.runId());
+            if (best.isEmpty() || objective.beats(score, best.get(), 0)) {
+                dao.deleteModel(trial.runId());
+                dao.insertModel(trial.runId(), trial.number(), score, model.get());
+            }
+            return true;
+        });
+    }
+
+    /** The run's best network so far (its zip), as {@link #completeTrial} stored it; empty before any completed. */
+    public Optional<StoredModel> model(long runId) {
+        return withExtension(TrialDao.class, dao -> dao.model(runId));
+    }
+
+    /**
+     * Takes, for one worker, the job of finishing the run (evaluating its best network on the test set), once no
+     * trial of it is running or waits for a retry. False when another worker has it, the run is not running, or a
+     * trial is still in flight.
+     */
+    public boolean claimFinish(long runId, long workerId, int maxRetries) {
+        return inTransaction(h -> h.attach(RunDao.class).claimFinish(runId, workerId, maxRetries)) == 1;
+    }
+
+    /**
+     * Fails the run's interrupted trials that used up their retries (their workers died {@code maxRetries + 1}
+     * times), so that the run can finish; returns how many.
+     */
+    public int failUnretried(long runId, int maxRetries) {
+        return inTransaction(h -> h.attach(TrialDao.class).failUnretried(runId, maxRetries,
+                "interrupted: the process training it stopped, " + (maxRetries + 1) + " time(s) (max_retries: "
+                        + maxRetries + ")", now(h)));
+    }
+
     /** Records one epoch and marks the trial alive, in one transaction. */
     public void recordEpoch(long trialId, EpochMetrics metrics) {
-        jdbi.useTransaction(h -> {
+        useTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
+            // A write retried after a lost connection may have committed the first time: the epoch replaces itself.
+            dao.deleteEpoch(trialId, metrics.execution(), metrics.epoch());
             dao.insertEpoch(trialId, metrics);
-            dao.epochRecorded(trialId, metrics.epoch(), Instant.now());
+            dao.epochRecorded(trialId, metrics.epoch(), now(h));
         });
     }
 
@@ -234,8 +426,8 @@ public final class Store implements AutoCloseable {
      * @param scoreStd its standard deviation over the executions; null for a single execution
      */
     public void completeTrial(long trialId, double score, Double scoreStd, int bestEpoch, int stoppedEpoch) {
-        jdbi.useTransaction(h -> h.attach(TrialDao.class).complete(trialId, score, scoreStd, bestEpoch, stoppedEpoch,
-                Instant.now()));
+        useTransaction(h -> h.attach(TrialDao.class).complete(trialId, score, scoreStd, bestEpoch, stoppedEpoch,
+                now(h)));
     }
 
     /**
@@ -243,7 +435,7 @@ public final class Store implements AutoCloseable {
      * reason says which rule stopped it.
      */
     public void pruneTrial(long trialId, int epoch, double lastValue, String reason) {
-        jdbi.useTransaction(h -> h.attach(TrialDao.class).prune(trialId, epoch, lastValue, reason, Instant.now()));
+        useTransaction(h -> h.attach(TrialDao.class).prune(trialId, epoch, lastValue, reason, now(h)));
     }
 
     /**
@@ -253,7 +445,7 @@ public final class Store implements AutoCloseable {
     public Map<Long, double[]> learningCurves(long runId, Objective objective) {
         String column = objective == Objective.VAL_LOSS ? "e.val_loss" : "e.val_accuracy";
         Map<Long, List<Double>> curves = new LinkedHashMap<>();
-        jdbi.useHandle(h -> h.createQuery("SELECT e.trial_id, " + column + " AS v FROM epochs e "
+        useHandle(h -> h.createQuery("SELECT e.trial_id, " + column + " AS v FROM epochs e "
                         + "JOIN trials t ON t.id = e.trial_id WHERE t.run_id = :runId AND e.execution = 1 "
                         + "ORDER BY e.trial_id, e.epoch")
                 .bind("runId", runId)
@@ -266,22 +458,22 @@ public final class Store implements AutoCloseable {
 
     /** Records a trial that ended without completing: failed or cancelled, with the reason. */
     public void finishTrial(long trialId, TrialState state, Double score, String failureReason) {
-        jdbi.useTransaction(h -> h.attach(TrialDao.class).finish(trialId, state, score, failureReason, Instant.now()));
+        useTransaction(h -> h.attach(TrialDao.class).finish(trialId, state, score, failureReason, now(h)));
     }
 
     /** Marks every trial of the run still running as cancelled; returns how many. */
     public int cancelRunningTrials(long runId) {
-        return jdbi.inTransaction(h -> h.attach(TrialDao.class)
-                .cancelRunning(runId, "cancelled: the run stopped while it trained", Instant.now()));
+        return inTransaction(h -> h.attach(TrialDao.class)
+                .cancelRunning(runId, "cancelled: the run stopped while it trained", now(h)));
     }
 
     /** Trials of a run by number. */
     public List<Trial> trials(long runId) {
-        return jdbi.withExtension(TrialDao.class, dao -> dao.ofRun(runId));
+        return withExtension(TrialDao.class, dao -> dao.ofRun(runId));
     }
 
     public Optional<Trial> trial(long runId, int number) {
-        return jdbi.withExtension(TrialDao.class, dao -> dao.find(runId, number));
+        return withExtension(TrialDao.class, dao -> dao.find(runId, number));
     }
 
     /**
@@ -299,7 +491,7 @@ public final class Store implements AutoCloseable {
         Objective objective = run(runId).map(Run::objective).orElse(Objective.VAL_ACCURACY);
         // The direction comes from the enum, never from user text.
         String direction = objective.maximise() ? "DESC" : "ASC";
-        return jdbi.withHandle(h -> h.createQuery(TrialDao.TRIAL + """
+        return withHandle(h -> h.createQuery(TrialDao.TRIAL + """
                          WHERE t.run_id = :runId
                         ORDER BY CASE WHEN t.state = 'COMPLETED' THEN 0 WHEN t.state = 'PRUNED' THEN 1 ELSE 2 END,
                                  CASE WHEN t.state = 'PRUNED' THEN t.stopped_epoch END DESC,
@@ -315,34 +507,113 @@ public final class Store implements AutoCloseable {
 
     /** The distinct parameter sets (as stored JSON) of a run's trials: cheaper than the trials themselves. */
     public List<String> distinctParams(long runId) {
-        return jdbi.withExtension(TrialDao.class, dao -> dao.distinctParams(runId));
+        return withExtension(TrialDao.class, dao -> dao.distinctParams(runId));
     }
 
     public List<EpochMetrics> epochs(long trialId) {
-        return jdbi.withExtension(TrialDao.class, dao -> dao.epochs(trialId));
+        return withExtension(TrialDao.class, dao -> dao.epochs(trialId));
     }
 
     /** Stores (or replaces) a run's test evaluation with its per-class rows, in one transaction. */
     public void saveTestEvaluation(TestEvaluation evaluation) {
         String confusion = toJson(evaluation.confusion());
-        jdbi.useTransaction(h -> {
+        useTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
             dao.deleteClassMetrics(evaluation.runId());
             dao.deleteEvaluation(evaluation.runId());
-            dao.insertEvaluation(evaluation, confusion, Instant.now());
+            dao.insertEvaluation(evaluation, confusion, now(h));
             dao.insertClassMetrics(evaluation.runId(), evaluation.classes());
         });
     }
 
     public Optional<TestEvaluation> testEvaluation(long runId) {
-        return jdbi.withExtension(TrialDao.class, dao -> dao.evaluation(runId).map(row -> new TestEvaluation(
+        return withExtension(TrialDao.class, dao -> dao.evaluation(runId).map(row -> new TestEvaluation(
                 row.runId(), row.trialNumber(), row.modelPath(), row.accuracy(), row.macroF1(),
                 dao.classMetrics(runId), fromJson(row.confusion()))));
     }
 
     @Override
     public void close() {
-        pool.dispose();
+        pool.close();
+    }
+
+    /** The database's clock: every time that decides liveness comes from here, the same for every machine. */
+    private static Instant now(Handle h) {
+        return h.createQuery("SELECT CURRENT_TIMESTAMP").mapTo(OffsetDateTime.class).one().toInstant();
+    }
+
+    /** The database's time now. */
+    public Instant databaseNow() {
+        return withHandle(Store::now);
+    }
+
+    private <R> R inTransaction(HandleCallback<R, RuntimeException> callback) {
+        return retrying(() -> jdbi.inTransaction(callback));
+    }
+
+    private void useTransaction(HandleConsumer<RuntimeException> callback) {
+        retrying(() -> {
+            jdbi.useTransaction(callback);
+            return null;
+        });
+    }
+
+    private <R> R withHandle(HandleCallback<R, RuntimeException> callback) {
+        return retrying(() -> jdbi.withHandle(callback));
+    }
+
+    private void useHandle(HandleConsumer<RuntimeException> callback) {
+        retrying(() -> {
+            jdbi.useHandle(callback);
+            return null;
+        });
+    }
+
+    private <R, E> R withExtension(Class<E> type, ExtensionCallback<R, E, RuntimeException> callback) {
+        return retrying(() -> jdbi.withExtension(type, callback));
+    }
+
+    /**
+     * Runs a statement, and on PostgreSQL runs it again while the server is unreachable (restarting, failing over),
+     * for up to {@link #RECONNECT}: a worker carries on once the server is back instead of losing the trial it
+     * trains. The pool replaces the broken connections. Every write is one transaction, so a retried one either
+     * committed before the connection broke or left nothing behind; the few that could be committed twice are
+     * written to tolerate it (an epoch replaces itself).
+     */
+    private <R> R retrying(Supplier<R> statement) {
+        if (!(database instanceof Database.Postgres)) {
+            return statement.get();
+        }
+        long deadline = System.nanoTime() + RECONNECT.toNanos();
+        while (true) {
+            try {
+                return statement.get();
+            } catch (JdbiException e) {
+                if (!connectionLost(e) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Connection failures (SQLSTATE class 08), a server shutting down (57P0x), or no connection from the pool. */
+    private static boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isConstraintViolation(Throwable e) {

@@ -18,8 +18,9 @@ interface TrialDao {
     String TRIAL = """
             SELECT t.id, t.run_id, t.trial_number AS number, t.params, t.params_key, t.state, t.score, t.score_std,
                    t.epochs,
-                   t.best_epoch, t.stopped_epoch, t.failure_reason, t.started_at, t.finished_at
-            FROM trials t""";
+                   t.best_epoch, t.stopped_epoch, t.failure_reason, t.started_at, t.finished_at,
+                   w.host, w.pid, t.retries
+            FROM trials t LEFT JOIN workers w ON w.id = t.worker_id""";
 
     @SqlUpdate("""
             INSERT INTO trials (run_id, trial_number, params, params_key, state, started_at, heartbeat_at)
@@ -27,6 +28,69 @@ interface TrialDao {
     @GetGeneratedKeys("id")
     long insert(@Bind("runId") long runId, @Bind("number") int number, @Bind("params") String params,
                 @Bind("paramsKey") String paramsKey, @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            INSERT INTO trials (run_id, trial_number, params, params_key, state, started_at, heartbeat_at, worker_id)
+            VALUES (:runId, :number, :params, :paramsKey, 'RUNNING', :now, :now, :workerId)""")
+    @GetGeneratedKeys("id")
+    long insertClaimed(@Bind("runId") long runId, @Bind("number") int number, @Bind("params") String params,
+                       @Bind("paramsKey") String paramsKey, @Bind("workerId") long workerId, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT COUNT(*) FROM trials WHERE run_id = :runId")
+    int count(@Bind("runId") long runId);
+
+    @SqlQuery("SELECT COUNT(*) > 0 FROM trials WHERE run_id = :runId AND params_key = :key")
+    boolean hasNetwork(@Bind("runId") long runId, @Bind("key") String paramsKey);
+
+    @SqlQuery("SELECT COALESCE(MAX(trial_number), 0) + 1 FROM trials WHERE run_id = :runId")
+    int nextNumber(@Bind("runId") long runId);
+
+    @SqlQuery("""
+            SELECT id FROM trials WHERE run_id = :runId AND state = 'INTERRUPTED' AND retries < :maxRetries
+            ORDER BY trial_number""")
+    List<Long> retryable(@Bind("runId") long runId, @Bind("maxRetries") int maxRetries);
+
+    @SqlUpdate("""
+            UPDATE trials SET state = 'RUNNING', retries = retries + 1, worker_id = :workerId, score = NULL,
+                              score_std = NULL, best_epoch = NULL, stopped_epoch = NULL, epochs = 0,
+                              failure_reason = NULL, finished_at = NULL, started_at = :now, heartbeat_at = :now
+            WHERE id = :id AND state = 'INTERRUPTED' AND retries < :maxRetries""")
+    int retry(@Bind("id") long trialId, @Bind("workerId") long workerId, @Bind("maxRetries") int maxRetries,
+              @Bind("now") Instant now);
+
+    @SqlUpdate("""
+            UPDATE trials SET state = 'FAILED', failure_reason = :reason, finished_at = :now
+            WHERE run_id = :runId AND state = 'INTERRUPTED' AND retries >= :maxRetries""")
+    int failUnretried(@Bind("runId") long runId, @Bind("maxRetries") int maxRetries, @Bind("reason") String reason,
+                      @Bind("now") Instant now);
+
+    @SqlUpdate("UPDATE trials SET heartbeat_at = :now WHERE worker_id = :workerId AND state = 'RUNNING'")
+    void heartbeatOfWorker(@Bind("workerId") long workerId, @Bind("now") Instant now);
+
+    /** Completes a trial only while it is this worker's: one declared dead and taken over is left to its new worker. */
+    @SqlUpdate("""
+            UPDATE trials SET state = 'COMPLETED', score = :score, score_std = :scoreStd, best_epoch = :bestEpoch,
+                              stopped_epoch = :stoppedEpoch, finished_at = :now, heartbeat_at = :now
+            WHERE id = :id AND state IN ('RUNNING', 'INTERRUPTED') AND worker_id = :workerId""")
+    int completeOwn(@Bind("id") long trialId, @Bind("workerId") long workerId, @Bind("score") double score,
+                    @Bind("scoreStd") Double scoreStd, @Bind("bestEpoch") int bestEpoch,
+                    @Bind("stoppedEpoch") int stoppedEpoch, @Bind("now") Instant now);
+
+    @SqlQuery("SELECT score FROM run_models WHERE run_id = :runId")
+    Optional<Double> modelScore(@Bind("runId") long runId);
+
+    @SqlUpdate("DELETE FROM run_models WHERE run_id = :runId")
+    void deleteModel(@Bind("runId") long runId);
+
+    @SqlUpdate("INSERT INTO run_models (run_id, trial_number, score, model) VALUES (:runId, :number, :score, :model)")
+    void insertModel(@Bind("runId") long runId, @Bind("number") int trialNumber, @Bind("score") double score,
+                     @Bind("model") byte[] model);
+
+    @SqlQuery("SELECT trial_number, score, model AS zip FROM run_models WHERE run_id = :runId")
+    Optional<StoredModel> model(@Bind("runId") long runId);
+
+    @SqlUpdate("DELETE FROM epochs WHERE trial_id = :id AND execution = :execution AND epoch = :epoch")
+    void deleteEpoch(@Bind("id") long trialId, @Bind("execution") int execution, @Bind("epoch") int epoch);
 
     @SqlQuery(TRIAL + " WHERE t.id = :id")
     Trial find(@Bind("id") long id);
@@ -59,9 +123,9 @@ interface TrialDao {
     @SqlUpdate("""
             UPDATE trials SET state = 'RUNNING', score = NULL, score_std = NULL, best_epoch = NULL,
                               stopped_epoch = NULL, epochs = 0, failure_reason = NULL, finished_at = NULL,
-                              started_at = :now, heartbeat_at = :now
+                              started_at = :now, heartbeat_at = :now, worker_id = :workerId
             WHERE id = :id AND state IN ('INTERRUPTED', 'CANCELLED')""")
-    int restartUnfinished(@Bind("id") long trialId, @Bind("now") Instant now);
+    int restartUnfinished(@Bind("id") long trialId, @Bind("workerId") Long workerId, @Bind("now") Instant now);
 
     @SqlUpdate("DELETE FROM epochs WHERE trial_id = :id")
     void deleteEpochs(@Bind("id") long trialId);

@@ -8,25 +8,39 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The store on a real H2 file database, migrated by Flyway from the same SQL the application ships. */
-class StoreTest {
+/**
+ * What every database behind the store must do, run against a real H2 file ({@link H2StoreTest}) and a real
+ * PostgreSQL server ({@link PostgresStoreTest}), each migrated by Flyway from the SQL the application ships (as Jdbi
+ * runs one test contract against H2 and PostgreSQL).
+ */
+abstract class StoreContract {
     @TempDir
     Path dir;
-    private Store store;
+    protected Store store;
+
+    /** What {@code --db} would say for this test's database: created empty for each test. */
+    protected abstract String location();
 
     @BeforeEach
     void open() {
-        store = Store.open(dir.resolve("db/hpsearch"));
+        store = Store.open(location());
     }
 
     @AfterEach
@@ -53,7 +67,7 @@ class StoreTest {
         store.saveRunData(run, "{\"type\":\"csv\",\"sha256\":\"a\"}");
         store.saveRunData(run, "{\"type\":\"csv\",\"sha256\":\"b\"}");
         store.close();
-        store = Store.open(dir.resolve("db/hpsearch"));
+        store = Store.open(location());
         assertEquals("{\"type\":\"csv\",\"sha256\":\"b\"}", store.runData(run).orElseThrow());
     }
 
@@ -81,13 +95,13 @@ class StoreTest {
         assertTrue(store.resumeRun(run, RunStatus.RUNNING));
         assertFalse(store.resumeRun(run, RunStatus.RUNNING), "only one process takes a run over");
         assertNull(store.run(run).orElseThrow().finishedAt());
-        assertTrue(store.restartUnfinishedTrial(done.id()).isEmpty(), "a completed trial is never trained again");
-        Trial again = store.restartUnfinishedTrial(cut.id()).orElseThrow();
+        assertTrue(store.restartUnfinishedTrial(done.id(), null).isEmpty(), "a completed trial is never trained again");
+        Trial again = store.restartUnfinishedTrial(cut.id(), null).orElseThrow();
         assertEquals(2, again.number());
         assertEquals(TrialState.RUNNING, again.state());
         assertEquals(0, again.epochs());
         assertTrue(store.epochs(cut.id()).isEmpty(), "the cut-off attempt's epochs are gone");
-        assertTrue(store.restartUnfinishedTrial(cut.id()).isEmpty(), "a running trial is not restarted twice");
+        assertTrue(store.restartUnfinishedTrial(cut.id(), null).isEmpty(), "a running trial is not restarted twice");
 
         long finished = newRun("f", Objective.VAL_ACCURACY);
         store.finishRun(finished, RunStatus.COMPLETED, "done");
@@ -240,16 +254,15 @@ class StoreTest {
         completed(run, 1, 0.87);
         store.close();
 
-        store = Store.open(dir.resolve("db/hpsearch"));
+        store = Store.open(location());
 
         assertEquals("kept", store.run(run).orElseThrow().name());
         assertEquals(0.87, store.rankedTrials(run, 1).get(0).score());
-        assertTrue(Files.exists(dir.resolve("db/hpsearch.mv.db")));
     }
 
     @Test
     void twoStoresOnOneFileSeeEachOthersWrites() {
-        try (Store second = Store.open(dir.resolve("db/hpsearch"))) {
+        try (Store second = Store.open(location())) {
             long run = newRun("shared", Objective.VAL_ACCURACY);
             completed(run, 1, 0.8);
 
@@ -323,24 +336,142 @@ class StoreTest {
     }
 
     @Test
-    void aFileThatIsNotADatabaseGivesAClearError() throws Exception {
-        Path junk = dir.resolve("junk/hpsearch");
-        Files.createDirectories(junk.getParent());
-        Files.write(dir.resolve("junk/hpsearch.mv.db"), "this is not an H2 database".repeat(200).getBytes());
-
-        StoreException e = assertThrows(StoreException.class, () -> Store.open(junk));
-
-        assertTrue(e.getMessage().startsWith("cannot open the database " + junk + ".mv.db: "), e.getMessage());
-        assertTrue(e.getMessage().endsWith("Choose another with --db PATH"), e.getMessage());
+    void workersOnTwoConnectionsGetDistinctNumbersAndNeverMoreThanThePlan() throws Exception {
+        long run = newRun("claims", Objective.VAL_ACCURACY);
+        int planned = 40;
+        try (Store other = Store.open(location())) {
+            long a = store.registerWorker("host-a", 1);
+            long b = other.registerWorker("host-b", 2);
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                List<Future<List<Integer>>> claimers = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    Store s = t % 2 == 0 ? store : other;
+                    long worker = t % 2 == 0 ? a : b;
+                    int thread = t;
+                    claimers.add(pool.submit(() -> {
+                        List<Integer> got = new ArrayList<>();
+                        for (int i = 0; ; i++) {
+                            Store.Claim claim = s.claimTrial(run, worker, planned, "{}", "t" + thread + "-" + i);
+                            if (claim instanceof Store.Claim.Full) {
+                                return got;
+                            }
+                            got.add(((Store.Claim.Started) claim).trial().number());
+                        }
+                    }));
+                }
+                List<Integer> all = new ArrayList<>();
+                for (Future<List<Integer>> f : claimers) {
+                    all.addAll(f.get());
+                }
+                Collections.sort(all);
+                assertEquals(IntStream.rangeClosed(1, planned).boxed().toList(), all, "numbers 1..40, each once");
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(planned, store.trials(run).size());
+            assertTrue(store.trials(run).stream().allMatch(t -> t.host() != null && t.pid() != null));
+        }
     }
 
     @Test
-    void aDatabaseDirectoryThatCannotBeCreatedGivesAClearError() throws Exception {
-        Path file = Files.writeString(dir.resolve("a-file"), "x");
+    void aNetworkTheRunHasIsADuplicateClaim() {
+        long run = newRun("dup", Objective.VAL_ACCURACY);
+        long w = store.registerWorker("h", 7);
+        assertInstanceOf(Store.Claim.Started.class, store.claimTrial(run, w, 5, "{\"u\":1}", "u=1"));
+        assertInstanceOf(Store.Claim.Duplicate.class, store.claimTrial(run, w, 5, "{\"u\":1}", "u=1"));
+        Trial second = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{\"u\":2}", "u=2")).trial();
+        assertEquals(2, second.number());
+        assertEquals("h", second.host());
+        assertEquals(7L, second.pid());
+    }
 
-        StoreException e = assertThrows(StoreException.class, () -> Store.open(file.resolve("hpsearch")));
+    @Test
+    void aDeadWorkersTrialIsRetriedOnceByAnotherAndOnlyTheOwnerCompletesIt() throws InterruptedException {
+        long run = newRun("retry", Objective.VAL_ACCURACY);
+        long dead = store.registerWorker("dead", 1);
+        long live = store.registerWorker("live", 2);
+        Trial cut = ((Store.Claim.Started) store.claimTrial(run, dead, 5, "{}", "k1")).trial();
+        store.recordEpoch(cut.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.7, 1));
+        assertTrue(store.claimRetry(run, live, 1).isEmpty(), "a running trial is not taken over");
 
-        assertTrue(e.getMessage().startsWith("cannot create the database directory " + file), e.getMessage());
+        Thread.sleep(300);
+        store.workerHeartbeat(live, run); // the run is alive: only the dead worker's trial is interrupted
+        assertEquals(0, store.interruptStale(Duration.ofMillis(200)));
+        assertEquals(RunStatus.RUNNING, store.run(run).orElseThrow().status());
+        assertEquals(TrialState.INTERRUPTED, store.trial(run, 1).orElseThrow().state());
+        assertFalse(store.claimFinish(run, live, 1), "a trial waits for its retry");
+
+        Trial again = store.claimRetry(run, live, 1).orElseThrow();
+        assertEquals(1, again.number());
+        assertEquals(1, again.retries());
+        assertEquals("live", again.host());
+        assertTrue(store.epochs(cut.id()).isEmpty(), "the cut-off attempt's epochs are gone");
+        assertTrue(store.claimRetry(run, dead, 1).isEmpty(), "taken once");
+        assertFalse(store.completeTrial(cut, dead, 0.9, null, 1, 1, () -> new byte[]{1}),
+                "the dead worker, come back, no longer owns the trial");
+        assertTrue(store.completeTrial(again, live, 0.8, null, 1, 1, () -> new byte[]{2}));
+        assertEquals(0.8, store.trial(run, 1).orElseThrow().score());
+        assertArrayEquals(new byte[]{2}, store.model(run).orElseThrow().zip());
+
+        assertTrue(store.claimFinish(run, live, 1));
+        assertFalse(store.claimFinish(run, dead, 1), "one worker finishes a run");
+    }
+
+    @Test
+    void aTrialInterruptedMoreOftenThanMaxRetriesFailsSoTheRunCanFinish() throws InterruptedException {
+        long run = newRun("twice", Objective.VAL_ACCURACY);
+        long w = store.registerWorker("w", 1);
+        store.claimTrial(run, w, 5, "{}", "k1");
+        Thread.sleep(300);
+        store.interruptStale(Duration.ofMillis(200));
+        store.resumeRun(run, RunStatus.RUNNING);
+        Trial retried = store.claimRetry(run, w, 1).orElseThrow();
+        Thread.sleep(300);
+        store.interruptStale(Duration.ofMillis(200));
+        store.resumeRun(run, RunStatus.RUNNING);
+        assertTrue(store.claimRetry(run, w, 1).isEmpty(), "max_retries 1: one retry");
+        assertEquals(1, store.failUnretried(run, 1));
+        Trial failed = store.trial(run, retried.number()).orElseThrow();
+        assertEquals(TrialState.FAILED, failed.state());
+        assertTrue(failed.failureReason().contains("max_retries: 1"), failed.failureReason());
+        assertTrue(store.claimFinish(run, w, 1));
+    }
+
+    @Test
+    void theModelIsReplacedOnlyByABetterTrialInTheRunsDirection() {
+        long loss = newRun("loss", Objective.VAL_LOSS);
+        long w = store.registerWorker("w", 1);
+        Trial first = ((Store.Claim.Started) store.claimTrial(loss, w, 5, "{}", "a")).trial();
+        Trial worse = ((Store.Claim.Started) store.claimTrial(loss, w, 5, "{}", "b")).trial();
+        Trial better = ((Store.Claim.Started) store.claimTrial(loss, w, 5, "{}", "c")).trial();
+        int[] asked = new int[1];
+        store.completeTrial(first, w, 0.5, null, 1, 1, () -> new byte[]{(byte) ++asked[0]});
+        store.completeTrial(worse, w, 0.6, null, 1, 1, () -> new byte[]{(byte) ++asked[0]});
+        assertEquals(1, asked[0], "a worse trial's network is never even serialised");
+        store.completeTrial(better, w, 0.3, null, 1, 1, () -> new byte[]{(byte) ++asked[0]});
+        StoredModel model = store.model(loss).orElseThrow();
+        assertEquals(3, model.trialNumber());
+        assertEquals(0.3, model.score());
+        assertArrayEquals(new byte[]{2}, model.zip());
+    }
+
+    @Test
+    void theWorkersPanelCountsEachWorkersTrialsByTheDatabasesClock() {
+        long run = newRun("panel", Objective.VAL_ACCURACY);
+        long a = store.registerWorker("alpha", 11);
+        long b = store.registerWorker("beta", 22);
+        Trial t1 = ((Store.Claim.Started) store.claimTrial(run, a, 5, "{}", "1")).trial();
+        store.completeTrial(t1, a, 0.5, null, 1, 1, () -> new byte[]{1});
+        store.claimTrial(run, b, 5, "{}", "2");
+        store.workerHeartbeat(b, run);
+        List<Worker> workers = store.workers(run);
+        assertEquals(List.of("alpha", "beta"), workers.stream().map(Worker::host).toList());
+        assertEquals(1, workers.get(0).trialsDone());
+        assertNull(workers.get(0).currentTrial());
+        assertEquals(2, workers.get(1).currentTrial());
+        assertTrue(workers.get(1).secondsSinceHeartbeat() < 5, "by the database's clock");
+        assertTrue(Duration.between(store.databaseNow(), java.time.Instant.now()).abs().toMinutes() < 5);
     }
 
     private static List<Integer> numbers(List<Trial> trials) {

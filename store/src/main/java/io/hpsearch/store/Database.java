@@ -1,0 +1,114 @@
+package io.hpsearch.store;
+
+import com.zaxxer.hikari.HikariConfig;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where runs are stored, from what a user typed after {@code --db} (or in HPSEARCH_DB): a file path means an embedded
+ * H2 database, {@code jdbc:postgresql:...} a PostgreSQL server that processes on many machines share. The one place
+ * that dispatches on the prefix, as Jib's CLI dispatches {@code --target} (Containerizers).
+ */
+public sealed interface Database {
+    String POSTGRES_PREFIX = "jdbc:postgresql:";
+
+    /**
+     * @throws StoreException naming what was typed, when it is a JDBC URL of another database or not a path
+     */
+    static Database of(String location) {
+        String text = location == null ? "" : location.strip();
+        if (text.isEmpty()) {
+            throw new StoreException("--db is empty: give a file path (an H2 database, such as hpsearch-data/hpsearch) "
+                    + "or a PostgreSQL URL (jdbc:postgresql://HOST[:PORT]/DATABASE?user=USER)");
+        }
+        if (text.regionMatches(true, 0, POSTGRES_PREFIX, 0, POSTGRES_PREFIX.length())) {
+            if (text.length() == POSTGRES_PREFIX.length()) {
+                throw new StoreException("--db " + text + " names no database: write "
+                        + "jdbc:postgresql://HOST[:PORT]/DATABASE?user=USER");
+            }
+            return new Postgres(POSTGRES_PREFIX + text.substring(POSTGRES_PREFIX.length()));
+        }
+        if (text.toLowerCase(Locale.ROOT).startsWith("jdbc:")) {
+            throw new StoreException("--db " + masked(text) + ": hpsearch stores runs in an H2 file (give its path) or "
+                    + "in PostgreSQL (jdbc:postgresql://HOST[:PORT]/DATABASE?user=USER); other databases are not "
+                    + "supported");
+        }
+        try {
+            return new H2(Path.of(text));
+        } catch (InvalidPathException e) {
+            throw new StoreException("--db " + text + " is not a file path: " + e.getMessage(), e);
+        }
+    }
+
+    /** How to name it to a user: the path, or the URL without its password. */
+    String describe();
+
+    /** The folder of its Flyway migrations besides {@code db/common}: where the SQL must differ. */
+    String vendor();
+
+    /** The pool's settings for this database. */
+    HikariConfig poolConfig();
+
+    /** An H2 file database: {@code base} plus {@code .mv.db} on disk. */
+    record H2(Path base) implements Database {
+        public H2 {
+            base = base.toAbsolutePath().normalize();
+        }
+
+        @Override
+        public String describe() {
+            return base + ".mv.db";
+        }
+
+        @Override
+        public String vendor() {
+            return "h2";
+        }
+
+        @Override
+        public HikariConfig poolConfig() {
+            HikariConfig config = new HikariConfig();
+            // AUTO_SERVER lets a dashboard and a command-line run share one file: the first process serves the
+            // others. WRITE_DELAY=0 writes every commit to the file before the commit returns: with H2's default
+            // (500 ms), a killed process lost its last half second of committed trials (CrashResumeTest).
+            config.setJdbcUrl("jdbc:h2:file:" + base + ";AUTO_SERVER=TRUE;WRITE_DELAY=0");
+            config.setUsername("sa");
+            config.setPassword("");
+            return config;
+        }
+    }
+
+    /**
+     * A PostgreSQL database. The password comes from the URL ({@code password=}), PGPASSWORD or ~/.pgpass (the
+     * driver reads both), and is never printed.
+     */
+    record Postgres(String url) implements Database {
+        @Override
+        public String describe() {
+            return masked(url);
+        }
+
+        @Override
+        public String vendor() {
+            return "postgresql";
+        }
+
+        @Override
+        public HikariConfig poolConfig() {
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(url);
+            String password = System.getenv("PGPASSWORD");
+            if (password != null && !url.contains("password=")) {
+                config.setPassword(password);
+            }
+            return config;
+        }
+    }
+
+    /** The URL with the value of any password parameter replaced by stars. */
+    static String masked(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+}
