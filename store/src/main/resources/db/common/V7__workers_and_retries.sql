@@ -10,6 +10,9 @@ CREATE TABLE workers (
 );
 ALTER TABLE trials ADD COLUMN worker_id BIGINT REFERENCES workers (id);
 ALTER TABLE trials ADD COLUMN retries INT DEFAULT 0 NOT NULL;
+-- How long the worker waited for the database to hand it the trial (its number, under the run's lock): what
+-- coordinating many workers costs, trial by trial.
+ALTER TABLE trials ADD COLUMN claim_ms DOUBLE PRECISION;
 -- The worker that evaluates the run's best network on the test set once no trial is left: taken by one
 -- conditional update, so exactly one worker finishes a run.
 ALTER TABLE runs ADD COLUMN finishing_worker BIGINT REFERENCES workers (id);

@@ -38,7 +38,7 @@ final class HpsearchRun {
         try (ScratchStore scratch = ScratchStore.create("hpsearch-bench")) {
             Store store = scratch.store();
             Clock clock = new Clock();
-            SearchRunner runner = new SearchRunner(store, workload.data.dataset(), scratch.modelDir(), workers, threads, clock);
+            SearchRunner runner = new SearchRunner(store, workload.data.dataset(), workers, threads, clock);
             long start = System.nanoTime();
             SearchRunner.Outcome outcome = runner.run(workload.spec, workload.yaml);
             double wall = (System.nanoTime() - start) / 1e9;

@@ -98,7 +98,7 @@ public final class MemoryBench {
                 }
             };
             SearchRunner.Outcome outcome = new SearchRunner(scratch.store(), FashionMnist.load(Path.of(args[0])).dataset(),
-                    scratch.modelDir(), workers, NativeThreads.DEFAULT_PER_WORKER, probe).run(spec, yaml);
+                    workers, NativeThreads.DEFAULT_PER_WORKER, probe).run(spec, yaml);
             if (outcome.status() != RunStatus.COMPLETED) {
                 throw new IllegalStateException("run ended " + outcome.status() + ": " + outcome.message());
             }

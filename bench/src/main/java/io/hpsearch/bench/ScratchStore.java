@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** A fresh H2 store in a temporary folder (models go beside it), deleted with everything in it when closed. */
+/** A fresh H2 store in a temporary folder, deleted with everything in it when closed. */
 final class ScratchStore implements AutoCloseable {
     private final Path dir;
     private final Store store;
@@ -27,8 +27,9 @@ final class ScratchStore implements AutoCloseable {
         return store;
     }
 
-    Path modelDir() {
-        return dir.resolve("models");
+    /** A folder in the scratch space (deleted with it). */
+    Path dir() {
+        return dir;
     }
 
     @Override

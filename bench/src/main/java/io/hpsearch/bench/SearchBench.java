@@ -121,7 +121,7 @@ public final class SearchBench {
                     }
                 }
             };
-            runner[0] = new SearchRunner(scratch.store(), data.dataset(), scratch.modelDir(), workers, 1,
+            runner[0] = new SearchRunner(scratch.store(), data.dataset(), workers, 1,
                     stopAtBudget);
             long start = System.nanoTime();
             SearchRunner.Outcome outcome = runner[0].run(spec, "name: bench\n");

@@ -9,6 +9,7 @@ import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.Database;
 import io.hpsearch.store.Store;
 import io.hpsearch.store.Trial;
 import io.hpsearch.store.TrialState;
@@ -70,14 +71,14 @@ public final class StoreScaleBench {
             double fillSeconds = (System.nanoTime() - start) / 1e9;
             out.put("fill_seconds", fillSeconds);
             out.put("epoch_write_ms", percentiles(writes));
-            out.put("db_file_mib", Files.size(Path.of(store.dbFile() + ".mv.db")) / (1024.0 * 1024));
+            out.put("db_file_mib", Files.size(Path.of(store.describe())) / (1024.0 * 1024));
             ThroughputBench.log("filled %,d trials x %d epochs in %.0f s; then %,d epoch writes through the store: "
                             + "p50 %.2f ms, p99 %.2f ms", trials + 20, epochs, fillSeconds, writes.length,
                     percentiles(writes).get("p50"), percentiles(writes).get("p99"));
 
-            try (Dashboard dashboard = Dashboard.start(store, new DataAccess(scratch.modelDir(), () -> {
+            try (Dashboard dashboard = Dashboard.start(store, new DataAccess(scratch.dir(), () -> {
                 throw new IllegalStateException("the store benchmark launches no runs");
-            }), scratch.modelDir(), 1, 1, "127.0.0.1", 0, Optional.empty())) {
+            }), 1, 1, "127.0.0.1", 0, Optional.empty())) {
                 String base = "http://127.0.0.1:" + dashboard.port();
                 HttpClient http = HttpClient.newHttpClient();
                 String top = base + "/api/runs/" + runId + "/trials?limit=100";
@@ -107,7 +108,7 @@ public final class StoreScaleBench {
     private static long[] fill(Store store, long runId, SpaceSpec spec, int trials, int epochs) throws Exception {
         Sampler sampler = Samplers.forSpace(spec);
         Random random = new Random(1);
-        String url = "jdbc:h2:file:" + store.dbFile() + ";AUTO_SERVER=TRUE";
+        String url = "jdbc:h2:file:" + ((Database.H2) store.database()).base() + ";AUTO_SERVER=TRUE";
         try (Connection jdbc = DriverManager.getConnection(url, "sa", "");
              PreparedStatement epoch = jdbc.prepareStatement("INSERT INTO epochs (trial_id, execution, epoch, "
                      + "train_loss, val_loss, val_accuracy, seconds) VALUES (?, 1, ?, ?, ?, ?, 3.0)");

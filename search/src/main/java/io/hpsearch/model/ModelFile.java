@@ -90,6 +90,29 @@ public final class ModelFile {
         return out;
     }
 
+    /** The model file's bytes, as {@link #write} would write it: what the store keeps as a run's best model. */
+    public static byte[] bytes(MultiLayerNetwork network, Encoding encoding, List<String> classes,
+                               Map<String, Object> data) {
+        try {
+            Path dir = Files.createTempDirectory("hpsearch-model");
+            Path file = dir.resolve("model.zip");
+            try {
+                write(file, network, encoding, classes, data);
+                return Files.readAllBytes(file);
+            } finally {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the network only from a model file's bytes (for the test evaluation, whichever worker trained it). */
+    public static MultiLayerNetwork network(byte[] zip) throws IOException {
+        return OneDnn.attach(ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(zip), false));
+    }
+
     /** Reads the network only (for the test evaluation of a run this process did not train). */
     public static MultiLayerNetwork network(Path file) throws IOException {
         return OneDnn.attach(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false));

@@ -21,6 +21,7 @@ import io.hpsearch.store.NewRun;
 import io.hpsearch.store.Run;
 import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
+import io.hpsearch.store.StoredModel;
 import io.hpsearch.store.TestEvaluation;
 import io.hpsearch.store.Trial;
 import io.hpsearch.store.TrialState;
@@ -36,8 +37,10 @@ import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -62,32 +65,51 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class SearchRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How often a worker writes its heartbeat, and how often it looks for trials of workers that died. */
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    private static final Duration SWEEP = Duration.ofSeconds(5);
+
     private final Store store;
     private final Dataset data;
-    private final Path modelDir;
     private final int workers;
     private final int threads;
     private final RunListener listener;
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    private Duration heartbeatGrace = Duration.ofSeconds(30);
+    private Long workerId;
 
     /**
      * @param data     the run's data, as its space's {@code dataset:} names it, read once
-     * @param modelDir where each run's best network is written (a folder per run)
-     * @param workers  trials trained side by side
+     * @param workers  trials trained side by side in this process
      * @param threads  ND4J native threads per worker (see {@link NativeThreads})
      */
-    public SearchRunner(Store store, Dataset data, Path modelDir, int workers, int threads,
-                        RunListener listener) {
+    public SearchRunner(Store store, Dataset data, int workers, int threads, RunListener listener) {
         if (workers < 1 || threads < 1) {
             throw new IllegalArgumentException("workers and threads must be at least 1, were " + workers + ", "
                     + threads);
         }
         this.store = store;
         this.data = data;
-        this.modelDir = modelDir;
         this.workers = workers;
         this.threads = threads;
         this.listener = listener;
+    }
+
+    /**
+     * How long a worker may go without a heartbeat before its trials count as interrupted and other workers retrain
+     * them (default 30 seconds).
+     */
+    public SearchRunner heartbeatGrace(Duration grace) {
+        this.heartbeatGrace = grace;
+        return this;
+    }
+
+    /** This process as a worker of the store: registered on first use, with its host and process id. */
+    private synchronized long workerId() {
+        if (workerId == null) {
+            workerId = store.registerWorker(Host.name(), ProcessHandle.current().pid());
+        }
+        return workerId;
     }
 
     /** Asks a run in progress to stop: trials in flight end as cancelled at their next minibatch. */
@@ -268,30 +290,72 @@ public final class SearchRunner {
         return runStarted(runId, spec, prepared);
     }
 
+    /**
+     * Joins a run that other processes (on this machine or others) work on: trains its trials alongside them until
+     * none is left, then returns what the run came to (the last worker evaluates it on the test set). Checks first
+     * that this machine's data are the run's.
+     *
+     * @throws ResumeException when the run does not exist, is not running, or its data differ here
+     */
+    public Outcome join(long runId) {
+        Run run = store.run(runId).orElseThrow(() -> new ResumeException("there is no run " + runId));
+        if (run.status() != RunStatus.RUNNING) {
+            throw new ResumeException("run " + runId + " is " + run.status().name().toLowerCase(Locale.ROOT)
+                    + "; a worker joins running runs only");
+        }
+        checkSameData(store, runId, data.files());
+        SpaceSpec spec = storedSpec(run);
+        // Workers drawing from one seed would propose the same networks in the same order; each joiner draws its
+        // own sequence (the run's first process keeps the run's seed, so one process alone is reproducible).
+        return work(runId, spec.withSeed(spec.seed() + 7919L * workerId()), prepare(data, spec), false);
+    }
+
     /** Runs a run this process has just taken to RUNNING. */
     private Outcome runStarted(long runId, SpaceSpec spec, TrainingData prepared) {
         store.saveRunData(runId, toJson(prepared.record()));
+        return work(runId, spec, prepared, true);
+    }
+
+    /**
+     * Trains the run's trials on this process's workers, writing a heartbeat every second (the database's clock
+     * decides liveness) and sweeping for workers that died, until the run has no trial left to hand out; then
+     * finishes it, unless another worker does.
+     *
+     * @param first whether this process started or resumed the run (it retrains the trials cut off before)
+     */
+    private Outcome work(long runId, SpaceSpec spec, TrainingData prepared, boolean first) {
+        long worker = workerId();
+        AtomicBoolean onRun = new AtomicBoolean(true);
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "hpsearch-cancel-watcher");
+            Thread t = new Thread(r, "hpsearch-heartbeat");
             t.setDaemon(true);
             return t;
         });
-        // Every second: tell other processes this run is alive (see Store.interruptStale), and see whether any of
-        // them asked it to stop.
+        long sweepEvery = SWEEP.toMillis() / HEARTBEAT.toMillis();
+        long[] beats = {0};
         watcher.scheduleWithFixedDelay(() -> {
-            store.heartbeat(runId);
-            if (store.cancelRequested(runId)) {
-                cancel();
+            try {
+                store.workerHeartbeat(worker, onRun.get() ? runId : null);
+                if (++beats[0] % sweepEvery == 0) {
+                    store.interruptStale(heartbeatGrace);
+                }
+                if (store.cancelRequested(runId)) {
+                    cancel();
+                }
+            } catch (RuntimeException e) {
+                // The database is unreachable for longer than the store retries: the next beat tries again, and
+                // meanwhile other workers may count this one as dead, which is what it is to them.
             }
-        }, 1, 1, TimeUnit.SECONDS);
+        }, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return execute(runId, spec, prepared);
+            return execute(runId, spec, prepared, first, onRun);
         } catch (RuntimeException | Error e) {
             store.cancelRunningTrials(runId);
             store.finishRun(runId, RunStatus.FAILED, "hpsearch stopped on an internal error: " + e);
             throw e;
         } finally {
             stopWatcher(watcher);
+            store.workerHeartbeat(worker, null);
         }
     }
 
@@ -311,14 +375,14 @@ public final class SearchRunner {
         }
     }
 
-    private Outcome execute(long runId, SpaceSpec spec, TrainingData prepared) {
+    private Outcome execute(long runId, SpaceSpec spec, TrainingData prepared, boolean first, AtomicBoolean onRun) {
         int planned = Samplers.plannedTrials(spec);
         listener.runStarted(runId, spec.name(), planned);
         TrialTrainer trainer = new TrialTrainer(prepared.train(), prepared.validation(), prepared.shape(),
                 prepared.classes().size());
         NativeThreads.configure(threads); // for the test evaluation, which runs on this thread
 
-        Coordinator coordinator = new Coordinator(runId, spec, planned, prepared);
+        Coordinator coordinator = new Coordinator(runId, spec, planned, prepared, first);
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "hpsearch-worker");
             t.setDaemon(true);
@@ -357,28 +421,40 @@ public final class SearchRunner {
         }
         Throughput throughput = new Throughput(coordinator.examplesTrained(), (System.nanoTime() - start) / 1e9,
                 workers, threads);
-        return finish(runId, coordinator, throughput, prepared);
+        return finish(runId, spec, coordinator, throughput, prepared, onRun);
     }
 
-    /** A worker: takes the next candidate and trains it, until there is none or the run is cancelled. */
+    /**
+     * A worker thread: takes the next trial and trains it, waits while other workers' last trials may still need a
+     * retry, and stops when the run has nothing left or is cancelled.
+     */
     private void work(Coordinator coordinator, TrialTrainer trainer, SpaceSpec spec) {
-        Optional<Assignment> next;
-        while (!cancelled.get() && (next = coordinator.next()).isPresent()) {
-            Trial trial = next.get().trial();
-            TrialParams params = next.get().params();
+        while (!cancelled.get()) {
+            Coordinator.Next next = coordinator.next();
+            if (next instanceof Coordinator.Done) {
+                return;
+            }
+            if (next instanceof Coordinator.Wait) {
+                sleep(HEARTBEAT);
+                continue;
+            }
+            Assignment assignment = (Assignment) next;
+            Trial trial = assignment.trial();
+            TrialParams params = assignment.params();
             listener.trialStarted(trial.number(), params);
             try {
                 TrialOutcome outcome = trainExecutions(coordinator, trainer, spec, trial, params);
-                // The new best model is on disk before the store says the trial completed, and the old one is
-                // deleted only after: whenever the process dies, the store's best trial has its model file.
-                Coordinator.Superseded superseded = coordinator.completed(trial.number(), outcome.score(),
-                        outcome.best().network());
-                store.completeTrial(trial.id(), outcome.score(), outcome.scoreStd(), outcome.first().bestEpoch(),
-                        outcome.first().stoppedEpoch());
-                superseded.release();
-                listener.trialFinished(trial.number(), TrialState.COMPLETED, outcome.score(), null);
+                // The trial completes and, if it is the run's best, its network becomes the run's model, in one
+                // transaction: whenever a process dies, the store's best trial has its model.
+                boolean recorded = store.completeTrial(trial, workerId(), outcome.score(), outcome.scoreStd(),
+                        outcome.first().bestEpoch(), outcome.first().stoppedEpoch(),
+                        () -> ModelFile.bytes(outcome.best().network(), coordinator.data.encoding(),
+                                coordinator.data.classes(), coordinator.data.record()));
+                outcome.best().network().close();
+                if (recorded) {
+                    listener.trialFinished(trial.number(), TrialState.COMPLETED, outcome.score(), null);
+                }
             } catch (TrialPrunedException e) {
-                coordinator.pruned();
                 String reason = "pruned after epoch " + e.epoch() + " by the " + spec.options().pruner().type()
                         + " pruner: its " + spec.objective().key() + " trailed the other trials'";
                 double last = spec.objective().of(e.last());
@@ -393,6 +469,15 @@ public final class SearchRunner {
             } catch (RuntimeException | OutOfMemoryError e) {
                 fail(coordinator, trial, "unexpected error: " + e);
             }
+        }
+    }
+
+    private void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
         }
     }
 
@@ -445,66 +530,92 @@ public final class SearchRunner {
         return runSeed * 1_000_003L + trialNumber + (execution - 1) * 1_000_000_007L;
     }
 
-    private Outcome finish(long runId, Coordinator coordinator, Throughput throughput, TrainingData prepared) {
+    /**
+     * Ends this process's part in the run. On a cancel, the run is cancelled. Otherwise one worker, the first to find
+     * no trial running or waiting for a retry, takes the run's finish: it evaluates the best network (from the store,
+     * whoever trained it) on the test set and records the run's end; any other waits for that and reports it.
+     */
+    private Outcome finish(long runId, SpaceSpec spec, Coordinator coordinator, Throughput throughput,
+                           TrainingData prepared, AtomicBoolean onRun) {
         if (cancelled.get()) {
             store.cancelRunningTrials(runId);
-            String message = "cancelled by the user after " + coordinator.completed() + " completed trial(s)";
+            String message = "cancelled by the user after " + completed(runId) + " completed trial(s)";
             store.finishRun(runId, RunStatus.CANCELLED, message);
             return new Outcome(runId, RunStatus.CANCELLED, message, Optional.empty(), throughput);
         }
-        Optional<Coordinator.Best> best = coordinator.best();
+        if (!store.claimFinish(runId, workerId(), spec.maxRetries())) {
+            // Another worker finishes the run: this one is no longer on it (so a finisher that dies lets the run go
+            // stale and be resumed), and waits for the outcome.
+            onRun.set(false);
+            Run run;
+            while (!(run = store.run(runId).orElseThrow()).status().isFinished() && !cancelled.get()) {
+                sleep(HEARTBEAT);
+            }
+            return new Outcome(runId, run.status(), run.message(), store.testEvaluation(runId), throughput);
+        }
+        int unretried = store.failUnretried(runId, spec.maxRetries());
+        List<Trial> trials = store.trials(runId);
+        long completed = trials.stream().filter(t -> t.state() == TrialState.COMPLETED).count();
         Optional<String> failureStop = coordinator.failureStop();
+        Optional<StoredModel> best = store.model(runId);
         if (best.isEmpty()) {
             String message = failureStop.orElse("no trial completed: every trial failed")
                     + " (see the trials' failure reasons)";
             store.finishRun(runId, RunStatus.FAILED, message);
             return new Outcome(runId, RunStatus.FAILED, message, Optional.empty(), throughput);
         }
-        listener.testStarting(best.get().trialNumber());
-        MultiLayerNetwork network = best.get().network();
-        if (network == null) {
-            try {
-                network = ModelFile.network(best.get().path());
-            } catch (IOException e) {
-                String message = "cannot read the best trial's model " + best.get().path() + " (" + e.getMessage()
-                        + "); its trial " + best.get().trialNumber() + " is recorded, the test evaluation is not";
-                store.finishRun(runId, RunStatus.FAILED, message);
-                return new Outcome(runId, RunStatus.FAILED, message, Optional.empty(), throughput);
-            }
+        int bestTrial = best.get().trialNumber();
+        listener.testStarting(bestTrial);
+        MultiLayerNetwork network;
+        try {
+            network = ModelFile.network(best.get().zip());
+        } catch (IOException e) {
+            String message = "cannot read the best trial's stored model (" + e.getMessage() + "); its trial "
+                    + bestTrial + " is recorded, the test evaluation is not";
+            store.finishRun(runId, RunStatus.FAILED, message);
+            return new Outcome(runId, RunStatus.FAILED, message, Optional.empty(), throughput);
         }
-        TestEvaluation test = TestEvaluator.evaluate(network, prepared.test(), prepared.classes(),
-                runId, best.get().trialNumber(), best.get().path().toString());
+        TestEvaluation test = TestEvaluator.evaluate(network, prepared.test(), prepared.classes(), runId, bestTrial,
+                storedModelName(runId, bestTrial));
+        network.close();
         store.saveTestEvaluation(test);
         listener.testEvaluated(test);
-        String message = coordinator.completed() + " trial(s) completed; best: trial " + best.get().trialNumber()
+        String message = completed + " trial(s) completed; best: trial " + bestTrial
+                + (unretried > 0 ? "; " + unretried + " trial(s) failed after their workers died "
+                        + (spec.maxRetries() + 1) + " time(s)" : "")
                 + failureStop.map(stop -> "; " + stop).orElse("")
                 + coordinator.exhaustedStop().map(stop -> "; " + stop).orElse("");
         store.finishRun(runId, RunStatus.COMPLETED, message);
         return new Outcome(runId, RunStatus.COMPLETED, message, Optional.of(test), throughput);
     }
 
+    private long completed(long runId) {
+        return store.trials(runId).stream().filter(t -> t.state() == TrialState.COMPLETED).count();
+    }
+
+    /** How a test evaluation names the model it used: it is in the database, not in a file. */
+    private static String storedModelName(long runId, int trialNumber) {
+        return "run " + runId + ", trial " + trialNumber + " (in the database)";
+    }
+
     /**
-     * The run's best model file: the one its test evaluation used, or, before that, its best completed trial's.
-     * Empty while no trial has completed.
+     * The run's best model file's bytes (a zip that {@code predict} reads): the one the store keeps, or, for a run
+     * recorded before models were kept in the database, the file its test evaluation names. Empty while no trial has
+     * completed.
      */
-    public static Optional<Path> bestModel(Store store, Path modelDir, long runId) {
-        return store.testEvaluation(runId).map(e -> Path.of(e.modelPath()))
-                .or(() -> store.rankedTrials(runId, 1).stream().filter(t -> t.state() == TrialState.COMPLETED)
-                        .findFirst().map(t -> modelPath(modelDir, runId, t.number())));
-    }
-
-    /** Where a trial's model file is kept while it is its run's best. */
-    public static Path modelPath(Path modelDir, long runId, int trialNumber) {
-        return modelDir.resolve("run-" + runId).resolve("trial-" + trialNumber + ".zip");
-    }
-
-    /** Deletes a file that is no longer needed; one left behind costs only disk space, so failures are ignored. */
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            // an outdated model file stays on disk
+    public static Optional<byte[]> bestModel(Store store, long runId) {
+        Optional<StoredModel> stored = store.model(runId);
+        if (stored.isPresent()) {
+            return Optional.of(stored.get().zip());
         }
+        return store.testEvaluation(runId).map(e -> Path.of(e.modelPath())).filter(Files::isRegularFile)
+                .map(file -> {
+                    try {
+                        return Files.readAllBytes(file);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot read the model file " + file + ": " + e.getMessage(), e);
+                    }
+                });
     }
 
     private static Map<String, Object> readJson(String json) {
@@ -524,16 +635,24 @@ public final class SearchRunner {
     }
 
     /** A trial row just started in the store, with the parameters it trains. */
-    private record Assignment(Trial trial, TrialParams params) {
+    private record Assignment(Trial trial, TrialParams params) implements Coordinator.Next {
     }
 
     /**
-     * Hands out trials one at a time and keeps the best network. Shared by the workers, so synchronized. It starts
-     * from what the store holds for the run, so a resumed run goes on where it stopped.
+     * Hands this process's worker threads their trials. The store is the source of truth: trial numbers, the run's
+     * counts and the history the sampler and the pruner weigh are read from it, so that workers in other processes
+     * count as much as this one's. Synchronized, so that this process's threads ask the sampler one at a time.
      */
     private final class Coordinator {
-        /** @param network null until needed when the best trial was trained by an earlier process */
-        record Best(int trialNumber, double score, MultiLayerNetwork network, Path path) {
+        /** What a worker thread does next: train an {@link Assignment}, {@link Wait}, or stop ({@link Done}). */
+        sealed interface Next permits Assignment, Wait, Done {
+        }
+
+        /** Nothing to start now, but other workers' trials may still die and need a retry. */
+        record Wait() implements Next {
+        }
+
+        record Done() implements Next {
         }
 
         private final long runId;
@@ -542,111 +661,64 @@ public final class SearchRunner {
         private final Pruner pruner;
         private final int planned;
         private final TrainingData data;
-        /** Trials cut off by a crash or a cancel: trained again, under their numbers, before any new one. */
+        /** Trials cut off before the run was resumed: trained again, under their numbers, before any new one. */
         private final Deque<Trial> retrain = new ArrayDeque<>();
-        private int issued;
-        private int nextNumber = 1;
-        private int completed;
         private long examplesTrained;
-        private int consecutiveFailures;
         /** The sampler had no new network before the run had its planned trials. */
         private boolean exhausted;
         private String lastFailure;
-        private Best best;
 
-        Coordinator(long runId, SpaceSpec spec, int planned, TrainingData data) {
+        Coordinator(long runId, SpaceSpec spec, int planned, TrainingData data, boolean first) {
             this.runId = runId;
             this.spec = spec;
             this.planned = planned;
             this.data = data;
-            for (Trial t : store.trials(runId)) {
-                nextNumber = Math.max(nextNumber, t.number() + 1);
-                switch (t.state()) {
-                    case COMPLETED -> {
-                        issued++;
-                        completed++;
-                        if (best == null || spec.objective().beats(t.score(), best.score(), 0)) {
-                            best = new Best(t.number(), t.score(), null, modelPath(t.number()));
-                        }
-                    }
-                    case FAILED, PRUNED -> issued++;
-                    case RUNNING -> throw new ResumeException("trial " + t.number() + " of run " + runId
-                            + " is still running in another process");
-                    case INTERRUPTED, CANCELLED -> retrain.add(t);
-                }
+            List<Trial> trials = store.trials(runId);
+            if (first) {
+                trials.stream().filter(t -> t.state() == TrialState.INTERRUPTED || t.state() == TrialState.CANCELLED)
+                        .forEach(retrain::add);
             }
             this.pruner = Pruners.of(spec.options().pruner(), spec.objective());
-            this.sampler = Samplers.forRun(spec, Math.max(0, planned - issued - retrain.size()),
+            this.sampler = Samplers.forRun(spec, Math.max(0, planned - trials.size()),
                     params -> NetworkCost.forwardMacs(params, data.shape(), data.classes().size()), history());
         }
 
-        synchronized Optional<Assignment> next() {
+        synchronized Next next() {
             if (cancelled.get() || tooManyFailures()) {
-                return Optional.empty();
+                return new Done();
             }
             Trial again = retrain.poll();
-            if (again != null) {
-                issued++;
-                Trial restarted = store.restartUnfinishedTrial(again.id()).orElseThrow(() -> new ResumeException(
-                        "trial " + again.number() + " of run " + runId + " was taken over by another process"));
-                return Optional.of(new Assignment(restarted, TrialParams.fromMap(readJson(again.params()))));
-            }
-            if (issued >= planned) {
-                return Optional.empty();
-            }
-            Optional<TrialParams> candidate = sampler.next(history());
-            if (candidate.isEmpty()) {
-                exhausted = true;
-                return Optional.empty();
-            }
-            issued++;
-            return Optional.of(start(nextNumber++, candidate.get()));
-        }
-
-        private Assignment start(int number, TrialParams params) {
-            return new Assignment(store.startTrial(runId, number, toJson(params.asMap()), params.key()), params);
-        }
-
-        private Path modelPath(int trialNumber) {
-            return SearchRunner.modelPath(modelDir, runId, trialNumber);
-        }
-
-        /**
-         * What a completed trial made unnecessary: the network that is not the best (its own, or the previous best)
-         * and the previous best's model file. Nullable fields.
-         */
-        record Superseded(MultiLayerNetwork network, Path modelFile) {
-            /**
-             * Frees the network's native memory at once, rather than whenever the garbage collector gets to it
-             * (which let a long run's memory grow), and deletes the model file.
-             */
-            void release() {
-                if (network != null) {
-                    network.close();
+            while (again != null) {
+                Optional<Trial> restarted = store.restartUnfinishedTrial(again.id(), workerId());
+                if (restarted.isPresent()) {
+                    return new Assignment(restarted.get(), TrialParams.fromMap(readJson(again.params())));
                 }
-                if (modelFile != null) {
-                    deleteQuietly(modelFile);
+                again = retrain.poll(); // taken over by another worker meanwhile
+            }
+            Optional<Trial> retry = store.claimRetry(runId, workerId(), spec.maxRetries());
+            if (retry.isPresent()) {
+                return new Assignment(retry.get(), TrialParams.fromMap(readJson(retry.get().params())));
+            }
+            while (!exhausted) {
+                Optional<TrialParams> candidate = sampler.next(history());
+                if (candidate.isEmpty()) {
+                    exhausted = true;
+                    break;
                 }
+                Store.Claim claim = store.claimTrial(runId, workerId(), planned, toJson(candidate.get().asMap()),
+                        candidate.get().key());
+                if (claim instanceof Store.Claim.Started started) {
+                    return new Assignment(started.trial(), candidate.get());
+                }
+                if (claim instanceof Store.Claim.Full) {
+                    break;
+                }
+                // Another worker took this network a moment ago: the next history includes it.
             }
-        }
-
-        /**
-         * Counts a completed trial and, if it is the best so far, writes its network to disk at once (for crashes).
-         * The caller releases what it supersedes once the store has recorded the trial.
-         */
-        synchronized Superseded completed(int trialNumber, double score, MultiLayerNetwork network) {
-            completed++;
-            consecutiveFailures = 0;
-            if (best != null && !spec.objective().beats(score, best.score(), 0)) {
-                return new Superseded(network, null);
-            }
-            Path path = modelPath(trialNumber);
-            // Everything predicting needs goes in the one file: the network, the input encoding, the classes.
-            ModelFile.write(path, network, data.encoding(), data.classes(), data.record());
-            Superseded superseded = best == null ? new Superseded(null, null)
-                    : new Superseded(best.network(), best.path().equals(path) ? null : best.path());
-            best = new Best(trialNumber, score, network, path);
-            return superseded;
+            // Nothing to start: stop once no trial of the run is running anywhere or waits for a retry.
+            boolean inFlight = store.trials(runId).stream().anyMatch(t -> t.state() == TrialState.RUNNING
+                    || (t.state() == TrialState.INTERRUPTED && t.retries() < spec.maxRetries()));
+            return inFlight ? new Wait() : new Done();
         }
 
         /**
@@ -681,32 +753,49 @@ public final class SearchRunner {
             };
         }
 
-        /** Counts a pruned trial: not a failure, so it ends a run of failures. */
-        synchronized void pruned() {
-            consecutiveFailures = 0;
-        }
-
-        /** Counts a failed trial; enough of them in a row stop the run from handing out more. */
+        /** Remembers a failure's reason, for the run's message when failures stop it. */
         synchronized void failed(String reason) {
-            consecutiveFailures++;
             lastFailure = reason;
         }
 
-        synchronized boolean tooManyFailures() {
-            return consecutiveFailures >= spec.maxConsecutiveFailures();
+        /**
+         * Trials that failed in a row, by every worker, most recent last: counted from the store, so that one
+         * process's failures stop the others too.
+         */
+        private int consecutiveFailures() {
+            List<Trial> finished = store.trials(runId).stream()
+                    .filter(t -> t.state() == TrialState.COMPLETED || t.state() == TrialState.PRUNED
+                            || t.state() == TrialState.FAILED)
+                    .sorted(java.util.Comparator.comparing(Trial::finishedAt)).toList();
+            int count = 0;
+            for (int i = finished.size() - 1; i >= 0 && finished.get(i).state() == TrialState.FAILED; i--) {
+                count++;
+            }
+            return count;
+        }
+
+        boolean tooManyFailures() {
+            return consecutiveFailures() >= spec.maxConsecutiveFailures();
         }
 
         /** Why the run has fewer trials than planned because its space ran out, or empty. */
         synchronized Optional<String> exhaustedStop() {
-            return exhausted ? Optional.of("the space has no other network to try (" + issued + " of the "
-                    + planned + " planned trials)") : Optional.empty();
+            int issued = store.trials(runId).size();
+            return exhausted && issued < planned ? Optional.of("the space has no other network to try (" + issued
+                    + " of the " + planned + " planned trials)") : Optional.empty();
         }
 
         /** Why the run stopped early, or empty when it did not stop for failures. */
         synchronized Optional<String> failureStop() {
-            return tooManyFailures() ? Optional.of("stopped after " + consecutiveFailures + " trials in a row failed "
-                    + "(max_consecutive_failures: " + spec.maxConsecutiveFailures() + "); the last one: "
-                    + lastFailure) : Optional.empty();
+            int failures = consecutiveFailures();
+            if (failures < spec.maxConsecutiveFailures()) {
+                return Optional.empty();
+            }
+            String last = lastFailure != null ? lastFailure : store.trials(runId).stream()
+                    .filter(t -> t.state() == TrialState.FAILED).max(java.util.Comparator.comparing(Trial::finishedAt))
+                    .map(Trial::failureReason).orElse("");
+            return Optional.of("stopped after " + failures + " trials in a row failed (max_consecutive_failures: "
+                    + spec.maxConsecutiveFailures() + "); the last one: " + last);
         }
 
         synchronized void epochTrained(int examples) {
@@ -715,14 +804,6 @@ public final class SearchRunner {
 
         synchronized long examplesTrained() {
             return examplesTrained;
-        }
-
-        synchronized int completed() {
-            return completed;
-        }
-
-        synchronized Optional<Best> best() {
-            return Optional.ofNullable(best);
         }
     }
 }

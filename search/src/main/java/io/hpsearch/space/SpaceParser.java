@@ -145,7 +145,7 @@ public final class SpaceParser {
     private SpaceSpec document(Node root) {
         Section top = section(root, "");
         top.allowOnly("name", "dataset", "search", "tpe", "genetic", "pruner", "max_trials",
-                "max_consecutive_failures", "seed", "objective", "grid_points", "training", "model");
+                "max_consecutive_failures", "max_retries", "seed", "objective", "grid_points", "training", "model");
         String name = top.text("name").orElseThrow(() -> top.missing("name"));
         if (name.isBlank() || name.length() > 200) {
             throw top.error("name", "must be 1 to 200 characters");
@@ -155,6 +155,8 @@ public final class SpaceParser {
                 .orElse(SearchKind.RANDOM);
         int maxTrials = top.integer("max_trials", 1, 1_000_000).orElse(20);
         int maxConsecutiveFailures = top.integer("max_consecutive_failures", 1, 1_000_000).orElse(5);
+        // As Ray Tune's max_failures: a trial whose worker died is trained again once by another worker by default.
+        int maxRetries = top.integer("max_retries", 0, 100).orElse(1);
         long seed = top.longValue("seed").orElse(42L);
         Objective objective = top.text("objective").map(key -> Objective.fromKey(key).orElseThrow(
                 () -> top.error("objective", "unknown objective '" + key + "'; use one of " + objectiveKeys())))
@@ -171,7 +173,7 @@ public final class SpaceParser {
         SearchOptions options = new SearchOptions(tpe(top, search), genetic(top, search),
                 pruner(top, training));
         SpaceSpec spec = new SpaceSpec(name, dataset, baseDir, search, options, maxTrials, maxConsecutiveFailures,
-                seed, objective, gridPoints, training, modelSpec);
+                maxRetries, seed, objective, gridPoints, training, modelSpec);
         if (search == SearchKind.GRID) {
             BigInteger size = SpaceSize.distinctNetworks(spec);
             if (size.compareTo(BigInteger.valueOf(MAX_GRID_POINTS)) > 0) {

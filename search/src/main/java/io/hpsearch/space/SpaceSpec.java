@@ -15,24 +15,26 @@ import java.util.Map;
  *                               dashboard's data root), kept so a stored space can be read again the same way
  * @param options                the samplers' settings and the pruner
  * @param maxConsecutiveFailures a run stops handing out trials once this many in a row have failed
+ * @param maxRetries             how often a trial whose worker died is trained again by another worker before it
+ *                               counts as failed
  */
 public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind search, SearchOptions options,
                         int maxTrials,
-                        int maxConsecutiveFailures, long seed, Objective objective, int gridPoints,
+                        int maxConsecutiveFailures, int maxRetries, long seed, Objective objective, int gridPoints,
                         TrainingSpec training, ModelSpec model) {
 
     public SpaceSpec withMaxTrials(int value) {
-        return new SpaceSpec(name, dataset, spaceDir, search, options, value, maxConsecutiveFailures, seed,
+        return new SpaceSpec(name, dataset, spaceDir, search, options, value, maxConsecutiveFailures, maxRetries, seed,
                 objective, gridPoints, training, model);
     }
 
     public SpaceSpec withSeed(long value) {
-        return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, value,
+        return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, maxRetries, value,
                 objective, gridPoints, training, model);
     }
 
     public SpaceSpec withTraining(TrainingSpec value) {
-        return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, seed,
+        return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, maxRetries, seed,
                 objective, gridPoints, value, model);
     }
 
@@ -46,6 +48,7 @@ public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind
         out.putAll(options.describe(search));
         out.put("max_trials", maxTrials);
         out.put("max_consecutive_failures", maxConsecutiveFailures);
+        out.put("max_retries", maxRetries);
         out.put("seed", seed);
         out.put("objective", objective.key());
         out.put("grid_points", gridPoints);

@@ -42,7 +42,7 @@ class PruningRunTest {
                 """, "pruned.yaml");
         Dataset data = FashionMnist.load(DATA).dataset();
         try (Store store = Store.open(dir.resolve("hpsearch"))) {
-            SearchRunner.Outcome outcome = new SearchRunner(store, data, dir.resolve("models"), 1, 1,
+            SearchRunner.Outcome outcome = new SearchRunner(store, data, 1, 1,
                     RunListener.NONE).run(spec, "name: pruned\n");
 
             assertEquals(RunStatus.COMPLETED, outcome.status(), outcome.message());
@@ -88,7 +88,7 @@ class PruningRunTest {
         try (Store store = Store.open(dir.resolve("hpsearch"))) {
             SearchRunner[] first = new SearchRunner[1];
             int[] finished = new int[1];
-            first[0] = new SearchRunner(store, data, dir.resolve("models"), 1, 1, new RunListener() {
+            first[0] = new SearchRunner(store, data, 1, 1, new RunListener() {
                 @Override
                 public void trialFinished(int number, TrialState state, Double score, String reason) {
                     if (++finished[0] == 4) {
@@ -102,7 +102,7 @@ class PruningRunTest {
                     .filter(t -> t.state() == TrialState.PRUNED).toList();
             assertTrue(!before.isEmpty(), "some trials were pruned before the stop: " + store.trials(stopped.runId()));
 
-            SearchRunner.Outcome resumed = new SearchRunner(store, data, dir.resolve("models"), 1, 1,
+            SearchRunner.Outcome resumed = new SearchRunner(store, data, 1, 1,
                     RunListener.NONE).resume(stopped.runId());
 
             assertEquals(RunStatus.COMPLETED, resumed.status(), resumed.message());

@@ -49,7 +49,7 @@ class SearchKindsRunTest {
         SpaceSpec spec = SpaceParser.parse(yaml, kind + ".yaml");
         Dataset data = FashionMnist.load(DATA).dataset();
         try (Store store = Store.open(dir.resolve("hpsearch"))) {
-            SearchRunner.Outcome outcome = new SearchRunner(store, data, dir.resolve("models"), 2, 1,
+            SearchRunner.Outcome outcome = new SearchRunner(store, data, 2, 1,
                     RunListener.NONE).run(spec, yaml);
 
             assertEquals(RunStatus.COMPLETED, outcome.status(), outcome.message());

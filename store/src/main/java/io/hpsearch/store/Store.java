@@ -321,6 +321,7 @@ public final class Store implements AutoCloseable {
      * never get the same number, and a run never has more than its planned trials.
      */
     public Claim claimTrial(long runId, long workerId, int planned, String params, String paramsKey) {
+        long start = System.nanoTime();
         return inTransaction(h -> {
             h.createQuery("SELECT id FROM runs WHERE id = :id FOR UPDATE").bind("id", runId).mapTo(Long.class).one();
             TrialDao dao = h.attach(TrialDao.class);
@@ -330,7 +331,9 @@ public final class Store implements AutoCloseable {
             if (dao.hasNetwork(runId, paramsKey)) {
                 return new Claim.Duplicate();
             }
-            long id = dao.insertClaimed(runId, dao.nextNumber(runId), params, paramsKey, workerId, now(h));
+            // The wait for the run's lock and the queries so far, recorded on the trial: coordination's cost.
+            double claimMs = (System.nanoTime() - start) / 1e6;
+            long id = dao.insertClaimed(runId, dao.nextNumber(runId), params, paramsKey, workerId, claimMs, now(h));
             return new Claim.Started(dao.find(id));
         });
     }

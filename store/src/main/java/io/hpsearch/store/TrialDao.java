@@ -19,7 +19,7 @@ interface TrialDao {
             SELECT t.id, t.run_id, t.trial_number AS number, t.params, t.params_key, t.state, t.score, t.score_std,
                    t.epochs,
                    t.best_epoch, t.stopped_epoch, t.failure_reason, t.started_at, t.finished_at,
-                   w.host, w.pid, t.retries
+                   w.host, w.pid, t.retries, t.claim_ms
             FROM trials t LEFT JOIN workers w ON w.id = t.worker_id""";
 
     @SqlUpdate("""
@@ -30,11 +30,13 @@ interface TrialDao {
                 @Bind("paramsKey") String paramsKey, @Bind("now") Instant now);
 
     @SqlUpdate("""
-            INSERT INTO trials (run_id, trial_number, params, params_key, state, started_at, heartbeat_at, worker_id)
-            VALUES (:runId, :number, :params, :paramsKey, 'RUNNING', :now, :now, :workerId)""")
+            INSERT INTO trials (run_id, trial_number, params, params_key, state, started_at, heartbeat_at, worker_id,
+                                claim_ms)
+            VALUES (:runId, :number, :params, :paramsKey, 'RUNNING', :now, :now, :workerId, :claimMs)""")
     @GetGeneratedKeys("id")
     long insertClaimed(@Bind("runId") long runId, @Bind("number") int number, @Bind("params") String params,
-                       @Bind("paramsKey") String paramsKey, @Bind("workerId") long workerId, @Bind("now") Instant now);
+                       @Bind("paramsKey") String paramsKey, @Bind("workerId") long workerId,
+                       @Bind("claimMs") double claimMs, @Bind("now") Instant now);
 
     @SqlQuery("SELECT COUNT(*) FROM trials WHERE run_id = :runId")
     int count(@Bind("runId") long runId);

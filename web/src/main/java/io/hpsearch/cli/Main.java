@@ -16,7 +16,7 @@ import java.io.PrintWriter;
         description = "Hyperparameter search for DL4J networks on your data: CSV tables, image folders, IDX files, "
                 + "Fashion-MNIST.",
         subcommands = {RunCommand.class, ResumeCommand.class, RunsCommand.class, TrialsCommand.class,
-                ShowCommand.class, PredictCommand.class, ServeCommand.class})
+                ShowCommand.class, PredictCommand.class, ServeCommand.class, WorkerCommand.class})
 public final class Main {
     @Option(names = "--verbose", scope = ScopeType.INHERIT,
             description = "On an error, print its stack trace too (for a bug report).")

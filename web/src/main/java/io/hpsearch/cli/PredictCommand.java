@@ -94,10 +94,18 @@ final class PredictCommand implements Callable<Integer> {
         }
         long runId = Long.parseLong(run);
         try (Store s = store.openExisting()) {
-            s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in " + store.db
+            s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in " + store.shown()
                     + "; ./hpsearch runs lists them"));
-            return SearchRunner.bestModel(s, store.modelDir(), runId).orElseThrow(() -> new Main.UsageException("run " + runId + " has no completed trial, so no "
-                            + "model to predict with"));
+            byte[] zip = SearchRunner.bestModel(s, runId).orElseThrow(() -> new Main.UsageException("run " + runId
+                    + " has no completed trial, so no model to predict with"));
+            // The model is in the database: predicting reads it from a file like any model the user passes.
+            Path file = Files.createTempFile("hpsearch-run-" + runId + "-", ".zip");
+            file.toFile().deleteOnExit();
+            Files.write(file, zip);
+            return file;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write run " + runId + "'s model to a temporary file: "
+                    + e.getMessage(), e);
         }
     }
 

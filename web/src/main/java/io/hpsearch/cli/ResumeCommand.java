@@ -38,7 +38,7 @@ final class ResumeCommand implements Callable<Integer> {
     public Integer call() {
         try (Store s = store.openExisting()) {
             s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in "
-                    + store.db + "; ./hpsearch runs lists them"));
+                    + store.shown() + "; ./hpsearch runs lists them"));
             SpaceSpec space;
             try {
                 // The run's state, then its data's hashes, before any data is parsed: each refusal says its reason.
@@ -51,7 +51,8 @@ final class ResumeCommand implements Callable<Integer> {
             int threads = pool.threads(workers);
             Dataset dataset = data.load(space.dataset());
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);
-            SearchRunner runner = new SearchRunner(s, dataset, store.modelDir(), workers, threads, progress);
+            SearchRunner runner = new SearchRunner(s, dataset, workers, threads, progress)
+                    .heartbeatGrace(store.heartbeatGrace());
             try {
                 return RunCommand.trainAndReport(spec, s, store, progress, runner, () -> runner.resume(runId));
             } catch (ResumeException e) {

@@ -61,6 +61,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", description = "Overrides seed.")
     Long seed;
 
+    @Option(names = "--no-work", description = "Record the run and leave its training to `worker` processes "
+            + "(on this or other machines sharing --db).")
+    boolean noWork;
+
     @Spec
     CommandSpec spec;
 
@@ -74,8 +78,17 @@ final class RunCommand implements Callable<Integer> {
         // Checked before the database is opened: bad data stores nothing.
         SearchRunner.check(dataset, space);
         try (Store s = store.open()) {
+            if (noWork) {
+                long runId = SearchRunner.record(s, space, yaml, RunStatus.QUEUED);
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("Run " + runId + " recorded; it waits for workers: ./hpsearch worker --db " + store.shown()
+                        + " (on any machine with the same data)");
+                out.flush();
+                return 0;
+            }
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);
-            SearchRunner runner = new SearchRunner(s, dataset, store.modelDir(), workers, threads, progress);
+            SearchRunner runner = new SearchRunner(s, dataset, workers, threads, progress)
+                    .heartbeatGrace(store.heartbeatGrace());
             return trainAndReport(spec, s, store, progress, runner, () -> runner.run(space, yaml));
         }
     }
@@ -105,9 +118,9 @@ final class RunCommand implements Callable<Integer> {
                 t.examples(), Text.duration(Duration.ofMillis(Math.round(t.seconds() * 1000))),
                 t.examplesPerSecond(), t.workers(), t.threadsPerWorker());
         out.println();
-        out.println("All trials: ./hpsearch trials " + outcome.runId() + " --db " + store.db);
+        out.println("All trials: ./hpsearch trials " + outcome.runId() + " --db " + store.shown());
         if (outcome.status() == RunStatus.CANCELLED) {
-            out.println("Continue it later with: ./hpsearch resume " + outcome.runId() + " --db " + store.db);
+            out.println("Continue it later with: ./hpsearch resume " + outcome.runId() + " --db " + store.shown());
         }
         out.flush();
         return switch (outcome.status()) {

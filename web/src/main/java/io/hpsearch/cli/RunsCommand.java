@@ -28,14 +28,14 @@ final class RunsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (!store.exists()) {
-            out.println("No runs yet: there is no database at " + store.db + ". Start one with: "
+            out.println("No runs yet: there is no database at " + store.shown() + ". Start one with: "
                     + "./hpsearch run spaces/fashion-mlp.yaml");
             return 0;
         }
         try (Store s = store.open()) {
             List<RunSummary> runs = s.runSummaries();
             if (runs.isEmpty()) {
-                out.println("No runs yet in " + store.db + ". Start one with: ./hpsearch run spaces/fashion-mlp.yaml");
+                out.println("No runs yet in " + store.shown() + ". Start one with: ./hpsearch run spaces/fashion-mlp.yaml");
                 return 0;
             }
             List<List<String>> rows = new ArrayList<>();
@@ -56,7 +56,7 @@ final class RunsCommand implements Callable<Integer> {
                     "started", "duration"), rows);
             runs.stream().filter(r -> r.run().status() == RunStatus.INTERRUPTED).findFirst().ifPresent(r ->
                     out.println("An interrupted run goes on where it stopped with: ./hpsearch resume "
-                            + r.run().id() + " --db " + store.db));
+                            + r.run().id() + " --db " + store.shown()));
             return 0;
         }
     }

@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
         try (Store s = store.open()) {
             Dashboard dashboard;
             try {
-                dashboard = Dashboard.start(s, dataAccess, store.modelDir(), poolSize, threads, host, port,
+                dashboard = Dashboard.start(s, dataAccess, poolSize, threads, host, port,
                         access);
             } catch (JavalinBindException e) {
                 throw new Main.UsageException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
@@ -83,7 +83,7 @@ final class ServeCommand implements Callable<Integer> {
                 try (StopSignals signals = new StopSignals(spec.commandLine().getErr(),
                         "a run in progress ends its trials in flight as cancelled", stopped::countDown)) {
                     out.println("hpsearch dashboard: http://" + displayHost() + ":" + dashboard.port()
-                            + "/ (database " + s.dbFile() + ".mv.db). Ctrl-C stops it.");
+                            + "/ (database " + s.describe() + "). Ctrl-C stops it.");
                     out.flush();
                     stopped.await();
                 }

@@ -41,7 +41,7 @@ final class ShowCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Store s = store.openExisting()) {
             RunSummary summary = s.runSummary(runId).orElseThrow(() -> new Main.UsageException(
-                    "no run " + runId + " in " + store.db + "; 'hpsearch runs' lists the runs there"));
+                    "no run " + runId + " in " + store.shown() + "; 'hpsearch runs' lists the runs there"));
             if (format == Format.JSON) {
                 out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                         .writeValueAsString(Views.RunDetail.of(s, summary)));

@@ -1,5 +1,6 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.store.Database;
 import io.hpsearch.store.Store;
 import picocli.CommandLine.Option;
 
@@ -9,9 +10,11 @@ import java.time.Duration;
 
 /** --db and --heartbeat-grace, shared by every command that reads or writes runs. */
 public final class StoreOptions {
-    @Option(names = "--db", paramLabel = "PATH", defaultValue = "${env:HPSEARCH_DB:-hpsearch-data/hpsearch}",
-            description = "H2 database file, without extension (default: ${DEFAULT-VALUE}; env HPSEARCH_DB).")
-    Path db;
+    @Option(names = "--db", paramLabel = "PATH|URL", defaultValue = "${env:HPSEARCH_DB:-hpsearch-data/hpsearch}",
+            description = "Where runs are stored: an H2 database file, without extension, or a PostgreSQL database "
+                    + "that workers on many machines share, jdbc:postgresql://HOST[:PORT]/DATABASE?user=USER "
+                    + "(password from the URL, PGPASSWORD or ~/.pgpass) (default: ${DEFAULT-VALUE}; env HPSEARCH_DB).")
+    String db;
 
     @Option(names = "--heartbeat-grace", paramLabel = "SECONDS", defaultValue = "30",
             description = "A running run whose process has written no heartbeat for this long (it writes one every "
@@ -24,13 +27,23 @@ public final class StoreOptions {
             throw new Main.UsageException("--heartbeat-grace must be at least 2 seconds (heartbeats come every "
                     + "second), was " + heartbeatGraceSeconds);
         }
-        Store store = Store.open(db);
+        Store store = Store.open(database());
         store.interruptStale(heartbeatGrace());
         return store;
     }
 
     Duration heartbeatGrace() {
         return Duration.ofSeconds(heartbeatGraceSeconds);
+    }
+
+    /** The database --db names. @throws StoreException (a usage error) for a URL of another database */
+    Database database() {
+        return Database.of(db);
+    }
+
+    /** --db as messages show it: a password in a URL is never printed. */
+    String shown() {
+        return Database.masked(db);
     }
 
     /** Opens a database that must exist already: reading commands never create one at a mistyped path. */
@@ -41,14 +54,11 @@ public final class StoreOptions {
         return open();
     }
 
-    /** Whether the database exists: reading commands must not create an empty one at a mistyped path. */
+    /**
+     * Whether the database exists: reading commands must not create an empty H2 file at a mistyped path. (A
+     * PostgreSQL database must exist for the server to accept the login; opening says so when it does not.)
+     */
     boolean exists() {
-        return Files.exists(Path.of(db + ".mv.db"));
-    }
-
-    /** Best models are kept beside the database they belong to. */
-    Path modelDir() {
-        Path parent = db.toAbsolutePath().getParent();
-        return parent.resolve("models");
+        return !(database() instanceof Database.H2 h2) || Files.exists(Path.of(h2.base() + ".mv.db"));
     }
 }

@@ -38,7 +38,7 @@ final class TrialsCommand implements Callable<Integer> {
         }
         try (Store s = store.openExisting()) {
             Run run = s.run(runId).orElseThrow(() -> new Main.UsageException(
-                    "no run " + runId + " in " + store.db + "; 'hpsearch runs' lists the runs there"));
+                    "no run " + runId + " in " + store.shown() + "; 'hpsearch runs' lists the runs there"));
             new TrialReport(run, s.rankedTrials(runId, top)).print(spec.commandLine().getOut(), format);
             return 0;
         }

@@ -23,10 +23,10 @@ public final class Dashboard implements AutoCloseable {
      * @param token when present, launching, cancelling and resuming need it
      * @throws io.javalin.util.JavalinBindException when the address is taken or not this machine's
      */
-    public static Dashboard start(Store store, DataAccess data, Path modelDir, int workers, int threads,
+    public static Dashboard start(Store store, DataAccess data, int workers, int threads,
                                   String host, int port, Optional<AccessToken> token) {
-        RunLauncher launcher = new RunLauncher(store, data, modelDir, workers, threads);
-        Javalin app = WebServer.create(new RunsController(store, launcher, data, modelDir), token);
+        RunLauncher launcher = new RunLauncher(store, data, workers, threads);
+        Javalin app = WebServer.create(new RunsController(store, launcher, data), token);
         try {
             app.start(host, port);
         } catch (RuntimeException e) {

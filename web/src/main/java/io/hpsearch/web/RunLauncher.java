@@ -30,7 +30,6 @@ public final class RunLauncher implements AutoCloseable {
 
     private final Store store;
     private final DataAccess data;
-    private final Path modelDir;
     private final int workers;
     private final int threads;
     private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "hpsearch-runs"));
@@ -40,10 +39,9 @@ public final class RunLauncher implements AutoCloseable {
     /**
      * @param data reads each run's data when its turn comes (a dashboard that only browses never reads any)
      */
-    public RunLauncher(Store store, DataAccess data, Path modelDir, int workers, int threads) {
+    public RunLauncher(Store store, DataAccess data, int workers, int threads) {
         this.store = store;
         this.data = data;
-        this.modelDir = modelDir;
         this.workers = workers;
         this.threads = threads;
     }
@@ -101,7 +99,7 @@ public final class RunLauncher implements AutoCloseable {
             }
             return;
         }
-        SearchRunner runner = new SearchRunner(store, dataset, modelDir, workers, threads, RunListener.NONE);
+        SearchRunner runner = new SearchRunner(store, dataset, workers, threads, RunListener.NONE);
         active.set(runner);
         try {
             runner.run(runId, spec);

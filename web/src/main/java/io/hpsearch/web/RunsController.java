@@ -49,14 +49,11 @@ public final class RunsController {
     private final Store store;
     private final RunLauncher launcher;
     private final DataAccess data;
-    private final Path modelDir;
 
-    /** @param modelDir where runs' model files are (to download them) */
-    public RunsController(Store store, RunLauncher launcher, DataAccess data, Path modelDir) {
+    public RunsController(Store store, RunLauncher launcher, DataAccess data) {
         this.store = store;
         this.launcher = launcher;
         this.data = data;
-        this.modelDir = modelDir;
     }
 
     public void runs(Context ctx) {
@@ -294,14 +291,11 @@ public final class RunsController {
      */
     public void model(Context ctx) throws IOException {
         long id = summary(ctx).run().id();
-        Path file = SearchRunner.bestModel(store, modelDir, id).orElseThrow(() -> new ApiError(404, "run " + id + " has no completed trial yet, so no model"));
-        if (!Files.isRegularFile(file)) {
-            throw new ApiError(404, "run " + id + "'s model file is no longer on this server (" + file.getFileName()
-                    + ")");
-        }
+        byte[] zip = SearchRunner.bestModel(store, id).orElseThrow(() -> new ApiError(404, "run " + id
+                + " has no completed trial yet, so no model"));
         ctx.contentType("application/zip");
         ctx.header("Content-Disposition", "attachment; filename=\"run-" + id + "-model.zip\"");
-        ctx.result(Files.newInputStream(file));
+        ctx.result(zip);
     }
 
     /** The reference space, to start from on the New run page. */

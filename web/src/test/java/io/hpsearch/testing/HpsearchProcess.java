@@ -108,6 +108,11 @@ public final class HpsearchProcess implements AutoCloseable {
         }
     }
 
+    /** The process id, as the workers table records it. */
+    public long pid() {
+        return process.pid();
+    }
+
     public String output() {
         return output.toString();
     }

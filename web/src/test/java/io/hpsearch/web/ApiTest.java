@@ -67,7 +67,7 @@ class ApiTest {
                 "--train-limit", "2000", "--workers", "2"}, new PrintWriter(out), new PrintWriter(out));
         assertEquals(0, code, out.toString());
         store = Store.open(db);
-        dashboard = Dashboard.start(store, TestPaths.dataAccess(), db.getParent().resolve("models"),
+        dashboard = Dashboard.start(store, TestPaths.dataAccess(),
                 2, 1, "127.0.0.1", 0, Optional.empty());
     }
 
@@ -163,7 +163,7 @@ class ApiTest {
         try (Store other = Store.open(dir.resolve("root-store/hpsearch"));
              Dashboard rooted = Dashboard.start(other, new DataAccess(root, () -> {
                  throw new AssertionError("no Fashion-MNIST here");
-             }), dir.resolve("root-store/models"), 1, 1, "127.0.0.1", 0, Optional.empty())) {
+             }), 1, 1, "127.0.0.1", 0, Optional.empty())) {
             String base = "http://127.0.0.1:" + rooted.port();
             for (String[] c : new String[][]{
                     {"/etc/passwd", "outside the dashboard's data root"},
@@ -289,7 +289,7 @@ class ApiTest {
                 """;
         try (Store left = Store.open(other.resolve("hpsearch"))) {
             long id = SearchRunner.record(left, SpaceParser.parse(yaml, "left.yaml"), yaml, RunStatus.QUEUED);
-            try (Dashboard next = Dashboard.start(left, TestPaths.dataAccess(), other.resolve("models"), 1, 1,
+            try (Dashboard next = Dashboard.start(left, TestPaths.dataAccess(), 1, 1,
                     "127.0.0.1", 0, Optional.empty())) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (left.run(id).orElseThrow().status() != RunStatus.COMPLETED && System.nanoTime() < deadline) {

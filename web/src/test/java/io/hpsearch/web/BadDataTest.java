@@ -55,7 +55,7 @@ class BadDataTest {
         // The dashboard's data root is the corpus, so a space sent over HTTP reads the same files as the CLI's.
         dashboard = Dashboard.start(store, new DataAccess(corpus, () -> {
             throw new AssertionError("the corpus has no Fashion-MNIST space");
-        }), dir.resolve("served/models"), 1, 1, "127.0.0.1", 0, Optional.empty());
+        }), 1, 1, "127.0.0.1", 0, Optional.empty());
     }
 
     @AfterAll

@@ -48,7 +48,7 @@ class BadInputTest {
     @BeforeAll
     void serve() {
         store = Store.open(dir.resolve("served/hpsearch"));
-        dashboard = Dashboard.start(store, TestPaths.dataAccess(), dir.resolve("served/models"), 1,
+        dashboard = Dashboard.start(store, TestPaths.dataAccess(), 1,
                 1, "127.0.0.1", 0, Optional.empty());
     }
 

@@ -83,7 +83,7 @@ class BrowserTest {
                 "--train-limit", "2000", "--workers", "2"}, new PrintWriter(out), new PrintWriter(out));
         assertEquals(0, code, out.toString());
         store = Store.open(db);
-        dashboard = Dashboard.start(store, TestPaths.dataAccess(), db.getParent().resolve("models"),
+        dashboard = Dashboard.start(store, TestPaths.dataAccess(),
                 2, 1, "127.0.0.1", 0, Optional.empty());
 
         ChromeOptions options = new ChromeOptions();

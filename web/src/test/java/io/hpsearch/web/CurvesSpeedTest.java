@@ -37,7 +37,7 @@ class CurvesSpeedTest {
     @Test
     void curvesAndImportanceOfAThousandTrialsAnswerQuickly() throws Exception {
         try (Store store = Store.open(dir.resolve("hpsearch"));
-             Dashboard dashboard = Dashboard.start(store, TestPaths.dataAccess(), dir.resolve("models"), 1, 1,
+             Dashboard dashboard = Dashboard.start(store, TestPaths.dataAccess(), 1, 1,
                      "127.0.0.1", 0, Optional.empty())) {
             long t0 = System.nanoTime();
             long runId = FakeRuns.write(store, "large", "val_accuracy", TRIALS, EPOCHS, 1);

@@ -39,7 +39,7 @@ class LoadTest {
     @Test
     void fiftyReadersForAMinuteWhileARunWritesGetNoErrors() throws Exception {
         try (Store store = Store.open(dir.resolve("hpsearch"));
-             Dashboard dashboard = Dashboard.start(store, TestPaths.dataAccess(), dir.resolve("models"), 1, 1, "127.0.0.1", 0, Optional.empty())) {
+             Dashboard dashboard = Dashboard.start(store, TestPaths.dataAccess(), 1, 1, "127.0.0.1", 0, Optional.empty())) {
             String base = "http://127.0.0.1:" + dashboard.port();
             HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
             HttpResponse<String> launched = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))

@@ -39,7 +39,7 @@ class TokenTest {
     @Test
     void changesNeedTheTokenAndReadingDoesNot() throws Exception {
         try (Store store = Store.open(dir.resolve("hpsearch"));
-             Dashboard dashboard = Dashboard.start(store, TestPaths.dataAccess(), dir.resolve("models"), 1, 1,
+             Dashboard dashboard = Dashboard.start(store, TestPaths.dataAccess(), 1, 1,
                      "127.0.0.1", 0, Optional.of(AccessToken.of(TOKEN)))) {
             String base = "http://127.0.0.1:" + dashboard.port();
             HttpResponse<String> refused = post(base + "/api/runs", SPACE, null);

@@ -1,0 +1,194 @@
+package io.hpsearch.cli;
+
+import io.hpsearch.store.PrivatePostgres;
+import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.Store;
+import io.hpsearch.store.TestPostgres;
+import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialState;
+import io.hpsearch.testing.HpsearchProcess;
+import io.hpsearch.testing.TestPaths;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Real `hpsearch worker` processes sharing one run through a real PostgreSQL server on loopback: killed with SIGKILL
+ * while they train, joining mid-run, riding out a server restart, and eight at once on 200 trials.
+ */
+class WorkersTest {
+    private static final String GRACE = "3";
+
+    @TempDir
+    Path dir;
+    private String db;
+    private final List<HpsearchProcess> processes = new ArrayList<>();
+
+    @AfterEach
+    void cleanUp() {
+        processes.forEach(HpsearchProcess::close);
+        if (db != null) {
+            TestPostgres.dropDatabase(db);
+        }
+    }
+
+    private Path space(String name, int trials, int epochs, int trainLimit) throws Exception {
+        return Files.writeString(dir.resolve(name + ".yaml"), String.format(Locale.ROOT, """
+                name: %s
+                search: random
+                max_trials: %d
+                seed: 5
+                training: {epochs: %d, batch_size: 32, train_limit: %d}
+                model:
+                  type: mlp
+                  hidden_layers: {min: 1, max: 3}
+                  units: {min: 8, max: 64, step: 1}
+                  learning_rate: {min: 0.0005, max: 0.05, log: true}
+                """, name, trials, epochs, trainLimit));
+    }
+
+    /** Records the run without training it: workers do. */
+    private static void record(Path space, String db) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new String[]{"run", space.toString(), "--no-work", "--db", db, "--data",
+                TestPaths.DATA.toString()}, new PrintWriter(out), new PrintWriter(err));
+        assertEquals(0, code, out + "\n" + err);
+        assertTrue(out.toString().startsWith("Run 1 recorded; it waits for workers"), out.toString());
+        assertTrue(!out.toString().contains("password=hpsearch"), "the password is never printed: " + out);
+    }
+
+    private HpsearchProcess worker(String db, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("worker", "--db", db, "--data", TestPaths.DATA.toString(),
+                "--workers", "1", "--threads", "1", "--heartbeat-grace", GRACE));
+        args.addAll(List.of(more));
+        HpsearchProcess p = new HpsearchProcess(args.toArray(String[]::new));
+        processes.add(p);
+        return p;
+    }
+
+    @Test
+    void aWorkerKilledWhileItTrainsHasItsTrialRetriedAndAFourthJoinsMidRun() throws Exception {
+        db = TestPostgres.createDatabase();
+        int planned = 14;
+        record(space("killed", planned, 3, 600), db);
+        HpsearchProcess a = worker(db);
+        HpsearchProcess b = worker(db);
+        HpsearchProcess c = worker(db);
+
+        String started = a.awaitLine(line -> line.matches("trial \\d+ epoch 1/3: .*"));
+        assertNotNull(started, a.output());
+        int killedTrial = Integer.parseInt(started.split(" ")[1]);
+        long killedPid = a.pid();
+        a.kill();
+        HpsearchProcess d = worker(db);
+
+        for (HpsearchProcess p : List.of(b, c, d)) {
+            assertEquals(0, p.awaitExit(), p.output());
+        }
+        try (Store store = Store.open(db)) {
+            assertEquals(RunStatus.COMPLETED, store.run(1).orElseThrow().status(), store.run(1).toString());
+            List<Trial> trials = store.trials(1);
+            assertEquals(IntStream.rangeClosed(1, planned).boxed().toList(), trials.stream().map(Trial::number)
+                    .toList(), "exactly max_trials trials, numbered once each");
+            assertEquals(planned, trials.stream().map(Trial::paramsKey).distinct().count(), "no network twice");
+            assertTrue(trials.stream().allMatch(t -> t.state() == TrialState.COMPLETED), trials.toString());
+            for (Trial t : trials) {
+                assertEquals(3, store.epochs(t.id()).size(), "trial " + t.number() + " has each epoch once");
+            }
+            Trial retried = trials.get(killedTrial - 1);
+            assertEquals(1, retried.retries(), "the killed worker's trial was trained again: " + retried);
+            assertTrue(retried.pid() != killedPid, "by another worker");
+            Set<Long> pids = trials.stream().map(Trial::pid).collect(Collectors.toSet());
+            assertTrue(pids.contains(d.pid()), "the worker that joined mid-run took trials: " + pids);
+            assertEquals(store.testEvaluation(1).orElseThrow().trialNumber(), store.model(1).orElseThrow()
+                    .trialNumber(), "the best network, whoever trained it, was evaluated");
+            assertTrue(store.workers(1).size() >= 4, store.workers(1).toString());
+        }
+    }
+
+    @Test
+    void aPostgresRestartMidRunCostsNothingThatCompleted() throws Exception {
+        try (PrivatePostgres server = PrivatePostgres.start()) {
+            String url = server.url();
+            int planned = 10;
+            record(space("restart", planned, 2, 600), url);
+            HpsearchProcess a = worker(url);
+            HpsearchProcess b = worker(url);
+            Map<Integer, Double> before = new HashMap<>();
+            // Wait for two completed trials, then take the server away for two seconds.
+            for (int i = 0; i < 600 && before.size() < 2; i++) {
+                Thread.sleep(500);
+                try (Store store = Store.open(url)) {
+                    store.trials(1).stream().filter(t -> t.state() == TrialState.COMPLETED)
+                            .forEach(t -> before.put(t.number(), t.score()));
+                }
+            }
+            assertTrue(before.size() >= 2, a.output() + b.output());
+            server.restart(2000);
+
+            assertEquals(0, a.awaitExit(), a.output());
+            assertEquals(0, b.awaitExit(), b.output());
+            try (Store store = Store.open(url)) {
+                assertEquals(RunStatus.COMPLETED, store.run(1).orElseThrow().status(), store.run(1).toString());
+                List<Trial> trials = store.trials(1);
+                assertEquals(planned, trials.size());
+                assertTrue(trials.stream().allMatch(t -> t.state() == TrialState.COMPLETED), trials.toString());
+                before.forEach((number, score) -> assertEquals(score, trials.get(number - 1).score(),
+                        "trial " + number + " completed before the restart and is unchanged"));
+            }
+        }
+    }
+
+    @Test
+    void eightWorkersOnTwoHundredTrialsNeverClaimOneTwice() throws Exception {
+        db = TestPostgres.createDatabase();
+        int planned = 200;
+        record(space("eight", planned, 1, 200), db);
+        List<HpsearchProcess> eight = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            eight.add(worker(db));
+        }
+        for (HpsearchProcess p : eight) {
+            assertEquals(0, p.awaitExit(), p.output());
+        }
+        try (Store store = Store.open(db)) {
+            assertEquals(RunStatus.COMPLETED, store.run(1).orElseThrow().status(), store.run(1).toString());
+            List<Trial> trials = store.trials(1);
+            assertEquals(IntStream.rangeClosed(1, planned).boxed().toList(), trials.stream().map(Trial::number)
+                    .toList());
+            assertEquals(planned, new HashSet<>(trials.stream().map(Trial::paramsKey).toList()).size());
+            assertTrue(trials.stream().allMatch(t -> t.state() == TrialState.COMPLETED && t.retries() == 0),
+                    "no trial lost or trained twice");
+            double[] claims = trials.stream().mapToDouble(t -> {
+                assertNotNull(t.claimMs(), "every claim's latency is recorded: " + t);
+                return t.claimMs();
+            }).sorted().toArray();
+            long workersWithTrials = trials.stream().map(Trial::pid).distinct().count();
+            System.out.printf(Locale.ROOT, "WorkersTest: 8 workers, %d of them trained trials; claim latency "
+                            + "p50 %.1f ms, p99 %.1f ms, max %.1f ms%n", workersWithTrials,
+                    claims[claims.length / 2], claims[(int) Math.floor(claims.length * 0.99)],
+                    claims[claims.length - 1]);
+            assertTrue(workersWithTrials >= 4, "the trials were shared: " + Arrays.toString(claims));
+        }
+    }
+}
