@@ -82,6 +82,8 @@
       { key: "epochs", label: "Epochs", value: (t) => t.epochs },
       { key: "duration", label: "Duration", value: (t) => t.durationSeconds, format: fmt.duration },
       { key: "state", label: "Status", value: (t) => t.state, cell: (t) => HP.statusBadge(t.state) },
+      // Which machine and process trained it; "retried" when its first worker died.
+      { key: "host", label: "Host", value: (t) => (t.host ? `${t.host} (${t.pid})${t.retries ? ", retried" : ""}` : null) },
       { key: "failureReason", label: "Reason", value: (t) => t.failureReason, className: "wrap" },
     ];
   }
@@ -511,10 +513,24 @@
 
   // ---------- loading ----------
 
+  /** The workers panel: shown once any worker has worked on the run (runs recorded before workers have none). */
+  function renderWorkers(workers) {
+    byId("workers-section").hidden = !workers || workers.length === 0;
+    if (!workers) return;
+    byId("workers").tBodies[0].replaceChildren(...workers.map((w) => el("tr", {},
+      el("td", { text: w.host }),
+      el("td", { className: "num", text: String(w.pid) }),
+      el("td", { className: "num", text: fmt.integer(w.trialsDone) }),
+      el("td", { className: "num" }, HP.isBlank(w.currentTrial) ? "–"
+        : el("a", { href: `/runs/${runId}/trials/${w.currentTrial}`, text: String(w.currentTrial) })),
+      el("td", { className: "num", text: `${fmt.fixed(w.heartbeatSecondsAgo, 0)} s ago` }))));
+  }
+
   function render(detail, trials) {
     view.detail = detail;
     view.trials = trials;
     renderSummary(detail);
+    renderWorkers(detail.workers);
     renderTrials();
     byId("csv-link").href = `/api/runs/${runId}/trials.csv`;
     const done = completedTrials(trials);

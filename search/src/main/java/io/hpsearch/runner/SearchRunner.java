@@ -699,7 +699,9 @@ public final class SearchRunner {
             if (retry.isPresent()) {
                 return new Assignment(retry.get(), TrialParams.fromMap(readJson(retry.get().params())));
             }
-            while (!exhausted) {
+            // A full run needs no proposal (TPE's is not free): only the retries and the finish are left.
+            boolean full = store.trials(runId).size() >= planned;
+            while (!exhausted && !full) {
                 Optional<TrialParams> candidate = sampler.next(history());
                 if (candidate.isEmpty()) {
                     exhausted = true;
@@ -710,9 +712,7 @@ public final class SearchRunner {
                 if (claim instanceof Store.Claim.Started started) {
                     return new Assignment(started.trial(), candidate.get());
                 }
-                if (claim instanceof Store.Claim.Full) {
-                    break;
-                }
+                full = claim instanceof Store.Claim.Full;
                 // Another worker took this network a moment ago: the next history includes it.
             }
             // Nothing to start: stop once no trial of the run is running anywhere or waits for a retry.

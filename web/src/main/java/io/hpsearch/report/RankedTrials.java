@@ -43,7 +43,7 @@ public final class RankedTrials {
                     t.startedAt().toString(),
                     end == null ? null : end.toString(),
                     end == null ? null : Duration.between(t.startedAt(), end).toMillis() / 1000.0,
-                    completed && rank == 1));
+                    completed && rank == 1, t.host(), t.pid(), t.retries()));
         }
         paramNames = paramNames(views.stream().map(TrialView::params).toList());
     }

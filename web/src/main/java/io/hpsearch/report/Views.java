@@ -9,6 +9,7 @@ import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.store.Run;
 import io.hpsearch.store.RunSummary;
 import io.hpsearch.store.Store;
+import io.hpsearch.store.Worker;
 import io.hpsearch.store.TestEvaluation;
 import io.hpsearch.trainer.NetworkSummary;
 
@@ -42,9 +43,22 @@ public final class Views {
 
     /** @param executions times each trial trains (executions_per_trial) */
     /** @param data the data the run trained on (files, hashes, counts, shape, classes); empty before it starts */
+    /**
+     * A process that works or worked on the run, for the run page's workers panel: its machine and process id, the
+     * run's trials it finished, the one it trains now (null for none), and its last heartbeat's age in seconds, by
+     * the database's clock.
+     */
+    public record WorkerView(String host, long pid, String startedAt, int trialsDone, Integer currentTrial,
+                             double heartbeatSecondsAgo) {
+        static WorkerView of(Worker w) {
+            return new WorkerView(w.host(), w.pid(), w.startedAt().toString(), w.trialsDone(), w.currentTrial(),
+                    w.secondsSinceHeartbeat());
+        }
+    }
+
     public record RunDetail(RunView run, String spaceYaml, Object resolvedSpace, int executions,
                             Map<String, String> provenance, Map<String, Object> data, List<String> params,
-                            TestView test) {
+                            TestView test, List<WorkerView> workers) {
         public static RunDetail of(Store store, RunSummary summary) {
             Run run = summary.run();
             Map<String, Object> resolved = resolvedSpace(run);
@@ -52,7 +66,8 @@ public final class Views {
                     Map.of("java", run.javaVersion(), "dl4j", run.dl4jVersion(), "hpsearch", run.hpsearchVersion()),
                     RunData.of(store, run.id()).json(),
                     RankedTrials.paramNames(store.distinctParams(run.id()).stream().map(RankedTrials::parse).toList()),
-                    store.testEvaluation(run.id()).map(TestView::of).orElse(null));
+                    store.testEvaluation(run.id()).map(TestView::of).orElse(null),
+                    store.workers(run.id()).stream().map(WorkerView::of).toList());
         }
 
         /** executions_per_trial as the run resolved it (1 for runs recorded before the key existed). */

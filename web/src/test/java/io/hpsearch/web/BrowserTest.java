@@ -199,6 +199,19 @@ class BrowserTest {
         assertEquals(10, classes.size());
         assertTrue(classes.get(0).getText().startsWith("T-shirt/top"), classes.get(0).getText());
         chartDrawn("confusion-chart");
+
+        // One process trained the run: the workers panel shows it, and every trial names its host and process.
+        List<WebElement> workers = visible(By.id("workers")).findElements(By.cssSelector("tbody tr"));
+        assertEquals(1, workers.size());
+        List<WebElement> cells = workers.get(0).findElements(By.tagName("td"));
+        long pid = ProcessHandle.current().pid();
+        assertEquals(String.valueOf(pid), cells.get(1).getText());
+        assertEquals("4", cells.get(2).getText(), "trials done");
+        assertEquals("–", cells.get(3).getText(), "no trial in training");
+        assertTrue(cells.get(4).getText().endsWith(" s ago"), cells.get(4).getText());
+        for (WebElement host : browser.findElements(By.cssSelector("#trials td[data-col='host']"))) {
+            assertEquals(cells.get(0).getText() + " (" + pid + ")", host.getText());
+        }
         screenshot("run");
     }
 
