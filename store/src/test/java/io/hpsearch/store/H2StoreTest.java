@@ -1,10 +1,16 @@
 package io.hpsearch.store;
 
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +19,31 @@ class H2StoreTest extends StoreContract {
     @Override
     protected String location() {
         return dir.resolve("db/hpsearch").toString();
+    }
+
+    @Test
+    void aDatabaseOfTheLastReleaseIsMigratedWithItsRunsKept() throws Exception {
+        Path old = dir.resolve("old/hpsearch");
+        Files.createDirectories(old.getParent());
+        String url = "jdbc:h2:file:" + old.toAbsolutePath() + ";WRITE_DELAY=0";
+        // The schema as hpsearch had it before workers (version 6), with a run and a completed trial in it.
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/common", "classpath:db/h2")
+                .target("6").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO runs (name, space_yaml, resolved_space, search_kind, objective, max_trials, seed,"
+                    + " status, java_version, dl4j_version, hpsearch_version, created_at, heartbeat_at) VALUES "
+                    + "('old', 'name: old', '{}', 'random', 'VAL_ACCURACY', 3, 1, 'COMPLETED', '17', 'M2.1', '0.1', "
+                    + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            st.execute("INSERT INTO trials (run_id, trial_number, params, params_key, state, score, started_at, "
+                    + "heartbeat_at) VALUES (1, 1, '{}', 'k', 'COMPLETED', 0.8, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        }
+        try (Store migrated = Store.open(old)) {
+            Trial trial = migrated.trials(1).get(0);
+            assertEquals(0.8, trial.score());
+            assertNull(trial.host(), "a trial from before workers has no host");
+            assertEquals(0, trial.retries());
+            assertTrue(migrated.model(1).isEmpty());
+        }
     }
 
     @Test

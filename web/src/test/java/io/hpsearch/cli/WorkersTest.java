@@ -87,6 +87,23 @@ class WorkersTest {
     }
 
     @Test
+    void aDatabaseUrlThatCannotServeIsOneParagraphAndExitTwo() {
+        String wrongPassword = TestPostgres.urlOf("postgres").replace("password=hpsearch", "password=wrong-secret");
+        String missing = TestPostgres.urlOf("hpsearch_test_missing");
+        for (String[] args : List.of(new String[]{"runs", "--db", wrongPassword},
+                new String[]{"worker", "--db", missing}, new String[]{"runs", "--db", "jdbc:mysql://h/db"})) {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            assertEquals(2, Main.execute(args, new PrintWriter(out), new PrintWriter(err)), String.join(" ", args));
+            String message = err.toString().strip();
+            assertTrue(message.startsWith("hpsearch: "), message);
+            assertEquals(1, message.lines().count(), "one paragraph: " + message);
+            assertTrue(!message.contains("wrong-secret"), "the password is never printed: " + message);
+            assertTrue(!message.contains("Exception"), message);
+        }
+    }
+
+    @Test
     void aWorkerKilledWhileItTrainsHasItsTrialRetriedAndAFourthJoinsMidRun() throws Exception {
         db = TestPostgres.createDatabase();
         int planned = 14;
