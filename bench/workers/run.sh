@@ -3,11 +3,11 @@
 # (CoordinationBench: claim, epoch write, completion), then the aggregate throughput of 1 and 2 `hpsearch worker`
 # processes sharing a run through PostgreSQL on this machine, beside one process with 2 worker threads on H2, on the
 # same space and seed. Needs the PostgreSQL that .ci/postgres starts. Writes bench/results/workers.{json,md}.
-#   TRIALS (24), TRAIN_LIMIT (6000), DATA (../shared/data/fashion-mnist), COORD_TRIALS (300), OUT (bench/results)
+#   TRIALS (36), TRAIN_LIMIT (24000), DATA (../shared/data/fashion-mnist), COORD_TRIALS (300), OUT (bench/results)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-TRIALS="${TRIALS:-24}"; TRAIN_LIMIT="${TRAIN_LIMIT:-6000}"; DATA="${DATA:-../shared/data/fashion-mnist}"
+TRIALS="${TRIALS:-36}"; TRAIN_LIMIT="${TRAIN_LIMIT:-24000}"; DATA="${DATA:-../shared/data/fashion-mnist}"
 COORD_TRIALS="${COORD_TRIALS:-300}"; OUT="${OUT:-bench/results}"
 export PGPASSWORD="${PGPASSWORD:-hpsearch}"
 pg="-h 127.0.0.1 -U hpsearch"
@@ -26,7 +26,8 @@ fresh_db() {
 }
 echo "TRIALS=$TRIALS TRAIN_LIMIT=$TRAIN_LIMIT COORD_TRIALS=$COORD_TRIALS bench/workers/run.sh" >&2
 cp="$("$root/bench/classpath.sh")"
-./hpsearch --version >/dev/null # builds the jar once, outside the timings
+./hpsearch --version >/dev/null # builds the jar once, outside the timings; the timed commands run it directly
+hp() { java -jar "$root/web/target/hpsearch.jar" "$@"; }
 
 java -cp "$cp" io.hpsearch.bench.CoordinationBench "$(fresh_db coord)" "$work" "$COORD_TRIALS" >"$work/coord.log"
 cat "$work/coord.log" >&2
@@ -49,11 +50,11 @@ seconds() { python3 -c "import time; print(time.time())"; }
 workers_on_postgres() {
   local n="$1" url
   url="$(fresh_db "w$n")"
-  ./hpsearch run "$work/space.yaml" --no-work --db "$url" --data "$DATA" >/dev/null
+  hp run "$work/space.yaml" --no-work --db "$url" --data "$DATA" >/dev/null
   local start; start="$(seconds)"
   local pids=()
   for i in $(seq 1 "$n"); do
-    ./hpsearch worker --db "$url" --data "$DATA" --workers 1 --threads 1 >"$work/worker-$n-$i.log" 2>&1 &
+    hp worker --db "$url" --data "$DATA" --workers 1 --threads 1 >"$work/worker-$n-$i.log" 2>&1 &
     pids+=($!)
   done
   for p in "${pids[@]}"; do wait "$p"; done
@@ -61,7 +62,7 @@ workers_on_postgres() {
 }
 one_process_h2() {
   local start; start="$(seconds)"
-  ./hpsearch run "$work/space.yaml" --db "$work/h2/hpsearch" --data "$DATA" --workers 2 --threads 1 >"$work/h2.log" 2>&1
+  hp run "$work/space.yaml" --db "$work/h2/hpsearch" --data "$DATA" --workers 2 --threads 1 >"$work/h2.log" 2>&1
   python3 -c "import time; print(round(time.time() - $start, 1))"
 }
 one="$(workers_on_postgres 1)"

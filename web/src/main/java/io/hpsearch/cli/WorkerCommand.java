@@ -98,9 +98,12 @@ final class WorkerCommand implements Callable<Integer> {
                 Run run = next.get();
                 try {
                     SearchRunner.Outcome outcome = work(s, run, current);
-                    out.println("Run " + outcome.runId() + " " + outcome.status().name().toLowerCase(Locale.ROOT)
-                            + ": " + outcome.message());
-                    out.flush();
+                    // A queued run another worker started first is still running: the next turn joins it.
+                    if (outcome.status().isFinished()) {
+                        out.println("Run " + outcome.runId() + " " + outcome.status().name().toLowerCase(Locale.ROOT)
+                                + ": " + outcome.message());
+                        out.flush();
+                    }
                 } catch (ResumeException | DataException e) {
                     refused.add(run.id());
                     spec.commandLine().getErr().println("Not working on run " + run.id() + ": " + e.getMessage());
