@@ -35,6 +35,14 @@ public sealed interface Database {
                     + "in PostgreSQL (jdbc:postgresql://HOST[:PORT]/DATABASE?user=USER); other databases are not "
                     + "supported");
         }
+        if (text.matches("(?i)^postgres(ql)?://.*")) {
+            throw new StoreException("--db " + masked(text) + ": write the PostgreSQL URL as JDBC does, "
+                    + "jdbc:postgresql://HOST[:PORT]/DATABASE?user=USER");
+        }
+        if (text.matches("^[a-zA-Z][a-zA-Z0-9+.-]*://.*")) {
+            throw new StoreException("--db " + masked(text) + " is a URL hpsearch cannot use: give a file path (H2) "
+                    + "or jdbc:postgresql://HOST[:PORT]/DATABASE?user=USER");
+        }
         try {
             return new H2(Path.of(text));
         } catch (InvalidPathException e) {
@@ -107,8 +115,8 @@ public sealed interface Database {
         }
     }
 
-    /** The URL with the value of any password parameter replaced by stars. */
+    /** The URL with any password (a {@code password=} parameter, or {@code user:password@}) replaced by stars. */
     static String masked(String url) {
-        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***").replaceAll("//([^/:@]+):[^/@]*@", "//$1:***@");
     }
 }

@@ -115,8 +115,8 @@ public final class Store implements AutoCloseable {
 
     private static String cannotOpen(Database database, Throwable e) {
         if (database instanceof Database.Postgres) {
-            return "cannot use the PostgreSQL database " + database.describe() + ": " + rootMessage(e)
-                    + ". Check the host, port and database name in the URL, that the server is running, and the "
+            return "cannot use the PostgreSQL database " + database.describe() + ": "
+                    + rootMessage(e).replaceAll("\\.+$", "") + ". Check the host, port and database name in the URL, that the server is running, and the "
                     + "user and password (from the URL, PGPASSWORD or ~/.pgpass); the database must exist and the "
                     + "user must be allowed to create tables in it";
         }

@@ -75,6 +75,11 @@ class PostgresStoreTest extends StoreContract {
         assertTrue(mysql.getMessage().contains("other databases are not supported"), mysql.getMessage());
         assertFalse(mysql.getMessage().contains("secret"), mysql.getMessage());
         assertThrows(StoreException.class, () -> Database.of("jdbc:postgresql:"));
+        StoreException libpq = assertThrows(StoreException.class,
+                () -> Database.of("postgresql://u:secret@h/db"));
+        assertTrue(libpq.getMessage().contains("jdbc:postgresql://"), libpq.getMessage());
+        assertFalse(libpq.getMessage().contains("secret"), libpq.getMessage());
+        assertThrows(StoreException.class, () -> Database.of("https://example.com/db"));
         assertThrows(StoreException.class, () -> Database.of(" "));
     }
 
