@@ -38,7 +38,23 @@ public final class TestPostgres {
         if (!name.toLowerCase(Locale.ROOT).startsWith("hpsearch_test_")) {
             throw new IllegalArgumentException("not a test database: " + url);
         }
-        admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+        // A connection that is still closing (a refused login's) can make one attempt fail: try a few times.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                admin("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+                return;
+            } catch (IllegalStateException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private static void admin(String sql) {
