@@ -106,8 +106,9 @@ class WorkersTest {
     @Test
     void aWorkerKilledWhileItTrainsHasItsTrialRetriedAndAFourthJoinsMidRun() throws Exception {
         db = TestPostgres.createDatabase();
-        int planned = 14;
-        record(space("killed", planned, 3, 600), db);
+        // Enough work that the fourth worker, which needs a few seconds to start and read its data, finds trials left.
+        int planned = 36;
+        record(space("killed", planned, 3, 1200), db);
         HpsearchProcess a = worker(db);
         HpsearchProcess b = worker(db);
         HpsearchProcess c = worker(db);
@@ -136,6 +137,8 @@ class WorkersTest {
             assertEquals(1, retried.retries(), "the killed worker's trial was trained again: " + retried);
             assertTrue(retried.pid() != killedPid, "by another worker");
             Set<Long> pids = trials.stream().map(Trial::pid).collect(Collectors.toSet());
+            System.out.println("WorkersTest: trials per worker process " + trials.stream().collect(
+                    Collectors.groupingBy(Trial::pid, Collectors.counting())) + ", the one that joined: " + d.pid());
             assertTrue(pids.contains(d.pid()), "the worker that joined mid-run took trials: " + pids);
             assertEquals(store.testEvaluation(1).orElseThrow().trialNumber(), store.model(1).orElseThrow()
                     .trialNumber(), "the best network, whoever trained it, was evaluated");
