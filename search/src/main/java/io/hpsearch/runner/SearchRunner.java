@@ -354,8 +354,9 @@ public final class SearchRunner {
             store.finishRun(runId, RunStatus.FAILED, "hpsearch stopped on an internal error: " + e);
             throw e;
         } finally {
+            // No write after the run's last one on this thread: a dashboard closing as the run ends interrupts it,
+            // and an interrupt during an H2 write closes the database (see stopWatcher).
             stopWatcher(watcher);
-            store.workerHeartbeat(worker, null);
         }
     }
 
@@ -664,6 +665,11 @@ public final class SearchRunner {
         /** Trials cut off before the run was resumed: trained again, under their numbers, before any new one. */
         private final Deque<Trial> retrain = new ArrayDeque<>();
         private long examplesTrained;
+        /**
+         * Each trial's parameters, parsed once: a trial's parameters never change, and the pruner reads the history
+         * after every epoch of every trial.
+         */
+        private final Map<Long, TrialParams> parsed = new java.util.concurrent.ConcurrentHashMap<>();
         /** The sampler had no new network before the run had its planned trials. */
         private boolean exhausted;
         private String lastFailure;
@@ -729,7 +735,8 @@ public final class SearchRunner {
             Map<Long, double[]> learning = store.learningCurves(runId, spec.objective());
             List<TrialRecord> out = new ArrayList<>();
             for (Trial t : store.trials(runId)) {
-                out.add(new TrialRecord(t.number(), TrialParams.fromMap(readJson(t.params())), t.state(), t.score(),
+                TrialParams params = parsed.computeIfAbsent(t.id(), id -> TrialParams.fromMap(readJson(t.params())));
+                out.add(new TrialRecord(t.number(), params, t.state(), t.score(),
                         learning.getOrDefault(t.id(), new double[0])));
             }
             return out;

@@ -35,6 +35,7 @@ public final class RunLauncher implements AutoCloseable {
     private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "hpsearch-runs"));
     private final AtomicReference<SearchRunner> active = new AtomicReference<>();
     private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * @param data reads each run's data when its turn comes (a dashboard that only browses never reads any)
@@ -89,6 +90,9 @@ public final class RunLauncher implements AutoCloseable {
 
     private void runQueued(long runId, SpaceSpec spec) {
         waiting.remove(runId);
+        if (closed.get()) {
+            return; // the dashboard is stopping, and close() has cancelled the runs still waiting
+        }
         Dataset dataset;
         try {
             // Through the data root: a queued run adopted from another dashboard may name paths outside it.
@@ -114,7 +118,10 @@ public final class RunLauncher implements AutoCloseable {
     /** Stops the run in progress cleanly (its trials in flight are marked cancelled) and drops queued ones. */
     @Override
     public void close() {
-        queue.shutdownNow();
+        // Not shutdownNow: an interrupt during a store write closes an H2 database (see SearchRunner.stopWatcher).
+        // Queued runs are skipped instead, and the run in progress stops at its next minibatch.
+        closed.set(true);
+        queue.shutdown();
         waiting.forEach(store::requestCancel);
         SearchRunner runner = active.get();
         if (runner != null) {
