@@ -6,7 +6,7 @@ import io.hpsearch.data.DataException;
 import io.hpsearch.data.Encoding;
 import io.hpsearch.data.Encodings;
 import io.hpsearch.trainer.OneDnn;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.hpsearch.trainer.Net;
 import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.IOException;
@@ -44,17 +44,17 @@ public final class ModelFile {
      *
      * @param data where the training data came from (files and hashes, counts), as the run recorded it
      */
-    public record Model(MultiLayerNetwork network, Encoding encoding, List<String> classes, Map<String, Object> data) {
+    public record Model(Net network, Encoding encoding, List<String> classes, Map<String, Object> data) {
     }
 
     /** Writes the model to {@code target} atomically: a crash leaves the previous file or the new one, whole. */
-    public static void write(Path target, MultiLayerNetwork network, Encoding encoding, List<String> classes,
+    public static void write(Path target, Net network, Encoding encoding, List<String> classes,
                              Map<String, Object> data) {
         try {
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
             try {
-                ModelSerializer.writeModel(network, tmp.toFile(), false);
+                ModelSerializer.writeModel(network.model(), tmp.toFile(), false);
                 Map<String, Object> meta = new LinkedHashMap<>();
                 meta.put("format", FORMAT);
                 meta.put("classes", classes);
@@ -91,7 +91,7 @@ public final class ModelFile {
     }
 
     /** The model file's bytes, as {@link #write} would write it: what the store keeps as a run's best model. */
-    public static byte[] bytes(MultiLayerNetwork network, Encoding encoding, List<String> classes,
+    public static byte[] bytes(Net network, Encoding encoding, List<String> classes,
                                Map<String, Object> data) {
         try {
             Path dir = Files.createTempDirectory("hpsearch-model");
@@ -109,13 +109,35 @@ public final class ModelFile {
     }
 
     /** Reads the network only from a model file's bytes (for the test evaluation, whichever worker trained it). */
-    public static MultiLayerNetwork network(byte[] zip) throws IOException {
-        return OneDnn.attach(ModelSerializer.restoreMultiLayerNetwork(new java.io.ByteArrayInputStream(zip), false));
+    public static Net network(byte[] zip) throws IOException {
+        Path file = Files.createTempFile("hpsearch-model", ".zip");
+        try {
+            Files.write(file, zip);
+            return network(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
     }
 
-    /** Reads the network only (for the test evaluation of a run this process did not train). */
-    public static MultiLayerNetwork network(Path file) throws IOException {
-        return OneDnn.attach(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false));
+    /** Reads the network only: a stack or a graph, as DL4J's configuration in the file says. */
+    public static Net network(Path file) throws IOException {
+        if (isGraph(file)) {
+            return OneDnn.attach(Net.of(ModelSerializer.restoreComputationGraph(file.toFile(), false)));
+        }
+        return OneDnn.attach(Net.of(ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false)));
+    }
+
+    /** A graph's configuration lists its vertices; a stack's does not. */
+    private static boolean isGraph(Path file) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry conf = zip.getEntry("configuration.json");
+            if (conf == null) {
+                return false;
+            }
+            try (InputStream in = zip.getInputStream(conf)) {
+                return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).contains("\"vertices\"");
+            }
+        }
     }
 
     /**

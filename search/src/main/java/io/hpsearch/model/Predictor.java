@@ -2,7 +2,7 @@ package io.hpsearch.model;
 
 import io.hpsearch.data.Encoding;
 import io.hpsearch.data.Examples;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.hpsearch.trainer.Net;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
@@ -34,7 +34,7 @@ public final class Predictor {
     }
 
     public static Predictions predict(ModelFile.Model model, Encoding.Inputs inputs) {
-        MultiLayerNetwork network = model.network();
+        Net network = model.network();
         Examples x = inputs.examples();
         int classes = model.classes().size();
         int width = x.featureCount();
@@ -43,7 +43,7 @@ public final class Predictor {
             int to = Math.min(x.size(), from + BATCH);
             float[] batch = new float[(to - from) * width];
             System.arraycopy(x.features(), from * width, batch, 0, batch.length);
-            float[] out = network.output(Nd4j.create(batch, new long[]{to - from, width}, 'c'), false).data()
+            float[] out = network.output(Nd4j.create(batch, new long[]{to - from, width}, 'c')).data()
                     .asFloat();
             System.arraycopy(out, 0, probabilities, from * classes, out.length);
         }

@@ -34,7 +34,7 @@ import io.hpsearch.trainer.TrialFailedException;
 import io.hpsearch.trainer.TrialPrunedException;
 import io.hpsearch.trainer.TrialTrainer;
 import io.hpsearch.trial.TrialParams;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import io.hpsearch.trainer.Net;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -567,7 +567,7 @@ public final class SearchRunner {
         }
         int bestTrial = best.get().trialNumber();
         listener.testStarting(bestTrial);
-        MultiLayerNetwork network;
+        Net network;
         try {
             network = ModelFile.network(best.get().zip());
         } catch (IOException e) {

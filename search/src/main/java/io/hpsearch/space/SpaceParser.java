@@ -296,12 +296,12 @@ public final class SpaceParser {
      * space says the image size; an IDX file's size is checked when it is read.
      */
     private void checkModelFitsData(Section model, ModelSpec spec, DataSpec dataset) {
-        if (spec.type() != ModelType.CNN) {
+        if (!spec.type().convolutional()) {
             return;
         }
         if (!imageData(dataset)) {
-            throw model.error("type", "a cnn needs images; dataset type " + dataset.type() + " gives table rows: "
-                    + "use type: mlp");
+            throw model.error("type", "a " + spec.type().key() + " needs images; dataset type " + dataset.type()
+                    + " gives table rows: use type: mlp");
         }
         int side = dataset instanceof DataSpec.Images images ? Math.min(images.height(), images.width())
                 : dataset instanceof DataSpec.FashionMnist ? 28 : 0;
@@ -428,7 +428,8 @@ public final class SpaceParser {
         return switch (type) {
             case "mlp" -> mlp(m);
             case "cnn" -> cnn(m);
-            default -> throw m.error("type", "unknown model type '" + type + "'; use mlp or cnn");
+            case "resnet" -> resnet(m);
+            default -> throw m.error("type", "unknown model type '" + type + "'; use mlp, cnn or resnet");
         };
     }
 
@@ -470,6 +471,37 @@ public final class SpaceParser {
         entries.add(denseGroup(m, "dense_layers", 0));
         commonTail(m, entries);
         return new ModelSpec(ModelType.CNN, entries);
+    }
+
+    /**
+     * A residual network: {@code stages} of {@code blocks_per_stage} residual blocks, {@code filters} per stage (the
+     * stem convolution has the first stage's), {@code bottleneck} blocks or basic ones, then dense layers.
+     */
+    private ModelSpec resnet(Section m) {
+        m.allowOnly("type", "stages", "blocks_per_stage", "filters", "bottleneck", "dense_layers", "units", "dropout",
+                "batch_norm", "activation", "l2", "batch_size", "optimizer", "learning_rate");
+        List<ModelSpec.Entry> entries = new ArrayList<>();
+        Param stages = m.param("stages", ParamType.INTEGER, new Bounds(1, 4)).orElseThrow(() -> m.missing("stages"));
+        List<ModelSpec.LayerParam> perStage = new ArrayList<>();
+        perStage.add(m.layerParam("filters", ParamType.INTEGER, new Bounds(1, 1024), "stages", maxCount(stages))
+                .orElseThrow(() -> m.missing("filters")));
+        entries.add(new ModelSpec.Group("stages", stages, perStage));
+        entries.add(new ModelSpec.Shared("blocks_per_stage", m.param("blocks_per_stage", ParamType.INTEGER,
+                new Bounds(1, 8)).orElseThrow(() -> m.missing("blocks_per_stage"))));
+        m.param("bottleneck", ParamType.BOOLEAN, Bounds.NONE)
+                .ifPresent(p -> entries.add(new ModelSpec.Shared("bottleneck", p)));
+        // The dense head is optional: global average pooling feeds the softmax directly, as in He et al.
+        if (m.value("dense_layers").isPresent()) {
+            entries.add(denseGroup(m, "dense_layers", 0));
+        } else {
+            for (String key : List.of("units", "dropout", "batch_norm")) {
+                if (m.value(key).isPresent()) {
+                    throw m.error(key, "applies to the dense head: add dense_layers");
+                }
+            }
+        }
+        commonTail(m, entries);
+        return new ModelSpec(ModelType.RESNET, entries);
     }
 
     /** Dense layers counted by {@code countKey}, each with its own units, dropout and (optional) batch norm. */

@@ -13,6 +13,8 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
@@ -34,7 +36,23 @@ public final class NetworkFactory {
     private NetworkFactory() {
     }
 
-    public static MultiLayerConfiguration build(TrialParams params, long seed, InputShape shape, int classes) {
+    /**
+     * The trial's network, initialised, with the fast convolution path attached: a stack for mlp and cnn, a graph
+     * for resnet. The one place that chooses between them.
+     */
+    public static Net network(TrialParams params, long seed, InputShape shape, int classes) {
+        if (params.type() == ModelType.RESNET) {
+            ComputationGraph graph = new ComputationGraph(ResNetFactory.build(params, seed, shape, classes));
+            graph.init();
+            return OneDnn.attach(Net.of(graph));
+        }
+        MultiLayerNetwork stack = new MultiLayerNetwork(build(params, seed, shape, classes));
+        stack.init();
+        return OneDnn.attach(Net.of(stack));
+    }
+
+    /** The settings every layer shares: seed, optimizer and learning rate, weight initialisation, L2. */
+    static NeuralNetConfiguration.Builder base(TrialParams params, long seed) {
         Activation activation = activation(params.text("activation", "relu"));
         NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
                 .seed(seed)
@@ -44,10 +62,20 @@ public final class NetworkFactory {
         if (l2 > 0) {
             base.l2(l2);
         }
-        Layers layers = new Layers(base.list());
+        return base;
+    }
+
+    /** A stack's configuration (mlp, cnn). */
+    public static MultiLayerConfiguration build(TrialParams params, long seed, InputShape shape, int classes) {
+        if (params.type() == ModelType.RESNET) {
+            throw new IllegalArgumentException("a resnet is a graph: use network(...)");
+        }
+        Activation activation = activation(params.text("activation", "relu"));
+        Layers layers = new Layers(base(params, seed).list());
         switch (params.type()) {
             case MLP -> layers.dropNext(params.decimal("input_dropout", 0));
             case CNN -> convBlocks(params, layers, activation);
+            default -> throw new IllegalStateException("not a stack: " + params.type());
         }
         String denseCount = params.type() == ModelType.MLP ? "hidden_layers" : "dense_layers";
         for (int i = 1; i <= params.integer(denseCount, 0); i++) {
@@ -64,7 +92,7 @@ public final class NetworkFactory {
 
     /** How DL4J reads a flat example row: reshaped to channels x height x width for convolutions. */
     static InputType inputType(ModelType type, InputShape shape) {
-        if (type == ModelType.CNN) {
+        if (type == ModelType.CNN || type == ModelType.RESNET) {
             if (!shape.isImage()) {
                 throw new IllegalArgumentException("a cnn needs images, not " + shape.describe());
             }
@@ -123,7 +151,7 @@ public final class NetworkFactory {
         return 1.0 - dropProbability;
     }
 
-    private static Activation activation(String name) {
+    static Activation activation(String name) {
         return switch (name) {
             case "relu" -> Activation.RELU;
             case "leaky_relu" -> Activation.LEAKYRELU;

@@ -11,7 +11,8 @@ import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,20 +35,24 @@ public record NetworkSummary(List<LayerSummary> layers, long totalParams) {
                                long params) {
     }
 
+    /** The trial's network's layers in the order they compute (a graph's in its topological order). */
     public static NetworkSummary of(TrialParams params, InputShape shape, int classes) {
-        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, 0, shape, classes));
-        network.init();
-        List<LayerSummary> layers = new ArrayList<>();
-        for (int i = 0; i < network.getnLayers(); i++) {
-            Layer conf = network.getLayerWiseConfigurations().getConf(i).getLayer();
-            long inputs = conf instanceof FeedForwardLayer f ? f.getNIn() : 0;
-            long units = conf instanceof FeedForwardLayer f ? f.getNOut() : 0;
-            String activation = conf instanceof BaseLayer b && !(conf instanceof BatchNormalization)
-                    ? b.getActivationFn().toString().toLowerCase(Locale.ROOT) : "";
-            layers.add(new LayerSummary(i, type(conf), inputs, units, activation, dropProbability(conf.getIDropout()),
-                    network.getLayer(i).numParams()));
+        try (Net network = NetworkFactory.network(params, 0, shape, classes)) {
+            List<LayerSummary> layers = new ArrayList<>();
+            org.deeplearning4j.nn.api.Layer[] all = network.layers();
+            for (int i = 0; i < all.length; i++) {
+                Layer conf = all[i].conf().getLayer();
+                long inputs = conf instanceof FeedForwardLayer f ? f.getNIn() : 0;
+                long units = conf instanceof FeedForwardLayer f ? f.getNOut() : 0;
+                String activation = conf instanceof BaseLayer b && !(conf instanceof BatchNormalization)
+                        ? b.getActivationFn().toString().toLowerCase(Locale.ROOT)
+                        : conf instanceof ActivationLayer a ? a.getActivationFn().toString().toLowerCase(Locale.ROOT)
+                        : "";
+                layers.add(new LayerSummary(i, type(conf), inputs, units, activation,
+                        dropProbability(conf.getIDropout()), all[i].numParams()));
+            }
+            return new NetworkSummary(layers, network.numParams());
         }
-        return new NetworkSummary(layers, network.numParams());
     }
 
     private static String type(Layer conf) {
@@ -55,7 +60,14 @@ public record NetworkSummary(List<LayerSummary> layers, long totalParams) {
             return "output";
         }
         if (conf instanceof ConvolutionLayer c) {
-            return "conv " + c.getKernelSize()[0] + "x" + c.getKernelSize()[1];
+            return "conv " + c.getKernelSize()[0] + "x" + c.getKernelSize()[1]
+                    + (c.getStride()[0] > 1 ? " stride " + c.getStride()[0] : "");
+        }
+        if (conf instanceof GlobalPoolingLayer) {
+            return "global average pool";
+        }
+        if (conf instanceof ActivationLayer) {
+            return "activation";
         }
         if (conf instanceof SubsamplingLayer) {
             return "max pool 2x2";

@@ -34,17 +34,26 @@ public final class OneDnn {
 
     /** Gives every convolution layer of an initialised network the conv2d-op helper; returns the network. */
     public static MultiLayerNetwork attach(MultiLayerNetwork network) {
-        for (Layer layer : network.getLayers()) {
+        attach(network.getLayers(), network.getLayerWiseConfigurations().getDataType());
+        return network;
+    }
+
+    /** The same for a stack or a graph. */
+    public static Net attach(Net network) {
+        attach(network.layers(), network.params().dataType());
+        return network;
+    }
+
+    private static void attach(Layer[] layers, org.nd4j.linalg.api.buffer.DataType dataType) {
+        for (Layer layer : layers) {
             if (layer.getClass() == ConvolutionLayer.class && layer.getHelper() == null) {
                 try {
-                    CONVOLUTION_HELPER.set(layer,
-                            new MKLDNNConvHelper(network.getLayerWiseConfigurations().getDataType()));
+                    CONVOLUTION_HELPER.set(layer, new MKLDNNConvHelper(dataType));
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException("cannot set DL4J's convolution helper", e);
                 }
             }
         }
-        return network;
     }
 
     private static Field helperField() {

@@ -3,7 +3,6 @@ package io.hpsearch.trainer;
 import io.hpsearch.data.Examples;
 import io.hpsearch.store.ClassMetrics;
 import io.hpsearch.store.TestEvaluation;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.ConfusionMatrix;
 import org.nd4j.evaluation.classification.Evaluation;
 
@@ -15,7 +14,7 @@ public final class TestEvaluator {
     private TestEvaluator() {
     }
 
-    public static TestEvaluation evaluate(MultiLayerNetwork network, Examples test, List<String> classNames,
+    public static TestEvaluation evaluate(Net network, Examples test, List<String> classNames,
                                           long runId, int trialNumber, String modelPath) {
         int classes = classNames.size();
         Evaluation eval = new Evaluation(classNames);
@@ -27,7 +26,7 @@ public final class TestEvaluator {
         for (int from = 0; from < test.size(); from += step) {
             int to = Math.min(test.size(), from + step);
             var batch = Batches.gather(test, all, from, to, classes, null);
-            eval.eval(batch.getLabels(), network.output(batch.getFeatures(), false));
+            eval.eval(batch.getLabels(), network.output(batch.getFeatures()));
         }
         List<ClassMetrics> perClass = new ArrayList<>();
         int[][] confusion = new int[classes][classes];

@@ -7,7 +7,6 @@ import io.hpsearch.space.TrainingSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -54,7 +53,7 @@ public final class TrialTrainer {
      * @param bestEpoch the epoch whose weights and score the trial keeps: the last one, or with early stopping the
      *                  best one by its metric
      */
-    public record Result(MultiLayerNetwork network, List<EpochMetrics> epochs, int bestEpoch) {
+    public record Result(Net network, List<EpochMetrics> epochs, int bestEpoch) {
         public EpochMetrics best() {
             return epochs.get(bestEpoch - 1);
         }
@@ -85,9 +84,7 @@ public final class TrialTrainer {
      */
     public Result train(TrialParams params, long seed, TrainingSpec training, TrainingListener listener,
                         BooleanSupplier cancelled, List<EpochRule> rules) {
-        MultiLayerNetwork network = new MultiLayerNetwork(NetworkFactory.build(params, seed, shape, classes));
-        network.init();
-        OneDnn.attach(network);
+        Net network = NetworkFactory.network(params, seed, shape, classes);
         // Its native memory (weights, gradients, updater state, workspaces) goes back at once when training
         // fails, rather than whenever the garbage collector finds the wrapper.
         try {
@@ -171,13 +168,13 @@ public final class TrialTrainer {
     }
 
     /** Mean cross-entropy and accuracy of the network on a set, in inference mode (no dropout). */
-    public double[] lossAndAccuracy(MultiLayerNetwork network, Examples set) {
+    public double[] lossAndAccuracy(Net network, Examples set) {
         double loss = 0;
         long correct = 0;
         int step = evalBatch(network);
         for (int from = 0; from < set.size(); from += step) {
             int to = Math.min(set.size(), from + step);
-            INDArray out = network.output(Batches.features(set, from, to), false);
+            INDArray out = network.output(Batches.features(set, from, to));
             float[] probs = out.data().asFloat();
             for (int i = 0; i < to - from; i++) {
                 int label = set.labels()[from + i];
@@ -197,9 +194,7 @@ public final class TrialTrainer {
     }
 
     /** Examples per inference call for this network. */
-    static int evalBatch(MultiLayerNetwork network) {
-        boolean convolutional = network.getLayerWiseConfigurations().getConfs().stream()
-                .anyMatch(c -> c.getLayer() instanceof ConvolutionLayer);
-        return convolutional ? CONV_EVAL_BATCH : DENSE_EVAL_BATCH;
+    static int evalBatch(Net network) {
+        return network.convolutional() ? CONV_EVAL_BATCH : DENSE_EVAL_BATCH;
     }
 }

@@ -27,9 +27,11 @@ public record TrialParams(ModelType type, Map<String, Object> values) implements
         return values.toString();
     }
 
-    /** Read back from the store: a CNN is the space with convolution blocks. */
+    /** Read back from the store: a resnet is the space with stages, a cnn the one with convolution blocks. */
     public static TrialParams fromMap(Map<String, ?> map) {
-        return new TrialParams(map.containsKey("conv_blocks") ? ModelType.CNN : ModelType.MLP, new LinkedHashMap<>(map));
+        ModelType type = map.containsKey("stages") ? ModelType.RESNET
+                : map.containsKey("conv_blocks") ? ModelType.CNN : ModelType.MLP;
+        return new TrialParams(type, new LinkedHashMap<>(map));
     }
 
     public int integer(String key, int otherwise) {

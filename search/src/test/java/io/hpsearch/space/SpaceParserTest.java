@@ -212,6 +212,13 @@ class SpaceParserTest {
                 """));
         assertEquals("test.yaml:3: model.type: a cnn needs images; dataset type csv gives table rows: use type: mlp",
                 cnnOnTable.getMessage());
+        SpaceException resnetOnTable = assertThrows(SpaceException.class, () -> parse("""
+                name: t
+                dataset: {type: csv, train: t.csv, label: y}
+                model: {type: resnet, stages: 1, filters: 8, blocks_per_stage: 1, learning_rate: 0.01}
+                """));
+        assertEquals("test.yaml:3: model.type: a resnet needs images; dataset type csv gives table rows: use type: "
+                + "mlp", resnetOnTable.getMessage());
         SpaceException tooSmall = assertThrows(SpaceException.class, () -> parse("""
                 name: t
                 dataset: {type: images, train: p, height: 4, width: 8, channels: 1}

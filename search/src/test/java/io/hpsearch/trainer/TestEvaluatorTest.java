@@ -30,7 +30,7 @@ class TestEvaluatorTest {
                 TestParams.mlp(0, List.of(8), List.of(0.0)), 9, InputShape.table(4), 2));
         network.init();
 
-        TestEvaluation test = TestEvaluator.evaluate(network, new Examples(x, y, 4), List.of("benign", "malignant"),
+        TestEvaluation test = TestEvaluator.evaluate(Net.of(network), new Examples(x, y, 4), List.of("benign", "malignant"),
                 1, 1, "model.zip");
 
         double f1Benign = test.classes().get(0).f1();

@@ -104,7 +104,7 @@ class TrialTrainerTest {
         assertTrue(Double.isFinite(result.best().trainLoss()));
         assertTrue(result.best().valAccuracy() > 0.2, "better than chance after one epoch of 600 images: "
                 + result.best().valAccuracy());
-        assertTrue(Arrays.stream(result.network().getLayers()).filter(l -> l instanceof ConvolutionLayer)
+        assertTrue(Arrays.stream(result.network().layers()).filter(l -> l instanceof ConvolutionLayer)
                 .allMatch(l -> l.getHelper() instanceof MKLDNNConvHelper), "trained through the fast convolution path");
     }
 }
