@@ -466,9 +466,9 @@ public final class SearchRunner {
                 store.finishTrial(trial.id(), TrialState.CANCELLED, null, reason);
                 listener.trialFinished(trial.number(), TrialState.CANCELLED, null, reason);
             } catch (TrialFailedException e) {
-                fail(coordinator, trial, e.getMessage());
+                fail(trial, e.getMessage());
             } catch (RuntimeException | OutOfMemoryError e) {
-                fail(coordinator, trial, "unexpected error: " + e);
+                fail(trial, "unexpected error: " + e);
             }
         }
     }
@@ -517,8 +517,7 @@ public final class SearchRunner {
         return outcome;
     }
 
-    private void fail(Coordinator coordinator, Trial trial, String reason) {
-        coordinator.failed(reason);
+    private void fail(Trial trial, String reason) {
         store.finishTrial(trial.id(), TrialState.FAILED, null, reason);
         listener.trialFinished(trial.number(), TrialState.FAILED, null, reason);
     }
@@ -555,8 +554,7 @@ public final class SearchRunner {
             return new Outcome(runId, run.status(), run.message(), store.testEvaluation(runId), throughput);
         }
         int unretried = store.failUnretried(runId, spec.maxRetries());
-        List<Trial> trials = store.trials(runId);
-        long completed = trials.stream().filter(t -> t.state() == TrialState.COMPLETED).count();
+        long completed = completed(runId);
         Optional<String> failureStop = coordinator.failureStop();
         Optional<StoredModel> best = store.model(runId);
         if (best.isEmpty()) {
@@ -672,7 +670,6 @@ public final class SearchRunner {
         private final Map<Long, TrialParams> parsed = new java.util.concurrent.ConcurrentHashMap<>();
         /** The sampler had no new network before the run had its planned trials. */
         private boolean exhausted;
-        private String lastFailure;
 
         Coordinator(long runId, SpaceSpec spec, int planned, TrainingData data, boolean first) {
             this.runId = runId;
@@ -690,7 +687,8 @@ public final class SearchRunner {
         }
 
         synchronized Next next() {
-            if (cancelled.get() || tooManyFailures()) {
+            List<Trial> trials = store.trials(runId);
+            if (cancelled.get() || FailureStreak.of(trials).count() >= spec.maxConsecutiveFailures()) {
                 return new Done();
             }
             Trial again = retrain.poll();
@@ -706,7 +704,7 @@ public final class SearchRunner {
                 return new Assignment(retry.get(), TrialParams.fromMap(readJson(retry.get().params())));
             }
             // A full run needs no proposal (TPE's is not free): only the retries and the finish are left.
-            boolean full = store.trials(runId).size() >= planned;
+            boolean full = trials.size() >= planned;
             while (!exhausted && !full) {
                 Optional<TrialParams> candidate = sampler.next(history());
                 if (candidate.isEmpty()) {
@@ -760,29 +758,22 @@ public final class SearchRunner {
             };
         }
 
-        /** Remembers a failure's reason, for the run's message when failures stop it. */
-        synchronized void failed(String reason) {
-            lastFailure = reason;
-        }
-
         /**
-         * Trials that failed in a row, by every worker, most recent last: counted from the store, so that one
+         * Trials that failed in a row, by every worker, and the last one's reason: read from the store, so that one
          * process's failures stop the others too.
          */
-        private int consecutiveFailures() {
-            List<Trial> finished = store.trials(runId).stream()
-                    .filter(t -> t.state() == TrialState.COMPLETED || t.state() == TrialState.PRUNED
-                            || t.state() == TrialState.FAILED)
-                    .sorted(java.util.Comparator.comparing(Trial::finishedAt)).toList();
-            int count = 0;
-            for (int i = finished.size() - 1; i >= 0 && finished.get(i).state() == TrialState.FAILED; i--) {
-                count++;
+        private record FailureStreak(int count, String lastReason) {
+            static FailureStreak of(List<Trial> trials) {
+                List<Trial> finished = trials.stream()
+                        .filter(t -> t.state() == TrialState.COMPLETED || t.state() == TrialState.PRUNED
+                                || t.state() == TrialState.FAILED)
+                        .sorted(java.util.Comparator.comparing(Trial::finishedAt)).toList();
+                int count = 0;
+                for (int i = finished.size() - 1; i >= 0 && finished.get(i).state() == TrialState.FAILED; i--) {
+                    count++;
+                }
+                return new FailureStreak(count, count == 0 ? null : finished.get(finished.size() - 1).failureReason());
             }
-            return count;
-        }
-
-        boolean tooManyFailures() {
-            return consecutiveFailures() >= spec.maxConsecutiveFailures();
         }
 
         /** Why the run has fewer trials than planned because its space ran out, or empty. */
@@ -793,16 +784,14 @@ public final class SearchRunner {
         }
 
         /** Why the run stopped early, or empty when it did not stop for failures. */
-        synchronized Optional<String> failureStop() {
-            int failures = consecutiveFailures();
-            if (failures < spec.maxConsecutiveFailures()) {
+        Optional<String> failureStop() {
+            FailureStreak streak = FailureStreak.of(store.trials(runId));
+            if (streak.count() < spec.maxConsecutiveFailures()) {
                 return Optional.empty();
             }
-            String last = lastFailure != null ? lastFailure : store.trials(runId).stream()
-                    .filter(t -> t.state() == TrialState.FAILED).max(java.util.Comparator.comparing(Trial::finishedAt))
-                    .map(Trial::failureReason).orElse("");
-            return Optional.of("stopped after " + failures + " trials in a row failed (max_consecutive_failures: "
-                    + spec.maxConsecutiveFailures() + "); the last one: " + last);
+            return Optional.of("stopped after " + streak.count() + " trials in a row failed "
+                    + "(max_consecutive_failures: " + spec.maxConsecutiveFailures() + "); the last one: "
+                    + streak.lastReason());
         }
 
         synchronized void epochTrained(int examples) {

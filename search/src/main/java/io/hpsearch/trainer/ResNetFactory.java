@@ -36,17 +36,21 @@ public final class ResNetFactory {
         g.b.setInputTypes(NetworkFactory.inputType(ModelType.RESNET, shape));
         boolean bottleneck = params.flag("bottleneck");
         int blocks = params.integer("blocks_per_stage", 2);
-        String x = g.convBnAct("stem", "in", params.integer("filters_1", 16), 3, 1, true);
+        String x = g.convBnAct("stem", "in", params.integer("filters_1", 16), 3, 1);
         int channels = params.integer("filters_1", 16);
         for (int s = 1; s <= params.integer("stages", 1); s++) {
             int filters = params.integer("filters_" + s, channels);
             for (int b = 1; b <= blocks; b++) {
                 int stride = s > 1 && b == 1 ? 2 : 1;
                 String name = "s" + s + "b" + b;
-                String main = bottleneck
-                        ? g.convBn(name + "c", g.convBnAct(name + "b", g.convBnAct(name + "a", x, Math.max(1, filters / 4),
-                        1, stride, true), Math.max(1, filters / 4), 3, 1, true), filters, 1, 1)
-                        : g.convBn(name + "b", g.convBnAct(name + "a", x, filters, 3, stride, true), filters, 3, 1);
+                String main;
+                if (bottleneck) {
+                    int width = Math.max(1, filters / 4);
+                    String reduced = g.convBnAct(name + "a", x, width, 1, stride);
+                    main = g.convBn(name + "c", g.convBnAct(name + "b", reduced, width, 3, 1), filters, 1, 1);
+                } else {
+                    main = g.convBn(name + "b", g.convBnAct(name + "a", x, filters, 3, stride), filters, 3, 1);
+                }
                 String shortcut = stride != 1 || channels != filters ? g.convBn(name + "p", x, filters, 1, stride) : x;
                 g.b.addVertex(name + "add", new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
                 g.b.addLayer(name, new ActivationLayer.Builder().activation(g.activation).build(), name + "add");
@@ -104,11 +108,9 @@ public final class ResNetFactory {
             return name + "bn";
         }
 
-        String convBnAct(String name, String input, int filters, int kernel, int stride, boolean act) {
+        /** {@link #convBn}, then the activation. */
+        String convBnAct(String name, String input, int filters, int kernel, int stride) {
             String bn = convBn(name, input, filters, kernel, stride);
-            if (!act) {
-                return bn;
-            }
             b.addLayer(name + "act", new ActivationLayer.Builder().activation(activation).build(), bn);
             return name + "act";
         }

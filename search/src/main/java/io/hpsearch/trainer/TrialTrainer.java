@@ -6,7 +6,6 @@ import io.hpsearch.data.Permutations;
 import io.hpsearch.space.TrainingSpec;
 import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.trial.TrialParams;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 

@@ -54,7 +54,7 @@ public final class Store implements AutoCloseable {
         jdbi.registerRowMapper(ConstructorMapper.factory(Trial.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(EpochMetrics.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(ClassMetrics.class));
-        jdbi.registerRowMapper(ConstructorMapper.factory(Worker.class));
+        jdbi.registerRowMapper(ConstructorMapper.factory(WorkerDao.Row.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(StoredModel.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(TrialDao.EvaluationRow.class));
         jdbi.registerRowMapper(RunSummary.class, (rs, ctx) -> new RunSummary(
@@ -116,9 +116,9 @@ public final class Store implements AutoCloseable {
     private static String cannotOpen(Database database, Throwable e) {
         if (database instanceof Database.Postgres) {
             return "cannot use the PostgreSQL database " + database.describe() + ": "
-                    + rootMessage(e).replaceAll("\\.+$", "") + ". Check the host, port and database name in the URL, that the server is running, and the "
-                    + "user and password (from the URL, PGPASSWORD or ~/.pgpass); the database must exist and the "
-                    + "user must be allowed to create tables in it";
+                    + rootMessage(e).replaceAll("\\.+$", "") + ". Check the host, port and database name in the "
+                    + "URL, that the server is running, and the user and password (from the URL, PGPASSWORD or "
+                    + "~/.pgpass); the database must exist and the user must be allowed to create tables in it";
         }
         return "cannot open the database " + database.describe() + ": " + rootMessage(e)
                 + ". Is it an hpsearch database, and writable? Choose another with --db PATH";

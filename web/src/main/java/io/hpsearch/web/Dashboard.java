@@ -3,7 +3,6 @@ package io.hpsearch.web;
 import io.hpsearch.store.Store;
 import io.javalin.Javalin;
 
-import java.nio.file.Path;
 import java.util.Optional;
 
 /** The dashboard wired up and listening: the server, its API and the queue of runs launched from it. */
