@@ -41,6 +41,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -263,9 +264,12 @@ public final class SearchRunner {
         SpaceSpec spec = SpaceParser.parse(run.spaceYaml(), "run " + run.id() + "'s space",
                 spaceDir == null ? Path.of("") : Path.of((String) spaceDir), io.hpsearch.data.DataPaths.ANY);
         Map<?, ?> training = (Map<?, ?>) resolved.get("training");
-        return spec.withMaxTrials(run.maxTrials()).withSeed(run.seed()).withTraining(spec.training()
+        SpaceSpec stored = spec.withMaxTrials(run.maxTrials()).withSeed(run.seed()).withTraining(spec.training()
                 .withEpochs(((Number) training.get("epochs")).intValue())
                 .withTrainLimit(((Number) training.get("train_limit")).intValue()));
+        Object minutes = resolved.get("max_minutes");
+        return minutes == null ? stored
+                : stored.withTimeBudget(Duration.ofMillis(Math.round(((Number) minutes).doubleValue() * 60_000)));
     }
 
     /**
@@ -507,10 +511,16 @@ public final class SearchRunner {
                         public void batchEnded(int epoch, int batchesDone, int batchesPerEpoch) {
                             listener.batchEnded(trial.number(), epoch, batchesDone, batchesPerEpoch);
                         }
-                    }, cancelled::get, execution == 1 ? List.of(coordinator.pruning(trial.number(), params))
-                            : List.of());
+                    }, cancelled::get, execution == 1
+                            ? List.of(coordinator.pruning(trial.number(), params), coordinator.timeBudget())
+                            : List.of(coordinator.timeBudget()));
             results.add(result);
             scores[e - 1] = spec.objective().of(result.best());
+            if (e < executions && coordinator.budgetSpent()) {
+                // The run's time is up: the trial scores by the executions it trained.
+                scores = java.util.Arrays.copyOf(scores, e);
+                break;
+            }
         }
         TrialOutcome outcome = TrialOutcome.of(results, scores, spec.objective());
         results.stream().filter(r -> r != outcome.best()).forEach(r -> r.network().close());
@@ -543,7 +553,9 @@ public final class SearchRunner {
             store.finishRun(runId, RunStatus.CANCELLED, message);
             return new Outcome(runId, RunStatus.CANCELLED, message, Optional.empty(), throughput);
         }
-        if (!store.claimFinish(runId, workerId(), spec.maxRetries())) {
+        // Once the time budget is spent, a trial whose worker died is not trained again.
+        int retries = coordinator.budgetSpent() ? 0 : spec.maxRetries();
+        if (!store.claimFinish(runId, workerId(), retries)) {
             // Another worker finishes the run: this one is no longer on it (so a finisher that dies lets the run go
             // stale and be resumed), and waits for the outcome.
             onRun.set(false);
@@ -553,7 +565,7 @@ public final class SearchRunner {
             }
             return new Outcome(runId, run.status(), run.message(), store.testEvaluation(runId), throughput);
         }
-        int unretried = store.failUnretried(runId, spec.maxRetries());
+        int unretried = store.failUnretried(runId, retries);
         long completed = completed(runId);
         Optional<String> failureStop = coordinator.failureStop();
         Optional<StoredModel> best = store.model(runId);
@@ -583,7 +595,8 @@ public final class SearchRunner {
                 + (unretried > 0 ? "; " + unretried + " trial(s) failed after their workers died "
                         + (spec.maxRetries() + 1) + " time(s)" : "")
                 + failureStop.map(stop -> "; " + stop).orElse("")
-                + coordinator.exhaustedStop().map(stop -> "; " + stop).orElse("");
+                + coordinator.exhaustedStop().map(stop -> "; " + stop).orElse("")
+                + coordinator.budgetStop().map(stop -> "; " + stop).orElse("");
         store.finishRun(runId, RunStatus.COMPLETED, message);
         return new Outcome(runId, RunStatus.COMPLETED, message, Optional.of(test), throughput);
     }
@@ -670,6 +683,8 @@ public final class SearchRunner {
         private final Map<Long, TrialParams> parsed = new java.util.concurrent.ConcurrentHashMap<>();
         /** The sampler had no new network before the run had its planned trials. */
         private boolean exhausted;
+        /** When the run's time budget ends, by the database's clock; null without one. */
+        private final Instant deadline;
 
         Coordinator(long runId, SpaceSpec spec, int planned, TrainingData data, boolean first) {
             this.runId = runId;
@@ -682,6 +697,7 @@ public final class SearchRunner {
                         .forEach(retrain::add);
             }
             this.pruner = Pruners.of(spec.options().pruner(), spec.objective());
+            this.deadline = spec.timeBudget().map(budget -> store.startTimeBudget(runId, budget)).orElse(null);
             this.sampler = Samplers.forRun(spec, Math.max(0, planned - trials.size()),
                     params -> NetworkCost.forwardMacs(params, data.shape(), data.classes().size()), history());
         }
@@ -690,6 +706,10 @@ public final class SearchRunner {
             List<Trial> trials = store.trials(runId);
             if (cancelled.get() || FailureStreak.of(trials).count() >= spec.maxConsecutiveFailures()) {
                 return new Done();
+            }
+            if (budgetSpent()) {
+                // No trial starts, none is retried: wait for the running ones to stop after their epoch.
+                return trials.stream().anyMatch(t -> t.state() == TrialState.RUNNING) ? new Wait() : new Done();
             }
             Trial again = retrain.poll();
             while (again != null) {
@@ -738,6 +758,30 @@ public final class SearchRunner {
                         learning.getOrDefault(t.id(), new double[0])));
             }
             return out;
+        }
+
+        /** Whether the run's time budget is spent, by the database's clock; never without a budget. */
+        boolean budgetSpent() {
+            return deadline != null && !store.databaseNow().isBefore(deadline);
+        }
+
+        /** The time budget as a rule asked after each epoch: a trial stops, keeping its best epoch, once it is spent. */
+        EpochRule timeBudget() {
+            return epochs -> budgetSpent() ? EpochRule.Decision.STOP : EpochRule.Decision.CONTINUE;
+        }
+
+        /** Why the run has fewer trials than planned because its time budget ran out, or empty. */
+        Optional<String> budgetStop() {
+            if (deadline == null || !budgetSpent()) {
+                return Optional.empty();
+            }
+            return Optional.of("the time budget (max_minutes: " + minutes(spec) + ") ran out after "
+                    + store.trials(runId).size() + " of the " + planned + " planned trials");
+        }
+
+        private static String minutes(SpaceSpec spec) {
+            double m = SpaceSpec.minutes(spec.timeBudget().orElseThrow());
+            return m == Math.rint(m) ? String.valueOf((long) m) : String.valueOf(m);
         }
 
         /** The pruner, as a rule asked after each epoch of a trial's first execution. */

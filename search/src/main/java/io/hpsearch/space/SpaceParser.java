@@ -25,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -145,7 +146,7 @@ public final class SpaceParser {
     private SpaceSpec document(Node root) {
         Section top = section(root, "");
         top.allowOnly("name", "dataset", "search", "tpe", "genetic", "pruner", "max_trials",
-                "max_consecutive_failures", "max_retries", "seed", "objective", "grid_points", "training", "model");
+                "max_minutes", "max_consecutive_failures", "max_retries", "seed", "objective", "grid_points", "training", "model");
         String name = top.text("name").orElseThrow(() -> top.missing("name"));
         if (name.isBlank() || name.length() > 200) {
             throw top.error("name", "must be 1 to 200 characters");
@@ -154,6 +155,9 @@ public final class SpaceParser {
         SearchKind search = top.text("search").map(s -> enumValue(top, "search", s, SearchKind.class))
                 .orElse(SearchKind.RANDOM);
         int maxTrials = top.integer("max_trials", 1, 1_000_000).orElse(20);
+        // As Optuna's timeout and Ray Tune's time_budget_s; minutes, since searches last minutes to days.
+        Optional<Duration> timeBudget = top.decimal("max_minutes", v -> v > 0 && v <= 525_600,
+                "must be more than 0 and at most 525600 (a year)").map(v -> Duration.ofMillis(Math.round(v * 60_000)));
         int maxConsecutiveFailures = top.integer("max_consecutive_failures", 1, 1_000_000).orElse(5);
         // As Ray Tune's max_failures: a trial whose worker died is trained again once by another worker by default.
         int maxRetries = top.integer("max_retries", 0, 100).orElse(1);
@@ -173,7 +177,7 @@ public final class SpaceParser {
         SearchOptions options = new SearchOptions(tpe(top, search), genetic(top, search),
                 pruner(top, training));
         SpaceSpec spec = new SpaceSpec(name, dataset, baseDir, search, options, maxTrials, maxConsecutiveFailures,
-                maxRetries, seed, objective, gridPoints, training, modelSpec);
+                maxRetries, seed, objective, gridPoints, training, modelSpec, timeBudget);
         if (search == SearchKind.GRID) {
             BigInteger size = SpaceSize.distinctNetworks(spec);
             if (size.compareTo(BigInteger.valueOf(MAX_GRID_POINTS)) > 0) {

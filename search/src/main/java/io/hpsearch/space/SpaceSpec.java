@@ -4,8 +4,10 @@ import io.hpsearch.data.DataSpec;
 import io.hpsearch.store.Objective;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A validated search space: what a space YAML file says, after defaults and command-line overrides.
@@ -17,25 +19,32 @@ import java.util.Map;
  * @param maxConsecutiveFailures a run stops handing out trials once this many in a row have failed
  * @param maxRetries             how often a trial whose worker died is trained again by another worker before it
  *                               counts as failed
+ * @param timeBudget             {@code max_minutes}: how long the run trains, counted by the database's clock from
+ *                               when it starts; then no trial starts and running ones stop after their epoch
  */
 public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind search, SearchOptions options,
                         int maxTrials,
                         int maxConsecutiveFailures, int maxRetries, long seed, Objective objective, int gridPoints,
-                        TrainingSpec training, ModelSpec model) {
+                        TrainingSpec training, ModelSpec model, Optional<Duration> timeBudget) {
 
     public SpaceSpec withMaxTrials(int value) {
         return new SpaceSpec(name, dataset, spaceDir, search, options, value, maxConsecutiveFailures, maxRetries, seed,
-                objective, gridPoints, training, model);
+                objective, gridPoints, training, model, timeBudget);
     }
 
     public SpaceSpec withSeed(long value) {
         return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, maxRetries, value,
-                objective, gridPoints, training, model);
+                objective, gridPoints, training, model, timeBudget);
     }
 
     public SpaceSpec withTraining(TrainingSpec value) {
         return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, maxRetries, seed,
-                objective, gridPoints, value, model);
+                objective, gridPoints, value, model, timeBudget);
+    }
+
+    public SpaceSpec withTimeBudget(Duration value) {
+        return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, maxRetries, seed,
+                objective, gridPoints, training, model, Optional.of(value));
     }
 
     /** The space as it was run, every default filled in: stored with the run for provenance. */
@@ -47,6 +56,7 @@ public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind
         out.put("search", search.key());
         out.putAll(options.describe(search));
         out.put("max_trials", maxTrials);
+        timeBudget.ifPresent(b -> out.put("max_minutes", minutes(b)));
         out.put("max_consecutive_failures", maxConsecutiveFailures);
         out.put("max_retries", maxRetries);
         out.put("seed", seed);
@@ -80,6 +90,11 @@ public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind
         }
         out.put("model", m);
         return out;
+    }
+
+    /** A time budget as {@code max_minutes} writes it. */
+    public static double minutes(Duration budget) {
+        return budget.toMillis() / 60_000.0;
     }
 
     private static Object describe(Param param) {

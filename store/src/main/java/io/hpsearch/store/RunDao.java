@@ -57,6 +57,16 @@ interface RunDao {
                                  OR (t.state = 'INTERRUPTED' AND t.retries < :maxRetries)))""")
     int claimFinish(@Bind("id") long id, @Bind("workerId") long workerId, @Bind("maxRetries") int maxRetries);
 
+    /** Starts a run's time budget; a budget already started (by another worker, or before a resume) stays. */
+    @SqlUpdate("UPDATE runs SET deadline = :deadline WHERE id = :id AND deadline IS NULL")
+    int startTimeBudget(@Bind("id") long id, @Bind("deadline") Instant deadline);
+
+    @SqlUpdate("UPDATE runs SET deadline = :deadline WHERE id = :id")
+    int setDeadline(@Bind("id") long id, @Bind("deadline") Instant deadline);
+
+    @SqlQuery("SELECT heartbeat_at FROM runs WHERE id = :id")
+    Optional<Instant> heartbeatAt(@Bind("id") long id);
+
     @SqlQuery("SELECT cancel_requested FROM runs WHERE id = :id")
     boolean cancelRequested(@Bind("id") long id);
 

@@ -240,7 +240,34 @@ public final class Store implements AutoCloseable {
         if (status != RunStatus.RUNNING && status != RunStatus.QUEUED) {
             throw new IllegalArgumentException("a run resumes as running or queued, not " + status);
         }
-        return inTransaction(h -> h.attach(RunDao.class).resume(runId, status, now(h))) == 1;
+        return inTransaction(h -> {
+            RunDao dao = h.attach(RunDao.class);
+            Instant now = now(h);
+            // A time budget goes on from what was left when the run last showed signs of life (its last heartbeat):
+            // the hours it lay interrupted do not count.
+            Optional<Instant> deadline = dao.find(runId).map(Run::deadline);
+            Optional<Instant> lastAlive = dao.heartbeatAt(runId);
+            if (dao.resume(runId, status, now) != 1) {
+                return false;
+            }
+            if (deadline.isPresent() && lastAlive.isPresent()) {
+                Duration left = Duration.between(lastAlive.get(), deadline.get());
+                dao.setDeadline(runId, now.plus(left.isNegative() ? Duration.ZERO : left));
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Starts the run's time budget, by the database's clock, unless it has started (another worker started it, or
+     * the run was resumed with what it had left), and returns the run's deadline.
+     */
+    public Instant startTimeBudget(long runId, Duration budget) {
+        return inTransaction(h -> {
+            RunDao dao = h.attach(RunDao.class);
+            dao.startTimeBudget(runId, now(h).plus(budget));
+            return dao.find(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId)).deadline();
+        });
     }
 
     /**

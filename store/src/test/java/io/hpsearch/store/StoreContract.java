@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -106,6 +107,32 @@ abstract class StoreContract {
         long finished = newRun("f", Objective.VAL_ACCURACY);
         store.finishRun(finished, RunStatus.COMPLETED, "done");
         assertFalse(store.resumeRun(finished, RunStatus.QUEUED), "a completed run is not resumed");
+    }
+
+    @Test
+    void aTimeBudgetStartsOnceAndAResumedRunGetsWhatItHadLeft() throws InterruptedException {
+        long run = newRun("budget", Objective.VAL_ACCURACY);
+        assertNull(store.run(run).orElseThrow().deadline(), "no budget until a worker starts it");
+        Instant before = store.databaseNow();
+        Instant deadline = store.startTimeBudget(run, Duration.ofMinutes(10));
+        assertTrue(!deadline.isBefore(before.plus(Duration.ofMinutes(10)))
+                && deadline.isBefore(before.plus(Duration.ofMinutes(10)).plusSeconds(5)), deadline + " vs " + before);
+        assertEquals(deadline, store.startTimeBudget(run, Duration.ofMinutes(1)), "a second worker keeps the deadline");
+        assertEquals(deadline, store.run(run).orElseThrow().deadline());
+
+        Instant lastAlive = store.databaseNow();
+        store.heartbeat(run);
+        Thread.sleep(300);
+        assertEquals(1, store.interruptStale(Duration.ofMillis(100)));
+        Thread.sleep(1500); // the run lies interrupted: that time is not the run's
+        assertTrue(store.resumeRun(run, RunStatus.RUNNING));
+        Instant resumed = store.run(run).orElseThrow().deadline();
+        Duration left = Duration.between(store.databaseNow(), resumed);
+        Duration hadLeft = Duration.between(lastAlive, deadline);
+        assertTrue(left.compareTo(hadLeft) <= 0 && left.compareTo(hadLeft.minusSeconds(1)) > 0,
+                "left " + left + ", had " + hadLeft);
+        assertTrue(resumed.isAfter(deadline.plusSeconds(1)), "the deadline moved by the time it lay interrupted");
+        assertEquals(resumed, store.startTimeBudget(run, Duration.ofMinutes(10)), "resuming does not restart it");
     }
 
     @Test

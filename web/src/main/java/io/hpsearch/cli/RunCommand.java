@@ -51,6 +51,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-trials", paramLabel = "N", description = "Overrides max_trials.")
     Integer maxTrials;
 
+    @Option(names = "--max-minutes", paramLabel = "M",
+            description = "Overrides max_minutes: the run trains at most M minutes (decimals allowed).")
+    Double maxMinutes;
+
     @Option(names = "--epochs", paramLabel = "N", description = "Overrides training.epochs.")
     Integer epochs;
 
@@ -142,6 +146,13 @@ final class RunCommand implements Callable<Integer> {
         }
         if (seed != null) {
             out = out.withSeed(seed);
+        }
+        if (maxMinutes != null) {
+            if (!(maxMinutes > 0 && maxMinutes <= 525_600)) {
+                throw new Main.UsageException("--max-minutes must be more than 0 and at most 525600 (a year), was "
+                        + maxMinutes);
+            }
+            out = out.withTimeBudget(java.time.Duration.ofMillis(Math.round(maxMinutes * 60_000)));
         }
         return out;
     }

@@ -246,6 +246,11 @@ class RunCommandTest {
         assertEquals(2, zeroWorkers.code());
         assertTrue(zeroWorkers.err().contains("--workers must be at least 1, was 0"), zeroWorkers.err());
 
+        Result noTime = cli("run", SPACE.toString(), "--max-minutes", "0", "--db", db.toString());
+        assertEquals(2, noTime.code());
+        assertTrue(noTime.err().contains("--max-minutes must be more than 0 and at most 525600 (a year), was 0.0"),
+                noTime.err());
+
         Result notANumber = cli("run", SPACE.toString(), "--epochs", "ten");
         assertEquals(2, notANumber.code());
         assertTrue(notANumber.err().contains("'ten'"), notANumber.err());

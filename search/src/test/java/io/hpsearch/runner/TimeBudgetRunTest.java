@@ -1,0 +1,77 @@
+package io.hpsearch.runner;
+
+import io.hpsearch.data.Dataset;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.space.SpaceParser;
+import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.Run;
+import io.hpsearch.store.RunStatus;
+import io.hpsearch.store.Store;
+import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialState;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * max_minutes: a real run of networks that would each train far longer than the budget ends at it, every running
+ * trial stopped after its epoch and kept, and the best evaluated on the test set.
+ */
+class TimeBudgetRunTest {
+    private static final Path DATA = Path.of("../testdata/fashion-mnist");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRunStopsAtItsTimeBudgetAndKeepsWhatItsTrialsTrained() {
+        // 3 seconds; each network would train 2,000 epochs (minutes).
+        SpaceSpec spec = SpaceParser.parse("""
+                name: budget
+                search: random
+                max_trials: 50
+                max_minutes: 0.05
+                training: {epochs: 2000, batch_size: 64, train_limit: 300}
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: {min: 8, max: 64}
+                  learning_rate: 0.01
+                """, "budget.yaml");
+        assertEquals(Duration.ofSeconds(3), spec.timeBudget().orElseThrow());
+        Dataset data = FashionMnist.load(DATA).dataset();
+        try (Store store = Store.open(dir.resolve("hpsearch"))) {
+            long start = System.nanoTime();
+            SearchRunner.Outcome outcome = new SearchRunner(store, data, 2, 1, RunListener.NONE)
+                    .run(spec, "name: budget\n");
+            double seconds = (System.nanoTime() - start) / 1e9;
+
+            assertEquals(RunStatus.COMPLETED, outcome.status(), outcome.message());
+            assertTrue(outcome.message().contains("; the time budget (max_minutes: 0.05) ran out after 2 of the 50 "
+                    + "planned trials"), outcome.message());
+            assertTrue(seconds < 30, "the run ended near its budget: " + seconds + " s");
+            Run run = store.run(outcome.runId()).orElseThrow();
+            Duration budget = Duration.between(run.createdAt(), run.deadline());
+            assertTrue(budget.compareTo(Duration.ofSeconds(3)) >= 0 && budget.compareTo(Duration.ofSeconds(13)) < 0,
+                    "the deadline is 3 s after the run started (and loaded its data): " + budget);
+            List<Trial> trials = store.trials(outcome.runId());
+            assertEquals(2, trials.size(), "one trial per worker, each cut by the budget: " + trials);
+            for (Trial t : trials) {
+                assertEquals(TrialState.COMPLETED, t.state(), t.toString());
+                assertTrue(t.stoppedEpoch() >= 1 && t.stoppedEpoch() < 2000 && t.epochs() == t.stoppedEpoch(),
+                        "stopped after the epoch at the deadline: " + t);
+                assertTrue(t.startedAt().isBefore(run.deadline()), t.toString());
+                assertEquals(store.epochs(t.id()).get(t.stoppedEpoch() - 1).valAccuracy(), t.score(), 1e-12,
+                        "without early stopping a trial keeps its last epoch: " + t);
+            }
+            assertTrue(outcome.test().isPresent(), "the best trial is evaluated on the test set");
+            assertTrue(store.model(outcome.runId()).isPresent());
+        }
+    }
+}
