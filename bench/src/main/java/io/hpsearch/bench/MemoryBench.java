@@ -10,7 +10,6 @@ import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.TrialState;
-import io.hpsearch.trainer.NativeThreads;
 import io.hpsearch.trainer.OneDnn;
 import org.bytedeco.javacpp.Pointer;
 
@@ -98,7 +97,7 @@ public final class MemoryBench {
                 }
             };
             SearchRunner.Outcome outcome = new SearchRunner(scratch.store(), FashionMnist.load(Path.of(args[0])).dataset(),
-                    workers, NativeThreads.DEFAULT_PER_WORKER, probe).run(spec, yaml);
+                    workers, 1, probe).run(spec, yaml);
             if (outcome.status() != RunStatus.COMPLETED) {
                 throw new IllegalStateException("run ended " + outcome.status() + ": " + outcome.message());
             }

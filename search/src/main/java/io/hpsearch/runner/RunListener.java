@@ -18,6 +18,10 @@ public interface RunListener {
     default void runStarted(long runId, String name, int plannedTrials) {
     }
 
+    /** How this process trains the run: its workers and threads, and why. */
+    default void parallelismChosen(Parallelism parallelism) {
+    }
+
     default void trialStarted(int number, TrialParams params) {
     }
 

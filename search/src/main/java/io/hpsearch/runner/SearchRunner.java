@@ -72,8 +72,7 @@ public final class SearchRunner {
 
     private final Store store;
     private final Dataset data;
-    private final int workers;
-    private final int threads;
+    private final ParallelismPolicy parallelism;
     private final RunListener listener;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private Duration heartbeatGrace = Duration.ofSeconds(30);
@@ -85,14 +84,16 @@ public final class SearchRunner {
      * @param threads  ND4J native threads per worker (see {@link NativeThreads})
      */
     public SearchRunner(Store store, Dataset data, int workers, int threads, RunListener listener) {
-        if (workers < 1 || threads < 1) {
-            throw new IllegalArgumentException("workers and threads must be at least 1, were " + workers + ", "
-                    + threads);
-        }
+        this(store, data, ParallelismPolicy.fixed(workers, threads), listener);
+    }
+
+    /**
+     * @param parallelism chooses each run's workers and threads in this process (see {@link Calibration})
+     */
+    public SearchRunner(Store store, Dataset data, ParallelismPolicy parallelism, RunListener listener) {
         this.store = store;
         this.data = data;
-        this.workers = workers;
-        this.threads = threads;
+        this.parallelism = parallelism;
         this.listener = listener;
     }
 
@@ -281,7 +282,7 @@ public final class SearchRunner {
         if (!store.startRun(runId)) {
             Run now = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
             return new Outcome(runId, now.status(), now.message(), Optional.empty(),
-                    new Throughput(0, 0, workers, threads));
+                    Throughput.NONE);
         }
         TrainingData prepared;
         try {
@@ -289,7 +290,7 @@ public final class SearchRunner {
         } catch (DataException e) {
             store.finishRun(runId, RunStatus.FAILED, e.getMessage());
             return new Outcome(runId, RunStatus.FAILED, e.getMessage(), Optional.empty(),
-                    new Throughput(0, 0, workers, threads));
+                    Throughput.NONE);
         }
         return runStarted(runId, spec, prepared);
     }
@@ -383,6 +384,10 @@ public final class SearchRunner {
     private Outcome execute(long runId, SpaceSpec spec, TrainingData prepared, boolean first, AtomicBoolean onRun) {
         int planned = Samplers.plannedTrials(spec);
         listener.runStarted(runId, spec.name(), planned);
+        Parallelism chosen = parallelism.choose(spec, prepared, planned);
+        listener.parallelismChosen(chosen);
+        int workers = chosen.workers();
+        int threads = chosen.threads();
         TrialTrainer trainer = new TrialTrainer(prepared.train(), prepared.validation(), prepared.shape(),
                 prepared.classes().size());
         NativeThreads.configure(threads); // for the test evaluation, which runs on this thread

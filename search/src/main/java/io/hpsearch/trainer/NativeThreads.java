@@ -4,15 +4,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
 /**
- * The networks hpsearch trains are small enough that OpenMP's coordination costs more than a second thread gains:
- * on a 2-core machine six MLPs trained in 54.9 s on one worker with one native thread, 45.8 s with two, and 29.9 s
- * on two one-thread workers side by side (bench/throughput). So parallelism comes from workers, each with one
- * native thread, unless the user asks otherwise.
+ * Native thread counts for the calling thread. How many a worker gets is chosen per run, by measurement
+ * ({@code io.hpsearch.runner.Calibration}): whether a second thread helps a network or halves its speed depends on
+ * the CPU (bench/README.md, "Threads").
  */
 public final class NativeThreads {
-    /** Native threads per worker unless the user sets it. */
-    public static final int DEFAULT_PER_WORKER = 1;
-
     private NativeThreads() {
     }
 

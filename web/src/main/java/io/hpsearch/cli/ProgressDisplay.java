@@ -1,5 +1,6 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.runner.Parallelism;
 import io.hpsearch.runner.RunListener;
 import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.SpaceSpec;
@@ -45,6 +46,12 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
                     .setUnit(" trials", 100).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
                     .continuousUpdate().build();
         }
+    }
+
+    @Override
+    public synchronized void parallelismChosen(Parallelism parallelism) {
+        out.println("Training on " + parallelism.describe() + ": " + parallelism.reason());
+        out.flush();
     }
 
     @Override

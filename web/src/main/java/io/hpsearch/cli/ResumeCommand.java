@@ -2,8 +2,8 @@ package io.hpsearch.cli;
 
 import io.hpsearch.data.Dataset;
 import io.hpsearch.runner.ResumeException;
+import io.hpsearch.runner.ParallelismPolicy;
 import io.hpsearch.runner.SearchRunner;
-import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.Store;
 import picocli.CommandLine.Command;
@@ -47,11 +47,10 @@ final class ResumeCommand implements Callable<Integer> {
             } catch (ResumeException e) {
                 throw new Main.UsageException(e.getMessage());
             }
-            int workers = pool.workers(Samplers.plannedTrials(space));
-            int threads = pool.threads(workers);
+            ParallelismPolicy parallelism = pool.policy();
             Dataset dataset = data.load(space.dataset());
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);
-            SearchRunner runner = new SearchRunner(s, dataset, workers, threads, progress)
+            SearchRunner runner = new SearchRunner(s, dataset, parallelism, progress)
                     .heartbeatGrace(store.heartbeatGrace());
             try {
                 return RunCommand.trainAndReport(spec, s, store, progress, runner, () -> runner.resume(runId));

@@ -3,8 +3,8 @@ package io.hpsearch.cli;
 import io.hpsearch.report.Text;
 import io.hpsearch.report.TrialReport;
 import io.hpsearch.data.Dataset;
+import io.hpsearch.runner.ParallelismPolicy;
 import io.hpsearch.runner.SearchRunner;
-import io.hpsearch.sampler.Samplers;
 import io.hpsearch.runner.Throughput;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
@@ -76,8 +76,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         SpaceSpec space = withOverrides(SpaceParser.parse(spaceFile));
         String yaml = Files.readString(spaceFile, StandardCharsets.UTF_8);
-        int workers = pool.workers(Samplers.plannedTrials(space));
-        int threads = pool.threads(workers);
+        ParallelismPolicy parallelism = pool.policy();
         Dataset dataset = data.load(space.dataset());
         // Checked before the database is opened: bad data stores nothing.
         SearchRunner.check(dataset, space);
@@ -91,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
                 return 0;
             }
             ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space);
-            SearchRunner runner = new SearchRunner(s, dataset, workers, threads, progress)
+            SearchRunner runner = new SearchRunner(s, dataset, parallelism, progress)
                     .heartbeatGrace(store.heartbeatGrace());
             return trainAndReport(spec, s, store, progress, runner, () -> runner.run(space, yaml));
         }

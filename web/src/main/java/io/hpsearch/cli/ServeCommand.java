@@ -1,5 +1,6 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.runner.ParallelismPolicy;
 import io.hpsearch.runner.Reaper;
 import io.hpsearch.store.Store;
 import io.hpsearch.web.AccessToken;
@@ -61,8 +62,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65_535) {
             throw new Main.UsageException("--port must be 0-65535, was " + port);
         }
-        int poolSize = pool.workers();
-        int threads = pool.threads(poolSize);
+        ParallelismPolicy parallelism = pool.policy();
         PrintWriter out = spec.commandLine().getOut();
         Optional<AccessToken> access = accessToken();
         if (!Files.isDirectory(dataRoot)) {
@@ -72,8 +72,7 @@ final class ServeCommand implements Callable<Integer> {
         try (Store s = store.open()) {
             Dashboard dashboard;
             try {
-                dashboard = Dashboard.start(s, dataAccess, poolSize, threads, host, port,
-                        access);
+                dashboard = Dashboard.start(s, dataAccess, parallelism, host, port, access);
             } catch (JavalinBindException e) {
                 throw new Main.UsageException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
                         + "); choose another with --port or --host");

@@ -133,9 +133,8 @@ final class WorkerCommand implements Callable<Integer> {
         // The data's hashes before the data is parsed: a worker whose files differ says which, and trains nothing.
         SearchRunner.checkSameData(s, run.id(), data.fingerprint(space.dataset()));
         Dataset dataset = data.load(space.dataset());
-        int workers = pool.workers();
         try (ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space)) {
-            SearchRunner runner = new SearchRunner(s, dataset, workers, pool.threads(workers), progress)
+            SearchRunner runner = new SearchRunner(s, dataset, pool.policy(), progress)
                     .heartbeatGrace(store.heartbeatGrace());
             current[0] = runner;
             return switch (run.status()) {

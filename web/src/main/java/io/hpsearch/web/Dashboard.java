@@ -1,5 +1,6 @@
 package io.hpsearch.web;
 
+import io.hpsearch.runner.ParallelismPolicy;
 import io.hpsearch.store.Store;
 import io.javalin.Javalin;
 
@@ -24,7 +25,13 @@ public final class Dashboard implements AutoCloseable {
      */
     public static Dashboard start(Store store, DataAccess data, int workers, int threads,
                                   String host, int port, Optional<AccessToken> token) {
-        RunLauncher launcher = new RunLauncher(store, data, workers, threads);
+        return start(store, data, ParallelismPolicy.fixed(workers, threads), host, port, token);
+    }
+
+    /** @param parallelism chooses each launched run's workers and threads */
+    public static Dashboard start(Store store, DataAccess data, ParallelismPolicy parallelism,
+                                  String host, int port, Optional<AccessToken> token) {
+        RunLauncher launcher = new RunLauncher(store, data, parallelism);
         Javalin app = WebServer.create(new RunsController(store, launcher, data), token);
         try {
             app.start(host, port);

@@ -2,6 +2,7 @@ package io.hpsearch.web;
 
 import io.hpsearch.data.DataException;
 import io.hpsearch.data.Dataset;
+import io.hpsearch.runner.ParallelismPolicy;
 import io.hpsearch.runner.RunListener;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SpaceSpec;
@@ -29,8 +30,7 @@ public final class RunLauncher implements AutoCloseable {
 
     private final Store store;
     private final DataAccess data;
-    private final int workers;
-    private final int threads;
+    private final ParallelismPolicy parallelism;
     private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "hpsearch-runs"));
     private final AtomicReference<SearchRunner> active = new AtomicReference<>();
     private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
@@ -39,11 +39,10 @@ public final class RunLauncher implements AutoCloseable {
     /**
      * @param data reads each run's data when its turn comes (a dashboard that only browses never reads any)
      */
-    public RunLauncher(Store store, DataAccess data, int workers, int threads) {
+    public RunLauncher(Store store, DataAccess data, ParallelismPolicy parallelism) {
         this.store = store;
         this.data = data;
-        this.workers = workers;
-        this.threads = threads;
+        this.parallelism = parallelism;
     }
 
     /**
@@ -102,7 +101,7 @@ public final class RunLauncher implements AutoCloseable {
             }
             return;
         }
-        SearchRunner runner = new SearchRunner(store, dataset, workers, threads, RunListener.NONE);
+        SearchRunner runner = new SearchRunner(store, dataset, parallelism, RunListener.NONE);
         active.set(runner);
         try {
             runner.run(runId, spec);

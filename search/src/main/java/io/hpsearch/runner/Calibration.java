@@ -1,0 +1,230 @@
+package io.hpsearch.runner;
+
+import io.hpsearch.data.TrainingData;
+import io.hpsearch.sampler.Samplers;
+import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.trainer.NetworkCost;
+import io.hpsearch.trainer.ThroughputProbe;
+import io.hpsearch.trial.TrialParams;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+/**
+ * Chooses a run's workers and threads by measuring them on this machine, rather than by a constant. Whether a second
+ * native thread helps one network or hurts it depends on the CPU: on a 2-core AMD EPYC one trial on 2 threads was
+ * 1.2x faster than on 1, on a 2-core Intel Xeon 2x slower (bench/README.md, "Threads"). So before a run trains, the
+ * splits worth trying (one worker per core with one thread each, one worker with every core, ...) each train the
+ * run's own kind of network for about a second, and the fastest in examples per second, all workers together, wins.
+ * The answer is cached per machine, natives and network shape, so a machine measures a shape once.
+ *
+ * <p>--workers and --threads still decide what they name: with both the split is theirs; with --threads alone the
+ * cores left decide the workers; with --workers alone the threads are measured. A run too short to be worth a few
+ * seconds of measuring gets one worker per trial (up to the cores) and one thread each: never the slow choice by
+ * much on any machine measured.
+ */
+public final class Calibration implements ParallelismPolicy {
+    /** A run estimated to train for less than this is not measured. */
+    static final Duration WORTH_MEASURING = Duration.ofMinutes(1);
+    /** Training rate assumed per core for that estimate: a conservative sustained sgemm rate. */
+    private static final double FLOPS_PER_CORE = 20e9;
+    /** Networks drawn from the space to pick a representative from (the median by cost). */
+    private static final int DRAWS = 5;
+
+    private final Integer workers;
+    private final Integer threads;
+    private final int cores;
+    private final Path cacheFile;
+    private final Duration measure;
+    private final Duration worthMeasuring;
+
+    /**
+     * @param workers   --workers, or null
+     * @param threads   --threads, or null
+     * @param cacheFile where measurements are kept between runs; null to measure every time
+     */
+    public Calibration(Integer workers, Integer threads, int cores, Path cacheFile) {
+        this(workers, threads, cores, cacheFile, Duration.ofSeconds(1), WORTH_MEASURING);
+    }
+
+    Calibration(Integer workers, Integer threads, int cores, Path cacheFile, Duration measure,
+                Duration worthMeasuring) {
+        this.workers = workers;
+        this.threads = threads;
+        this.cores = cores;
+        this.cacheFile = cacheFile;
+        this.measure = measure;
+        this.worthMeasuring = worthMeasuring;
+    }
+
+    /** The cache's usual place: $XDG_CACHE_HOME/hpsearch, else ~/.cache/hpsearch. */
+    public static Path defaultCacheFile() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("hpsearch").resolve("threads.properties");
+    }
+
+    @Override
+    public Parallelism choose(SpaceSpec spec, TrainingData data, int plannedTrials) {
+        if (workers != null && threads != null) {
+            return new Parallelism(workers, threads, "as given by --workers and --threads");
+        }
+        if (threads != null) {
+            int w = Math.max(1, Math.min(Math.min(cores, plannedTrials), cores / threads));
+            return new Parallelism(w, threads, "--threads " + threads + " on " + cores + " cores");
+        }
+        List<Parallelism> candidates = candidates(plannedTrials);
+        Parallelism fallback = candidates.get(0);
+        if (candidates.size() == 1) {
+            return new Parallelism(fallback.workers(), fallback.threads(), "the only split of " + cores
+                    + (cores == 1 ? " core" : " cores") + (workers != null ? " with --workers " + workers : ""));
+        }
+        TrialParams network = representative(spec, data);
+        int classes = data.classes().size();
+        long macs = NetworkCost.forwardMacs(network, data.shape(), classes);
+        double estimate = 6.0 * macs * data.train().size() * spec.training().epochs() * plannedTrials
+                / (FLOPS_PER_CORE * cores);
+        if (estimate < worthMeasuring.toSeconds()) {
+            return new Parallelism(fallback.workers(), fallback.threads(), String.format(Locale.ROOT,
+                    "one thread per worker: about %.0f s of training is not worth measuring", estimate));
+        }
+        int batchSize = network.integer("batch_size", spec.training().batchSize());
+        String key = key(network, macs, batchSize, data, candidates);
+        Map<String, String> cache = readCache();
+        String cached = cache.get(key);
+        if (cached != null) {
+            Parallelism chosen = parse(cached.split(" ", 2)[0], candidates);
+            if (chosen != null) {
+                return new Parallelism(chosen.workers(), chosen.threads(), "measured on this machine before ("
+                        + cached.split(" ", 2)[1] + "; " + cacheFile + ")");
+            }
+        }
+        Map<Parallelism, Double> rates = new LinkedHashMap<>();
+        try {
+            for (Parallelism p : candidates) {
+                rates.put(p, ThroughputProbe.examplesPerSecond(network, data.train(), data.shape(), classes,
+                        batchSize, p.workers(), p.threads(), measure));
+            }
+        } catch (IllegalStateException e) {
+            return new Parallelism(fallback.workers(), fallback.threads(), "one thread per worker (measuring "
+                    + "failed: " + e.getMessage() + ")");
+        }
+        Parallelism best = rates.entrySet().stream().max(Comparator.comparingDouble(Map.Entry::getValue))
+                .orElseThrow().getKey();
+        String measured = rates.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %,.0f",
+                e.getKey().workers() + "x" + e.getKey().threads(), e.getValue())).collect(Collectors.joining(", "))
+                + " examples/s";
+        cache.put(key, best.workers() + "x" + best.threads() + " " + measured + ", " + LocalDate.now());
+        boolean saved = writeCache(cache);
+        return new Parallelism(best.workers(), best.threads(), "fastest measured here: " + measured
+                + (saved ? "; kept in " + cacheFile : ""));
+    }
+
+    /**
+     * The splits worth measuring, the default first: one worker per trial up to the cores, one thread each; one
+     * worker with every core; and, between them, the cores shared evenly by the workers.
+     */
+    List<Parallelism> candidates(int plannedTrials) {
+        int most = Math.max(1, Math.min(cores, plannedTrials));
+        List<int[]> splits = new ArrayList<>();
+        if (workers != null) {
+            splits.add(new int[]{workers, 1});
+            splits.add(new int[]{workers, Math.max(1, cores / workers)});
+        } else {
+            splits.add(new int[]{most, 1});
+            splits.add(new int[]{1, cores});
+            splits.add(new int[]{most, Math.max(1, cores / most)});
+        }
+        List<Parallelism> out = new ArrayList<>();
+        for (int[] s : splits) {
+            if (out.stream().noneMatch(p -> p.workers() == s[0] && p.threads() == s[1])) {
+                out.add(new Parallelism(s[0], s[1], "candidate"));
+            }
+        }
+        return out;
+    }
+
+    /** Of a few networks the space would draw, the one of median cost: the run's typical network. */
+    private static TrialParams representative(SpaceSpec spec, TrainingData data) {
+        List<TrialParams> drawn = new ArrayList<>(Samplers.forSpace(spec).take(DRAWS));
+        drawn.sort(Comparator.comparingLong(p -> NetworkCost.forwardMacs(p, data.shape(), data.classes().size())));
+        return drawn.get(drawn.size() / 2);
+    }
+
+    /** What decides the answer: the machine, the natives loaded, the network's kind and size, the splits tried. */
+    private String key(TrialParams network, long macs, int batchSize, TrainingData data, List<Parallelism> tried) {
+        return String.join("|", cpuModel(), cores + " cores",
+                System.getProperty("org.bytedeco.javacpp.platform.extension", ""), network.type().key(),
+                macs + " macs", "batch " + batchSize, data.shape().toString(),
+                tried.stream().map(p -> p.workers() + "x" + p.threads()).collect(Collectors.joining(",")));
+    }
+
+    private static Parallelism parse(String split, List<Parallelism> candidates) {
+        return candidates.stream().filter(p -> split.equals(p.workers() + "x" + p.threads())).findFirst()
+                .orElse(null);
+    }
+
+    private Map<String, String> readCache() {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (cacheFile == null || !Files.isRegularFile(cacheFile)) {
+            return out;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(cacheFile)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            return out; // unreadable: measured again, and rewritten
+        }
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k)));
+        return out;
+    }
+
+    /** Written to a temporary file and moved into place, so that two processes never leave half a file. */
+    private boolean writeCache(Map<String, String> cache) {
+        if (cacheFile == null) {
+            return false;
+        }
+        Properties p = new Properties();
+        p.putAll(cache);
+        try {
+            Files.createDirectories(cacheFile.toAbsolutePath().getParent());
+            Path tmp = Files.createTempFile(cacheFile.toAbsolutePath().getParent(), "threads", ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp)) {
+                p.store(w, "hpsearch: workers x threads measured fastest on this machine (delete to measure again)");
+            }
+            try {
+                Files.move(tmp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, cacheFile, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return true;
+        } catch (IOException e) {
+            return false; // a read-only home: measured again next time, nothing lost
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
+                    .orElse(System.getProperty("os.arch"));
+        } catch (IOException e) {
+            return System.getProperty("os.arch");
+        }
+    }
+}
