@@ -79,3 +79,28 @@ if m:
     print(f"- Peak RSS of a {t}-trial run <= 10 % above its peak after 10 trials: "
           f"{m['peak_rss_mib_after_10']:.0f} MiB after 10, {m[f'peak_rss_mib_after_{t}']:.0f} MiB after {t} "
           f"({100 * m['growth']:+.1f} %; {m['space']}, {m['workers']} workers): {yes(m['growth'] <= 0.10)}")
+c = r.get("hpsearch_chosen")
+one = r.get("one_network")
+if c and one:
+    fixed6 = [(f"hpsearch {h['workers']} x {h['threads_per_worker']}", h["wall_seconds"]) for h in r["hpsearch"]
+              if h["workers"] > 1 or h["threads_per_worker"] > 1]
+    fixed6 += [(f"Arbiter {a['concurrent_tasks']} x {a['threads']}", a["wall_seconds"]) for a in r["arbiter"]
+               if a["concurrent_tasks"] > 1 or a["threads"] > 1]
+    best6 = min(fixed6, key=lambda x: x[1])
+    fixed1 = [(f"{'hpsearch' if f['contender'] == 'hpsearch' else 'Arbiter'} 1 x {f['threads']}", f["wall_seconds"])
+              for f in one["fixed"]]
+    best1 = min(fixed1, key=lambda x: x[1])
+    ch1 = one["chosen"]
+    print(f"- hpsearch's own choice within 5 % of the fastest of 1 x N, N x 1 and Arbiter's runner: six networks "
+          f"{c['workers']} x {c['threads_per_worker']} in {c['wall_seconds']:.1f} s against {best6[0]} "
+          f"{best6[1]:.1f} s ({100 * (c['wall_seconds'] / best6[1] - 1):+.1f} %); one network ({one['network']}) "
+          f"{ch1['workers']} x {ch1['threads_per_worker']} in {ch1['wall_seconds']:.1f} s against {best1[0]} "
+          f"{best1[1]:.1f} s ({100 * (ch1['wall_seconds'] / best1[1] - 1):+.1f} %): "
+          f"{yes(c['wall_seconds'] <= 1.05 * best6[1] and ch1['wall_seconds'] <= 1.05 * best1[1])}")
+    print()
+    row("one network: contender", "workers x ND4J threads", "wall time")
+    row(*["---"] * 3)
+    for name, seconds in fixed1:
+        row(name.rsplit(" 1 x ", 1)[0], "1 x " + name.rsplit(" 1 x ", 1)[1], f"{seconds:.1f} s")
+    row("hpsearch, chosen by measuring (measuring included)", f"{ch1['workers']} x {ch1['threads_per_worker']}",
+        f"{ch1['wall_seconds']:.1f} s")

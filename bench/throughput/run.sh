@@ -15,6 +15,7 @@ if [[ "${1:-}" == "--smoke" ]]; then
   name=throughput-smoke
   memory_trials=20
   sed -e 's/epochs: 2,/epochs: 1, train_limit: 2000,/' "$space" >"$tmp/space.yaml"
+  sed -e 's/epochs: 2,/epochs: 1, train_limit: 2000,/' "$(dirname "$space")/one.yaml" >"$tmp/one.yaml"
   space="$tmp/space.yaml"
 fi
 data="${1:-$root/../shared/data/fashion-mnist}"

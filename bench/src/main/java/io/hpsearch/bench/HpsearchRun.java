@@ -1,5 +1,6 @@
 package io.hpsearch.bench;
 
+import io.hpsearch.runner.ParallelismPolicy;
 import io.hpsearch.runner.RunListener;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.store.EpochMetrics;
@@ -35,10 +36,15 @@ final class HpsearchRun {
     }
 
     static Timing run(Workload workload, int workers, int threads) throws IOException {
+        return run(workload, ParallelismPolicy.fixed(workers, threads));
+    }
+
+    /** With the workers and threads {@code parallelism} chooses (its measuring counts in the wall time). */
+    static Timing run(Workload workload, ParallelismPolicy parallelism) throws IOException {
         try (ScratchStore scratch = ScratchStore.create("hpsearch-bench")) {
             Store store = scratch.store();
             Clock clock = new Clock();
-            SearchRunner runner = new SearchRunner(store, workload.data.dataset(), workers, threads, clock);
+            SearchRunner runner = new SearchRunner(store, workload.data.dataset(), parallelism, clock);
             long start = System.nanoTime();
             SearchRunner.Outcome outcome = runner.run(workload.spec, workload.yaml);
             double wall = (System.nanoTime() - start) / 1e9;
@@ -56,7 +62,8 @@ final class HpsearchRun {
                     byNetwork.merge(trial.paramsKey(), e.seconds(), Double::sum);
                 }
             }
-            return new Timing(workers, threads, wall, epochSeconds, clock.testSeconds(), clock.trainingWindow(),
+            return new Timing(outcome.throughput().workers(), outcome.throughput().threadsPerWorker(), wall,
+                    epochSeconds, clock.testSeconds(), clock.trainingWindow(),
                     outcome.throughput().examples(), byNetwork);
         }
     }

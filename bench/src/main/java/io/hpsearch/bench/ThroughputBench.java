@@ -3,11 +3,13 @@ package io.hpsearch.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hpsearch.data.FashionMnist;
+import io.hpsearch.runner.Calibration;
 import io.hpsearch.trainer.OneDnn;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -136,9 +138,46 @@ public final class ThroughputBench {
         }
         out.put("arbiter", arbiter);
 
+        // Issue 16: the split hpsearch chooses itself (measured afresh, the measuring in its wall time), for the six
+        // networks and for a run of one network, beside the fixed splits and Arbiter's runner.
+        Path cache = Files.createTempFile("hpsearch-threads", ".properties");
+        Files.delete(cache);
+        out.put("hpsearch_chosen", chosen(workload, cache));
+        Workload one = new Workload(Path.of(args[1]).resolveSibling("one.yaml"), workload.data);
+        List<DataSet> oneTrain = one.trainBatches();
+        Map<String, Object> single = new LinkedHashMap<>();
+        single.put("network", describe(one.networks.get(0)));
+        List<Map<String, Object>> singleRows = new ArrayList<>();
+        for (int threads : List.of(1, cores)) {
+            HpsearchRun.Timing t = HpsearchRun.run(one, 1, threads);
+            singleRows.add(Map.of("contender", "hpsearch", "workers", 1, "threads", threads,
+                    "wall_seconds", t.wallSeconds()));
+            log("one network, hpsearch 1 x %d: %.1f s", threads, t.wallSeconds());
+            double a = ArbiterRun.run(one, oneTrain, validation, 1, threads);
+            singleRows.add(Map.of("contender", "arbiter", "workers", 1, "threads", threads, "wall_seconds", a));
+            log("one network, Arbiter 1 x %d: %.1f s", threads, a);
+        }
+        single.put("fixed", singleRows);
+        single.put("chosen", chosen(one, cache));
+        out.put("one_network", single);
+        Files.deleteIfExists(cache);
+
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         json.writeValue(Path.of(args[2]).toFile(), out);
         log("wrote %s", args[2]);
+    }
+
+    /** hpsearch with the split it measures and chooses itself. */
+    private static Map<String, Object> chosen(Workload workload, Path cache) throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        HpsearchRun.Timing t = HpsearchRun.run(workload, new Calibration(null, null, cores, cache));
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("workers", t.workers());
+        row.put("threads_per_worker", t.threads());
+        row.put("wall_seconds", t.wallSeconds());
+        row.put("examples_per_second", workload.trainingExamples() / t.wallSeconds());
+        log("hpsearch, chosen %d x %d: %.1f s wall", t.workers(), t.threads(), t.wallSeconds());
+        return row;
     }
 
     static String describe(Workload.Network network) {

@@ -558,9 +558,9 @@ public final class SearchRunner {
             store.finishRun(runId, RunStatus.CANCELLED, message);
             return new Outcome(runId, RunStatus.CANCELLED, message, Optional.empty(), throughput);
         }
-        // Once the time budget is spent, a trial whose worker died is not trained again.
-        int retries = coordinator.budgetSpent() ? 0 : spec.maxRetries();
-        if (!store.claimFinish(runId, workerId(), retries)) {
+        // Once the time budget is spent, a trial whose worker died is not trained again: it stays interrupted.
+        boolean timeUp = coordinator.budgetSpent();
+        if (!store.claimFinish(runId, workerId(), timeUp ? 0 : spec.maxRetries())) {
             // Another worker finishes the run: this one is no longer on it (so a finisher that dies lets the run go
             // stale and be resumed), and waits for the outcome.
             onRun.set(false);
@@ -570,7 +570,7 @@ public final class SearchRunner {
             }
             return new Outcome(runId, run.status(), run.message(), store.testEvaluation(runId), throughput);
         }
-        int unretried = store.failUnretried(runId, retries);
+        int unretried = timeUp ? 0 : store.failUnretried(runId, spec.maxRetries());
         long completed = completed(runId);
         Optional<String> failureStop = coordinator.failureStop();
         Optional<StoredModel> best = store.model(runId);
@@ -770,7 +770,7 @@ public final class SearchRunner {
             return deadline != null && !store.databaseNow().isBefore(deadline);
         }
 
-        /** The time budget as a rule asked after each epoch: a trial stops, keeping its best epoch, once it is spent. */
+        /** The time budget as a rule asked after each epoch: a trial stops, keeping its best epoch, once it's spent. */
         EpochRule timeBudget() {
             return epochs -> budgetSpent() ? EpochRule.Decision.STOP : EpochRule.Decision.CONTINUE;
         }
@@ -780,14 +780,11 @@ public final class SearchRunner {
             if (deadline == null || !budgetSpent()) {
                 return Optional.empty();
             }
-            return Optional.of("the time budget (max_minutes: " + minutes(spec) + ") ran out after "
+            String minutes = SpaceSpec.minutesText(spec.timeBudget().orElseThrow());
+            return Optional.of("the time budget (max_minutes: " + minutes + ") ran out after "
                     + store.trials(runId).size() + " of the " + planned + " planned trials");
         }
 
-        private static String minutes(SpaceSpec spec) {
-            double m = SpaceSpec.minutes(spec.timeBudget().orElseThrow());
-            return m == Math.rint(m) ? String.valueOf((long) m) : String.valueOf(m);
-        }
 
         /** The pruner, as a rule asked after each epoch of a trial's first execution. */
         EpochRule pruning(int trialNumber, TrialParams params) {

@@ -97,6 +97,12 @@ public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind
         return budget.toMillis() / 60_000.0;
     }
 
+    /** The same for people: "30", "0.05". */
+    public static String minutesText(Duration budget) {
+        return new java.math.BigDecimal(budget.toMillis()).divide(java.math.BigDecimal.valueOf(60_000),
+                java.math.MathContext.DECIMAL64).stripTrailingZeros().toPlainString();
+    }
+
     private static Object describe(Param param) {
         if (param instanceof Param.Fixed fixed) {
             return fixed.value();

@@ -37,8 +37,10 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
     @Override
     public synchronized void runStarted(long runId, String name, int plannedTrials) {
         String search = Samplers.describe(space);
-        String what = String.format(Locale.ROOT, "Run %d '%s': %s, %d trial(s) of %d epoch(s), objective %s",
-                runId, name, search, plannedTrials, space.training().epochs(), space.objective().key());
+        String what = String.format(Locale.ROOT, "Run %d '%s': %s, %d trial(s) of %d epoch(s), objective %s%s",
+                runId, name, search, plannedTrials, space.training().epochs(), space.objective().key(),
+                space.timeBudget().map(b -> ", at most " + SpaceSpec.minutesText(b) + " min (max_minutes)")
+                        .orElse(""));
         out.println(what);
         out.flush();
         if (terminal) {

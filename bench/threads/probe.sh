@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Issue 16's probe: where a second native thread goes, and which ND4J natives are fastest here. One JVM per setting
+# (OpenMP reads OMP_WAIT_POLICY at start; JavaCPP loads one set of natives per process), each training one network of
+# bench/threads/*.yaml (and the reference CNN) for a fixed number of minibatches with W copies side by side, OpenBLAS
+# (gemm) and OpenMP (libnd4j's other ops, oneDNN) thread counts set separately. Writes bench/results/threads-probe.*
+# Usage: bench/threads/probe.sh [DATA_DIR]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+data="${1:-$root/../shared/data/fashion-mnist}"
+out="$root/bench/results"
+mkdir -p "$out"
+cp="$("$root/bench/classpath.sh")"
+natives="$HOME/.m2/repository/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-linux-x86_64"
+for extra in onednn-avx2 onednn-avx512; do
+  [ -f "$natives-$extra.jar" ] || (cd "$root" && mvn -q dependency:get -Dtransitive=false \
+    -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:linux-x86_64-$extra >/dev/null)
+  cp="$cp:$natives-$extra.jar"
+done
+results="$out/threads-probe.jsonl"
+: >"$results"
+echo "Reproduce: bench/threads/probe.sh (commit $(git -C "$root" rev-parse --short HEAD), $(nproc) cores)" >&2
+
+probe() { # NETWORK_LABEL SPACE BATCHES WORKERS BLAS OMP NATIVES [ENV...]
+  local label="$1" space="$2" batches="$3" workers="$4" blas="$5" omp="$6" ext="$7"
+  shift 7
+  line=$(env "$@" java -Dorg.bytedeco.javacpp.platform.extension="$ext" -cp "$cp" io.hpsearch.bench.ThreadProbe \
+    "$data" "$space" "$batches" "$workers" "$blas" "$omp" 2>/dev/null | tail -1)
+  line="{\"network\": \"$label\", \"natives\": \"${ext:-plain}\", ${line#\{}"
+  echo "$line" | tee -a "$results" >&2
+}
+
+for net in "mlp 1x512|$root/bench/threads/mlp-512.yaml|400" "mlp 4x512|$root/bench/threads/mlp-4x512.yaml|150" \
+           "reference cnn|$root/spaces/fashion-cnn-reference.yaml|12"; do
+  IFS='|' read -r label space batches <<<"$net"
+  # Threads: one worker with 1 and 2 threads, the two libraries' counts apart, and OpenMP told not to spin.
+  probe "$label" "$space" "$batches" 1 1 1 -onednn
+  probe "$label" "$space" "$batches" 1 2 2 -onednn
+  probe "$label" "$space" "$batches" 1 2 2 -onednn OMP_WAIT_POLICY=PASSIVE
+  probe "$label" "$space" "$batches" 1 1 2 -onednn
+  probe "$label" "$space" "$batches" 1 2 1 -onednn
+  probe "$label" "$space" "$batches" 2 1 1 -onednn
+  # Natives: the same work on the AVX2 and AVX-512 builds.
+  for ext in -onednn-avx2 -onednn-avx512; do
+    probe "$label" "$space" "$batches" 1 1 1 "$ext"
+    probe "$label" "$space" "$batches" 2 1 1 "$ext"
+  done
+done
+python3 - "$results" "$out/threads-probe.md" <<'PY'
+import json, sys, platform
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+flags = next((l.split(":", 1)[1].split() for l in open("/proc/cpuinfo") if l.startswith("flags")), [])
+simd = " ".join(f for f in flags if f.startswith("avx") or f == "fma")
+md = [f"{cpu}, {len([l for l in open('/proc/cpuinfo') if l.startswith('processor')])} cores ({simd}).", "",
+      "| network | natives | workers | OpenBLAS threads | OpenMP threads | OMP_WAIT_POLICY | examples/s | vs 1 worker x 1 thread | CPU seconds per wall second | threads busy > 10 % |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+base = {}
+for r in rows:
+    if r["natives"] == "-onednn" and r["workers"] == 1 and r["blas_threads"] == 1 and r["omp_threads"] == 1:
+        base[r["network"]] = r["examples_per_second"]
+for r in rows:
+    b = base.get(r["network"])
+    md.append(f"| {r['network']} | {r['natives']} | {r['workers']} | {r['blas_threads']} | {r['omp_threads']} | "
+              f"{r['omp_wait_policy']} | {r['examples_per_second']:,.0f} | "
+              f"{r['examples_per_second'] / b:.2f}x | {r['cpu_per_wall']:.2f} | {r['busy_threads']} |" if b else "")
+open(sys.argv[2], "w").write("\n".join(md) + "\n")
+print("\n".join(md))
+PY
