@@ -15,12 +15,21 @@ trap 'rm -rf "$work"' EXIT
 hp() { java -jar "$root/web/target/hpsearch.jar" "$@"; }
 echo "SPACE=$SPACE SEEDS=\"$SEEDS\" bench/accuracy/mlp30.sh" >&2
 
-start=$(date +%s)
-hp run "$SPACE" --db "$work/search/hpsearch" --data "$DATA" >"$work/search.log" 2>&1 || true
-search_s=$(( $(date +%s) - start ))
-tail -40 "$work/search.log" >&2
-hp show 1 --db "$work/search/hpsearch" --format json >"$work/search.json"
-hp trials 1 --db "$work/search/hpsearch" --format json --top 1 >"$work/best.json"
+if [ -n "${REUSE:-}" ]; then
+  # REUSE=DIR: the search's files from an earlier run of this script (search.json, best.json, search.seconds),
+  # to retrain again without searching again.
+  cp "$REUSE/search.json" "$REUSE/best.json" "$REUSE/search.seconds" "$work/"
+else
+  start=$(date +%s)
+  hp run "$SPACE" --db "$work/search/hpsearch" --data "$DATA" >"$work/search.log" 2>&1 || true
+  echo "$(( $(date +%s) - start ))" >"$work/search.seconds"
+  tail -40 "$work/search.log" >&2
+  hp show 1 --db "$work/search/hpsearch" --format json >"$work/search.json"
+  hp trials 1 --db "$work/search/hpsearch" --format json --top 1 >"$work/best.json"
+  echo "search files kept for REUSE in ${KEEP:=$(mktemp -d)}" >&2
+  cp "$work/search.json" "$work/best.json" "$work/search.seconds" "$KEEP/"
+fi
+search_s=$(cat "$work/search.seconds")
 
 # The best trial's network as a space with every parameter fixed (per-layer values as per_layer lists).
 python3 - "$SPACE" "$work/best.json" "$work/fixed.yaml" <<'PY'
@@ -43,16 +52,20 @@ head = text[:text.index("\nmodel:")]
 head = re.sub(r"(?m)^search:.*$", "search: grid", head)
 head = re.sub(r"(?m)^max_trials:.*$", "max_trials: 1", head)
 head = re.sub(r"(?m)^pruner:.*\n", "", head)
+head = re.sub(r"(?m)^max_minutes:.*\n", "", head)  # the network alone, trained to its end
 head = re.sub(r"(?m)^name:.*$", "name: fashion-mlp-search-best", head)
 open(out, "w").write(head + "\n" + "\n".join(model) + "\n")
 PY
 cat "$work/fixed.yaml" >&2
+# One process per seed, side by side, each on one thread (the seeds' runs are independent).
 for seed in $SEEDS; do
-  s=$(date +%s)
-  hp run "$work/fixed.yaml" --seed "$seed" --db "$work/retrain-$seed/hpsearch" --data "$DATA" >"$work/retrain-$seed.log" 2>&1
-  echo "$(( $(date +%s) - s ))" >"$work/retrain-$seed.seconds"
-  hp show 1 --db "$work/retrain-$seed/hpsearch" --format json >"$work/retrain-$seed.json"
+  (s=$(date +%s)
+   hp run "$work/fixed.yaml" --seed "$seed" --workers 1 --threads 1 --db "$work/retrain-$seed/hpsearch" \
+     --data "$DATA" >"$work/retrain-$seed.log" 2>&1
+   echo "$(( $(date +%s) - s ))" >"$work/retrain-$seed.seconds"
+   hp show 1 --db "$work/retrain-$seed/hpsearch" --format json >"$work/retrain-$seed.json") &
 done
+wait
 
 python3 - "$work" "$search_s" "$SEEDS" "$OUT" "$SPACE" <<'PY'
 import json, os, statistics, sys, platform
