@@ -17,14 +17,20 @@ for extra in onednn-avx2 onednn-avx512; do
   cp="$cp:$natives-$extra.jar"
 done
 results="$out/threads-probe.jsonl"
+tmp="$(mktemp)"
+trap 'rm -f "$tmp"' EXIT
 : >"$results"
 echo "Reproduce: bench/threads/probe.sh (commit $(git -C "$root" rev-parse --short HEAD), $(nproc) cores)" >&2
 
 probe() { # NETWORK_LABEL SPACE BATCHES WORKERS BLAS OMP NATIVES [ENV...]
   local label="$1" space="$2" batches="$3" workers="$4" blas="$5" omp="$6" ext="$7"
   shift 7
-  line=$(env "$@" java -Dorg.bytedeco.javacpp.platform.extension="$ext" -cp "$cp" io.hpsearch.bench.ThreadProbe \
-    "$data" "$space" "$batches" "$workers" "$blas" "$omp" 2>/dev/null | tail -1)
+  if ! line=$(env "$@" java -Dorg.bytedeco.javacpp.platform.extension="$ext" -cp "$cp" io.hpsearch.bench.ThreadProbe \
+      "$data" "$space" "$batches" "$workers" "$blas" "$omp" 2>"$tmp" | tail -1); then
+    echo "probe failed: $label, $workers workers, blas $blas, omp $omp, $ext $*:" >&2
+    tail -5 "$tmp" >&2
+    return
+  fi
   line="{\"network\": \"$label\", \"natives\": \"${ext:-plain}\", ${line#\{}"
   echo "$line" | tee -a "$results" >&2
 }

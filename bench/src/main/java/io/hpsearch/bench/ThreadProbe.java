@@ -7,7 +7,6 @@ import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.trainer.Net;
 import io.hpsearch.trainer.NetworkFactory;
-import io.hpsearch.trainer.OneDnn;
 import io.hpsearch.trial.TrialParams;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -36,7 +35,10 @@ public final class ThreadProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        OneDnn.selectNatives();
+        // Not OneDnn.selectNatives(): that also quiets OpenMP, and the probe measures what its environment says.
+        if (System.getProperty("org.bytedeco.javacpp.platform.extension") == null) {
+            System.setProperty("org.bytedeco.javacpp.platform.extension", "-onednn");
+        }
         if (args.length != 6) {
             System.err.println("usage: ThreadProbe DATA_DIR SPACE_YAML BATCHES WORKERS BLAS_THREADS OMP_THREADS");
             System.exit(2);
@@ -100,7 +102,12 @@ public final class ThreadProbe {
         ticks.add(ticks(Path.of("/proc/self/stat")));
         try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
             for (Path task : tasks.sorted().toList()) {
-                ticks.add(Long.parseLong(task.getFileName().toString()) * 1_000_000_000L + ticks(task.resolve("stat")));
+                try {
+                    ticks.add(Long.parseLong(task.getFileName().toString()) * 1_000_000_000L
+                            + ticks(task.resolve("stat")));
+                } catch (IOException e) {
+                    // the thread ended between listing and reading: it burns nothing now
+                }
             }
         }
         return ticks.stream().mapToLong(Long::longValue).toArray();

@@ -23,10 +23,11 @@ public final class OneDnn {
     }
 
     /**
-     * Asks JavaCPP for the natives built with oneDNN, unless the user chose others. Only has an effect before ND4J
-     * first loads, so entry points call it first.
+     * Asks JavaCPP for the natives built with oneDNN, unless the user chose others, and quiets OpenMP's idle threads
+     * ({@link NativeThreads#quietOpenMp}). Only has an effect before ND4J first loads, so entry points call it first.
      */
     public static void selectNatives() {
+        NativeThreads.quietOpenMp();
         if (System.getProperty(NATIVES_PROPERTY) == null) {
             System.setProperty(NATIVES_PROPERTY, "-onednn");
         }
