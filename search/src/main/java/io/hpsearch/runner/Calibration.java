@@ -101,7 +101,8 @@ public final class Calibration implements ParallelismPolicy {
                 / (FLOPS_PER_CORE * cores);
         if (estimate < worthMeasuring.toSeconds()) {
             return new Parallelism(fallback.workers(), fallback.threads(), String.format(Locale.ROOT,
-                    "one thread per worker: about %.0f s of training is not worth measuring", estimate));
+                    "a worker per trial, the cores shared among them: about %.0f s of training is not worth "
+                    + "measuring", estimate));
         }
         int batchSize = network.integer("batch_size", spec.training().batchSize());
         String key = key(network, macs, batchSize, data, candidates);
@@ -136,19 +137,19 @@ public final class Calibration implements ParallelismPolicy {
     }
 
     /**
-     * The splits worth measuring, the default first: one worker per trial up to the cores, one thread each; one
-     * worker with every core; and, between them, the cores shared evenly by the workers.
+     * The splits worth measuring, the one used unmeasured first: one worker per trial up to the cores, the cores
+     * shared evenly among them; then one thread per worker; then one worker with every core.
      */
     List<Parallelism> candidates(int plannedTrials) {
         int most = Math.max(1, Math.min(cores, plannedTrials));
         List<int[]> splits = new ArrayList<>();
         if (workers != null) {
-            splits.add(new int[]{workers, 1});
             splits.add(new int[]{workers, Math.max(1, cores / workers)});
+            splits.add(new int[]{workers, 1});
         } else {
+            splits.add(new int[]{most, Math.max(1, cores / most)});
             splits.add(new int[]{most, 1});
             splits.add(new int[]{1, cores});
-            splits.add(new int[]{most, Math.max(1, cores / most)});
         }
         List<Parallelism> out = new ArrayList<>();
         for (int[] s : splits) {

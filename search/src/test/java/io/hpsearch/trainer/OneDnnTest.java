@@ -84,4 +84,14 @@ class OneDnnTest {
         network.init();
         return network;
     }
+
+    @Test
+    void theAvx2BuildIsChosenOnlyWhereTheCpuRunsItAndItIsThere() {
+        assertEquals("-onednn-avx2", OneDnn.natives(java.util.Set.of("sse4_2", "avx2", "fma"), ext -> true));
+        assertEquals("-onednn", OneDnn.natives(java.util.Set.of("sse4_2", "avx"), ext -> true), "no AVX2: baseline");
+        assertEquals("-onednn", OneDnn.natives(java.util.Set.of("avx2", "fma"), ext -> false), "build missing");
+        assertTrue(OneDnnTest.class.getClassLoader().getResource(
+                "org/nd4j/linalg/cpu/nativecpu/bindings/linux-x86_64-onednn-avx2/libjnind4jcpu.so") != null,
+                "the AVX2 build ships with hpsearch");
+    }
 }
