@@ -20,7 +20,8 @@ def row(*cells):
     print("| " + " | ".join(str(c) for c in cells) + " |")
 
 
-print(f"{r['cores']} cores ({r['cpu']}), Java {r['java']}, ND4J default threads {default}. Workload: "
+print(f"{r['cores']} cores ({r['cpu']}; {r.get('cpu_flags', 'flags not recorded')}), natives "
+      f"{r.get('natives') or 'not recorded'}, Java {r['java']}, ND4J default threads {default}. Workload: "
       f"{len(networks)} networks x {epochs} epochs x {train:,} training + {val:,} validation examples "
       f"(`bench/{r['space'].split('/bench/')[-1] if '/bench/' in r['space'] else r['space']}`).")
 print()

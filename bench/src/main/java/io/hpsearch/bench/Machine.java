@@ -19,6 +19,18 @@ final class Machine {
         }
     }
 
+    /** The CPU's vector-instruction flags (AVX..., FMA), as Linux lists them: what decides which natives run. */
+    static String simdFlags() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
+                    .findFirst().map(l -> java.util.Arrays.stream(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))
+                            .filter(f -> f.startsWith("avx") || f.equals("fma"))
+                            .collect(java.util.stream.Collectors.joining(" "))).orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     /** A field of /proc/self/status in KiB, such as VmHWM (peak resident set) or VmRSS. */
     static long statusKib(String field) {
         try {

@@ -46,6 +46,8 @@ public final class ThroughputBench {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("cores", cores);
         out.put("cpu", Machine.cpuModel());
+        out.put("cpu_flags", Machine.simdFlags());
+        out.put("natives", System.getProperty("org.bytedeco.javacpp.platform.extension"));
         out.put("java", System.getProperty("java.version"));
         out.put("nd4j_default_threads", defaultThreads);
         out.put("space", workload.spaceFile.toString());
