@@ -36,8 +36,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class CrashResumeTest {
     private static final int KILLS = 10;
-    /** Grid: 2 learning rates x (3 one-layer + 9 two-layer networks). */
-    private static final int PLANNED = 24;
+    /** Grid: 2 learning rates x (4 one-layer + 16 two-layer networks), enough work for 10 kills on a fast CPU. */
+    private static final int PLANNED = 40;
     private static final String GRACE = "2";
 
     @TempDir
@@ -50,11 +50,11 @@ class CrashResumeTest {
                 search: grid
                 max_trials: 100
                 seed: 3
-                training: {epochs: 3, batch_size: 64, train_limit: 1000}
+                training: {epochs: 3, batch_size: 64, train_limit: 2000}
                 model:
                   type: mlp
                   hidden_layers: {choice: [1, 2]}
-                  units: {choice: [48, 32, 16]}
+                  units: {choice: [64, 48, 32, 16]}
                   learning_rate: {choice: [0.01, 0.001]}
                 """);
         Path db = dir.resolve("hpsearch");
