@@ -95,6 +95,9 @@ public final class Calibration implements ParallelismPolicy {
                     + (cores == 1 ? " core" : " cores") + (workers != null ? " with --workers " + workers : ""));
         }
         TrialParams network = representative(spec, data);
+        if (network == null) {
+            return new Parallelism(fallback.workers(), fallback.threads(), "the space drew no network to measure");
+        }
         int classes = data.classes().size();
         long macs = NetworkCost.forwardMacs(network, data.shape(), classes);
         double estimate = 6.0 * macs * data.train().size() * spec.training().epochs() * plannedTrials
@@ -160,9 +163,12 @@ public final class Calibration implements ParallelismPolicy {
         return out;
     }
 
-    /** Of a few networks the space would draw, the one of median cost: the run's typical network. */
+    /** Of a few networks the space would draw, the one of median cost: the run's typical network; null if none. */
     private static TrialParams representative(SpaceSpec spec, TrainingData data) {
         List<TrialParams> drawn = new ArrayList<>(Samplers.forSpace(spec).take(DRAWS));
+        if (drawn.isEmpty()) {
+            return null;
+        }
         drawn.sort(Comparator.comparingLong(p -> NetworkCost.forwardMacs(p, data.shape(), data.classes().size())));
         return drawn.get(drawn.size() / 2);
     }
