@@ -1,5 +1,7 @@
 package io.hpsearch.bench;
 
+import io.hpsearch.trainer.Cpu;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,25 +12,14 @@ final class Machine {
     }
 
     static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return Cpu.model().orElse("unknown");
     }
 
     /** The CPU's vector-instruction flags (AVX..., FMA), as Linux lists them: what decides which natives run. */
     static String simdFlags() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
-                    .findFirst().map(l -> java.util.Arrays.stream(l.substring(l.indexOf(':') + 1).trim().split("\\s+"))
-                            .filter(f -> f.startsWith("avx") || f.equals("fma"))
-                            .collect(java.util.stream.Collectors.joining(" "))).orElse("unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        String simd = Cpu.flags().stream().filter(f -> f.startsWith("avx") || f.equals("fma"))
+                .collect(java.util.stream.Collectors.joining(" "));
+        return Cpu.flags().isEmpty() ? "unknown" : simd;
     }
 
     /** A field of /proc/self/status in KiB, such as VmHWM (peak resident set) or VmRSS. */

@@ -3,6 +3,7 @@ package io.hpsearch.runner;
 import io.hpsearch.data.TrainingData;
 import io.hpsearch.sampler.Samplers;
 import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.trainer.Cpu;
 import io.hpsearch.trainer.NetworkCost;
 import io.hpsearch.trainer.ThroughputProbe;
 import io.hpsearch.trial.TrialParams;
@@ -175,7 +176,7 @@ public final class Calibration implements ParallelismPolicy {
 
     /** What decides the answer: the machine, the natives loaded, the network's kind and size, the splits tried. */
     private String key(TrialParams network, long macs, int batchSize, TrainingData data, List<Parallelism> tried) {
-        return String.join("|", cpuModel(), cores + " cores",
+        return String.join("|", Cpu.model().orElse(System.getProperty("os.arch")), cores + " cores",
                 System.getProperty("org.bytedeco.javacpp.platform.extension", ""), network.type().key(),
                 macs + " macs", "batch " + batchSize, data.shape().toString(),
                 tried.stream().map(p -> p.workers() + "x" + p.threads()).collect(Collectors.joining(",")));
@@ -222,16 +223,6 @@ public final class Calibration implements ParallelismPolicy {
             return true;
         } catch (IOException e) {
             return false; // a read-only home: measured again next time, nothing lost
-        }
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst()
-                    .orElse(System.getProperty("os.arch"));
-        } catch (IOException e) {
-            return System.getProperty("os.arch");
         }
     }
 }

@@ -270,7 +270,7 @@ public final class SearchRunner {
                 .withTrainLimit(((Number) training.get("train_limit")).intValue()));
         Object minutes = resolved.get("max_minutes");
         return minutes == null ? stored
-                : stored.withTimeBudget(Duration.ofMillis(Math.round(((Number) minutes).doubleValue() * 60_000)));
+                : stored.withTimeBudget(SpaceSpec.ofMinutes(((Number) minutes).doubleValue()));
     }
 
     /**
@@ -777,7 +777,7 @@ public final class SearchRunner {
 
         /** Why the run has fewer trials than planned because its time budget ran out, or empty. */
         Optional<String> budgetStop() {
-            if (deadline == null || !budgetSpent()) {
+            if (!budgetSpent()) {
                 return Optional.empty();
             }
             String minutes = SpaceSpec.minutesText(spec.timeBudget().orElseThrow());

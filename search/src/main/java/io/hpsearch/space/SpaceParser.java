@@ -156,8 +156,8 @@ public final class SpaceParser {
                 .orElse(SearchKind.RANDOM);
         int maxTrials = top.integer("max_trials", 1, 1_000_000).orElse(20);
         // As Optuna's timeout and Ray Tune's time_budget_s; minutes, since searches last minutes to days.
-        Optional<Duration> timeBudget = top.decimal("max_minutes", v -> v > 0 && v <= 525_600,
-                "must be more than 0 and at most 525600 (a year)").map(v -> Duration.ofMillis(Math.round(v * 60_000)));
+        Optional<Duration> timeBudget = top.decimal("max_minutes", SpaceSpec::validMinutes, SpaceSpec.MINUTES_RULE)
+                .map(SpaceSpec::ofMinutes);
         int maxConsecutiveFailures = top.integer("max_consecutive_failures", 1, 1_000_000).orElse(5);
         // As Ray Tune's max_failures: a trial whose worker died is trained again once by another worker by default.
         int maxRetries = top.integer("max_retries", 0, 100).orElse(1);

@@ -92,6 +92,18 @@ public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind
         return out;
     }
 
+    /** What {@code max_minutes} (and --max-minutes) may be, in the words its errors use. */
+    public static final String MINUTES_RULE = "must be more than 0 and at most 525600 (a year)";
+
+    public static boolean validMinutes(double minutes) {
+        return minutes > 0 && minutes <= 525_600;
+    }
+
+    /** The time budget {@code max_minutes} writes. */
+    public static Duration ofMinutes(double minutes) {
+        return Duration.ofMillis(Math.round(minutes * 60_000));
+    }
+
     /** A time budget as {@code max_minutes} writes it. */
     public static double minutes(Duration budget) {
         return budget.toMillis() / 60_000.0;

@@ -5,11 +5,7 @@ import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
-import java.io.IOException;
 import java.lang.reflect.Field;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -35,7 +31,7 @@ public final class OneDnn {
     public static void selectNatives() {
         NativeThreads.quietOpenMp();
         if (System.getProperty(NATIVES_PROPERTY) == null) {
-            System.setProperty(NATIVES_PROPERTY, natives(cpuFlags(), ext -> OneDnn.class.getClassLoader()
+            System.setProperty(NATIVES_PROPERTY, natives(Set.copyOf(Cpu.flags()), ext -> OneDnn.class.getClassLoader()
                     .getResource(LINUX_NATIVES + ext + "/libjnind4jcpu.so") != null));
         }
     }
@@ -51,17 +47,6 @@ public final class OneDnn {
     static String natives(Set<String> cpuFlags, Predicate<String> available) {
         return cpuFlags.contains("avx2") && cpuFlags.contains("fma") && available.test("-onednn-avx2")
                 ? "-onednn-avx2" : "-onednn";
-    }
-
-    /** The CPU's feature flags as Linux lists them; none elsewhere (the baseline build is then loaded). */
-    private static Set<String> cpuFlags() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("flags"))
-                    .findFirst().map(l -> Set.copyOf(Arrays.asList(l.substring(l.indexOf(':') + 1).trim()
-                            .split("\\s+")))).orElse(Set.of());
-        } catch (IOException | RuntimeException e) {
-            return Set.of();
-        }
     }
 
     /** Gives every convolution layer of an initialised network the conv2d-op helper; returns the network. */

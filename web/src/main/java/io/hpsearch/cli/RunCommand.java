@@ -147,11 +147,10 @@ final class RunCommand implements Callable<Integer> {
             out = out.withSeed(seed);
         }
         if (maxMinutes != null) {
-            if (!(maxMinutes > 0 && maxMinutes <= 525_600)) {
-                throw new Main.UsageException("--max-minutes must be more than 0 and at most 525600 (a year), was "
-                        + maxMinutes);
+            if (!SpaceSpec.validMinutes(maxMinutes)) {
+                throw new Main.UsageException("--max-minutes " + SpaceSpec.MINUTES_RULE + ", was " + maxMinutes);
             }
-            out = out.withTimeBudget(java.time.Duration.ofMillis(Math.round(maxMinutes * 60_000)));
+            out = out.withTimeBudget(SpaceSpec.ofMinutes(maxMinutes));
         }
         return out;
     }
