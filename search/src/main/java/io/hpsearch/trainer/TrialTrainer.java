@@ -142,6 +142,8 @@ public final class TrialTrainer {
                 listener.epochEnded(metrics);
                 int best = early.map(rule -> rule.bestEpoch(history)).orElse(epoch);
                 if (early.isPresent() && best == epoch) {
+                    // The copy it replaces is freed now: dropped arrays wait for a collection, which may be far off.
+                    Net.release(bestWeights);
                     bestWeights = network.params().dup();
                 }
                 bestEpoch = best;
@@ -158,6 +160,7 @@ public final class TrialTrainer {
             }
             if (bestWeights != null) {
                 network.setParams(bestWeights);
+                Net.release(bestWeights);
             }
             return new Result(network, history, bestEpoch);
         } catch (RuntimeException | Error e) {
