@@ -75,7 +75,9 @@ public final class SearchRunner {
     private final ParallelismPolicy parallelism;
     private final RunListener listener;
     private final AtomicBoolean cancelled = new AtomicBoolean();
-    private Duration heartbeatGrace = Duration.ofSeconds(30);
+    /** How long a worker may stay silent before its trial counts as interrupted (--heartbeat-grace's default). */
+    public static final Duration DEFAULT_HEARTBEAT_GRACE = Duration.ofSeconds(30);
+    private Duration heartbeatGrace = DEFAULT_HEARTBEAT_GRACE;
     private Long workerId;
 
     /**

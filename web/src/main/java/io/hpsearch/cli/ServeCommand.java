@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
         try (Store s = store.open()) {
             Dashboard dashboard;
             try {
-                dashboard = Dashboard.start(s, dataAccess, parallelism, host, port, access);
+                dashboard = Dashboard.start(s, dataAccess, parallelism, store.heartbeatGrace(), host, port, access);
             } catch (JavalinBindException e) {
                 throw new Main.UsageException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
                         + "); choose another with --port or --host");

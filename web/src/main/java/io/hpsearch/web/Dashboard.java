@@ -1,9 +1,11 @@
 package io.hpsearch.web;
 
 import io.hpsearch.runner.ParallelismPolicy;
+import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.store.Store;
 import io.javalin.Javalin;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /** The dashboard wired up and listening: the server, its API and the queue of runs launched from it. */
@@ -25,13 +27,17 @@ public final class Dashboard implements AutoCloseable {
      */
     public static Dashboard start(Store store, DataAccess data, int workers, int threads,
                                   String host, int port, Optional<AccessToken> token) {
-        return start(store, data, ParallelismPolicy.fixed(workers, threads), host, port, token);
+        return start(store, data, ParallelismPolicy.fixed(workers, threads), SearchRunner.DEFAULT_HEARTBEAT_GRACE,
+                host, port, token);
     }
 
-    /** @param parallelism chooses each launched run's workers and threads */
+    /**
+     * @param parallelism    chooses each launched run's workers and threads
+     * @param heartbeatGrace how long a launched run waits for a silent worker before retrying its trial
+     */
     public static Dashboard start(Store store, DataAccess data, ParallelismPolicy parallelism,
-                                  String host, int port, Optional<AccessToken> token) {
-        RunLauncher launcher = new RunLauncher(store, data, parallelism);
+                                  Duration heartbeatGrace, String host, int port, Optional<AccessToken> token) {
+        RunLauncher launcher = new RunLauncher(store, data, parallelism, heartbeatGrace);
         Javalin app = WebServer.create(new RunsController(store, launcher, data), token);
         try {
             app.start(host, port);

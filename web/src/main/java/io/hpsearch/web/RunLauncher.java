@@ -13,6 +13,7 @@ import io.hpsearch.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,6 +32,7 @@ public final class RunLauncher implements AutoCloseable {
     private final Store store;
     private final DataAccess data;
     private final ParallelismPolicy parallelism;
+    private final Duration heartbeatGrace;
     private final ExecutorService queue = Executors.newSingleThreadExecutor(r -> new Thread(r, "hpsearch-runs"));
     private final AtomicReference<SearchRunner> active = new AtomicReference<>();
     private final Set<Long> waiting = ConcurrentHashMap.newKeySet();
@@ -39,10 +41,11 @@ public final class RunLauncher implements AutoCloseable {
     /**
      * @param data reads each run's data when its turn comes (a dashboard that only browses never reads any)
      */
-    public RunLauncher(Store store, DataAccess data, ParallelismPolicy parallelism) {
+    public RunLauncher(Store store, DataAccess data, ParallelismPolicy parallelism, Duration heartbeatGrace) {
         this.store = store;
         this.data = data;
         this.parallelism = parallelism;
+        this.heartbeatGrace = heartbeatGrace;
     }
 
     /**
@@ -101,7 +104,8 @@ public final class RunLauncher implements AutoCloseable {
             }
             return;
         }
-        SearchRunner runner = new SearchRunner(store, dataset, parallelism, RunListener.NONE);
+        SearchRunner runner = new SearchRunner(store, dataset, parallelism, RunListener.NONE)
+                .heartbeatGrace(heartbeatGrace);
         active.set(runner);
         try {
             runner.run(runId, spec);
