@@ -75,6 +75,11 @@ public final class Net implements AutoCloseable {
         }
     }
 
+    /** DL4J's JSON configuration of the network, as its model files hold it. */
+    public String configurationJson() {
+        return stack != null ? stack.getLayerWiseConfigurations().toJson() : graph.getConfiguration().toJson();
+    }
+
     /** The last minibatch's loss. */
     public double score() {
         return model().score();

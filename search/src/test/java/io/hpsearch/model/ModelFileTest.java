@@ -1,0 +1,83 @@
+package io.hpsearch.model;
+
+import io.hpsearch.data.ImageEncoding;
+import io.hpsearch.data.InputShape;
+import io.hpsearch.space.ModelType;
+import io.hpsearch.trainer.Net;
+import io.hpsearch.trainer.NetworkFactory;
+import io.hpsearch.trial.TrialParams;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * hpsearch writes DL4J's model zip itself (at the fastest deflate level): DL4J's own ModelSerializer must read it, a
+ * stack and a graph alike, with the same outputs; hpsearch's entry travels with it.
+ */
+class ModelFileTest {
+    private static final InputShape SHAPE = InputShape.image(1, 28, 28);
+    private static final List<String> CLASSES = List.of("a", "b", "c");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aStackRoundTripsThroughDl4jsOwnReader() throws Exception {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("hidden_layers", 2);
+        v.put("units_1", 32);
+        v.put("units_2", 16);
+        v.put("optimizer", "adam");
+        v.put("learning_rate", 0.001);
+        roundTrip(new TrialParams(ModelType.MLP, v), false);
+    }
+
+    @Test
+    void aGraphRoundTripsThroughDl4jsOwnReader() throws Exception {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("stages", 2);
+        v.put("filters_1", 4);
+        v.put("filters_2", 8);
+        v.put("blocks_per_stage", 1);
+        v.put("dense_layers", 0);
+        v.put("optimizer", "adam");
+        v.put("learning_rate", 0.001);
+        roundTrip(new TrialParams(ModelType.RESNET, v), true);
+    }
+
+    private void roundTrip(TrialParams params, boolean graph) throws Exception {
+        Nd4j.getRandom().setSeed(3);
+        INDArray input = Nd4j.rand(DataType.FLOAT, 5, 784);
+        try (Net network = NetworkFactory.network(params, 11, SHAPE, CLASSES.size())) {
+            INDArray expected = network.output(input).dup();
+            byte[] zip = ModelFile.bytes(network, new ImageEncoding(SHAPE), CLASSES, Map.of("source", "test"));
+
+            // DL4J's reader, untouched by hpsearch.
+            INDArray params1 = graph
+                    ? ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(zip), false).params()
+                    : ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false).params();
+            assertEquals(network.params(), params1, "DL4J's reader got other weights");
+
+            Path file = dir.resolve(graph ? "graph.zip" : "stack.zip");
+            ModelFile.write(file, network, new ImageEncoding(SHAPE), CLASSES, Map.of("source", "test"));
+            ModelFile.Model model = ModelFile.read(file);
+            assertEquals(graph, model.network().isGraph());
+            assertEquals(CLASSES, model.classes());
+            assertEquals("test", model.data().get("source"));
+            assertTrue(expected.equalsWithEps(model.network().output(input), 1e-6), "other outputs after reading");
+            model.network().close();
+        }
+    }
+}
