@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * hpsearch writes DL4J's model zip itself (at the fastest deflate level): DL4J's own ModelSerializer must read it, a
+ * hpsearch writes DL4J's model zip itself (weights uncompressed): DL4J's own ModelSerializer must read it, a
  * stack and a graph alike, with the same outputs; hpsearch's entry travels with it.
  */
 class ModelFileTest {
