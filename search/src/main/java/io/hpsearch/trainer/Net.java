@@ -3,6 +3,7 @@ package io.hpsearch.trainer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -21,16 +22,19 @@ import java.util.List;
  * that tells them apart, so that the trainer, the test evaluation, the model file and prediction take either.
  */
 public final class Net implements AutoCloseable {
-    /** How often a graph in training has the garbage collector free what it left (see collectOccasionally). */
+    /** How often a leaky network has the garbage collector free what it left (see collectOccasionally). */
     private static final long COLLECTION_INTERVAL_NANOS = 3_000_000_000L;
 
     private final MultiLayerNetwork stack;
     private final ComputationGraph graph;
+    /** Whether it leaves native arrays behind that only a collection frees (see collectOccasionally). */
+    private final boolean collects;
     private long lastCollection = System.nanoTime();
 
     private Net(MultiLayerNetwork stack, ComputationGraph graph) {
         this.stack = stack;
         this.graph = graph;
+        this.collects = graph != null || normalisesConvolutions(stack.getLayers());
     }
 
     public static Net of(MultiLayerNetwork network) {
@@ -56,23 +60,41 @@ public final class Net implements AutoCloseable {
             stack.fit(batch);
         } else {
             graph.fit(batch);
-            collectOccasionally();
         }
+        collectOccasionally();
     }
 
     /**
-     * DL4J 1.0.0-M2.1's ComputationGraph leaves native arrays outside its workspaces at every minibatch (about 130 MB
-     * a minibatch of 128 images for ResNet-20), which only the garbage collector frees; the Java heap barely moves, so
-     * it never ran, and a ResNet-20 run grew to 21 GB and was killed in its second epoch. A collection every few
-     * seconds of training holds it near 2 GB (ResNetTest); stacks keep everything in workspaces and need none.
+     * DL4J 1.0.0-M2.1's batch normalisation of convolutional activations leaves native arrays outside the workspaces
+     * at every minibatch, in training and in inference, which only the garbage collector frees; the Java heap barely
+     * moves, so it never ran: a ResNet-20 run (batch norm after every convolution; about 130 MB a minibatch of 128)
+     * grew to 21 GB and was killed in its second epoch, and a test evaluation of a CNN with batch-normalised
+     * convolutions passed 9 GB (the same CNN without them: 1 GB). A collection every few seconds holds them
+     * (ResNetTest, NetTest); other networks keep everything in workspaces and need none.
      * (ND4J's own periodic collection, MemoryManager.togglePeriodicGc, did not hold it in a test JVM.)
      */
     private void collectOccasionally() {
+        if (!collects) {
+            return;
+        }
         long now = System.nanoTime();
         if (now - lastCollection > COLLECTION_INTERVAL_NANOS) {
             System.gc();
             lastCollection = System.nanoTime();
         }
+    }
+
+    /** Whether a batch normalisation layer follows a convolution: the layers that leave arrays behind. */
+    private static boolean normalisesConvolutions(Layer[] layers) {
+        boolean convolved = false;
+        for (Layer layer : layers) {
+            if (layer.conf().getLayer() instanceof ConvolutionLayer) {
+                convolved = true;
+            } else if (convolved && layer.conf().getLayer() instanceof BatchNormalization) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** DL4J's JSON configuration of the network, as its model files hold it. */
@@ -99,10 +121,7 @@ public final class Net implements AutoCloseable {
 
     /** Class probabilities for a batch of examples, in inference mode (no dropout, batch norm's running means). */
     public INDArray output(INDArray features) {
-        if (stack != null) {
-            return stack.output(features, false);
-        }
-        INDArray out = graph.outputSingle(false, features);
+        INDArray out = stack != null ? stack.output(features, false) : graph.outputSingle(false, features);
         collectOccasionally();
         return out;
     }
@@ -117,15 +136,19 @@ public final class Net implements AutoCloseable {
     }
 
     /**
-     * Frees its native memory at once (weights, gradients, updater state, the thread's workspaces). A stack's is what
-     * DL4J's own close() frees, without the two System.gc() calls in it: full collections of a heap holding the data
-     * set took 0.2-0.8 s a trial, most of a run's time outside training (bench/throughput). A graph keeps DL4J's
-     * close: the collection frees the native arrays it leaves outside its workspaces (see collectOccasionally).
+     * Frees its native memory at once (weights, gradients, updater state, the thread's workspaces). For most networks
+     * that is what DL4J's own close() frees, without the two System.gc() calls in it: full collections of a heap
+     * holding the data set took 0.2-0.8 s a trial, most of a run's time outside training (bench/throughput). A
+     * network that leaves arrays behind keeps DL4J's close: its collections free them (see collectOccasionally).
      */
     @Override
     public void close() {
-        if (graph != null) {
-            graph.close();
+        if (collects) {
+            if (stack != null) {
+                stack.close();
+            } else {
+                graph.close();
+            }
             return;
         }
         release(stack.params());

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The timed CNN search of issue "Search that learns": spaces/fashion-cnn-search.yaml (the model space of
+# fashion-cnn.yaml, TPE + ASHA, max_minutes: 180) on the full Fashion-MNIST split, on every core, then the best
+# network's test accuracy. Writes bench/results/cnn-search.{json,md}.
+#   DB (a folder for the run's database; default: a fresh temporary one). With DB the search can be split over
+#       several sittings: stop it (Ctrl-C or a killed machine) and run the script again with the same DB; the run
+#       is resumed with the time its budget had left (`hpsearch resume`), and the report counts run time, not
+#       the pause.
+#   SPACE (spaces/fashion-cnn-search.yaml), DATA (../shared/data/fashion-mnist), OUT (bench/results)
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+SPACE="${SPACE:-spaces/fashion-cnn-search.yaml}"; DATA="${DATA:-../shared/data/fashion-mnist}"
+OUT="${OUT:-bench/results}"
+if [ -n "${DB:-}" ]; then
+  mkdir -p "$DB"; work="$(cd "$DB" && pwd)"
+else
+  work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
+fi
+./hpsearch --version >/dev/null
+hp() { java -jar "$root/web/target/hpsearch.jar" "$@"; }
+echo "SPACE=$SPACE DB=$work bench/accuracy/cnn-search.sh (commit $(git rev-parse --short HEAD))" >&2
+
+status() { hp show 1 --db "$work/hpsearch" --format json 2>/dev/null \
+  | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["status"])' 2>/dev/null || echo NONE; }
+start=$(date +%s)
+case "$(status)" in
+  NONE) hp run "$SPACE" --db "$work/hpsearch" --data "$DATA" >>"$work/search.log" 2>&1 || true ;;
+  COMPLETED) echo "run 1 in $work already finished; reporting it" >&2 ;;
+  *) # Marked interrupted once its heartbeat is older than the grace; a killed process left it RUNNING.
+     hp resume 1 --db "$work/hpsearch" --data "$DATA" --heartbeat-grace 2 >>"$work/search.log" 2>&1 || true ;;
+esac
+echo "$(( $(date +%s) - start ))" >>"$work/sittings.seconds"
+tail -30 "$work/search.log" >&2
+[ "$(status)" = COMPLETED ] || { echo "run 1 is $(status), not finished: run the script again with DB=$work" >&2; exit 1; }
+hp show 1 --db "$work/hpsearch" --format json >"$work/show.json"
+hp trials 1 --db "$work/hpsearch" --format json >"$work/trials.json"
+python3 - "$work" "$OUT" "$SPACE" <<'PY'
+import collections, json, os, sys
+work, out, space = sys.argv[1:]
+show = json.load(open(f"{work}/show.json"))
+trials = json.load(open(f"{work}/trials.json"))
+sittings = [int(l) for l in open(f"{work}/sittings.seconds") if l.strip()]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+states = collections.Counter(t["state"] for t in trials)
+best = trials[0]
+test = (show.get("test") or {}).get("accuracy")
+r = {"space": space, "machine": f"{cpu}, {os.cpu_count()} cores", "sittings_seconds": sittings,
+     "run_message": show["run"].get("message"), "trials": dict(states), "best_trial": best,
+     "validation_accuracy": best.get("score"), "test_accuracy": test, "goal": 0.945}
+os.makedirs(out, exist_ok=True)
+json.dump(r, open(f"{out}/cnn-search.json", "w"), indent=2)
+md = (f"CNN search ({space}, TPE + ASHA) on {r['machine']}: {sum(sittings) / 60:.0f} min in "
+      f"{len(sittings)} sitting(s), {len(trials)} trials ({', '.join(f'{n} {s.lower()}' for s, n in states.items())}); "
+      f"{r['run_message']}. Best trial {best['number']}: validation {best['score']:.4f}, test {test * 100:.2f} % "
+      f"(goal >= 94.5 %: {'met' if test >= 0.945 else 'not met'}).")
+open(f"{out}/cnn-search.md", "w").write(md + "\n")
+print(md)
+PY
