@@ -132,7 +132,7 @@ write_context() {
     echo "commit=$(git rev-parse --short HEAD)"
     echo "uncommitted_changes=$dirty"
     echo "smoke=$smoke"
-    echo "reproduce=$(reproduce_command)"
+    echo "reproduce=$(portable "$(reproduce_command)")"
   } >"$work/context"
 }
 
@@ -143,12 +143,19 @@ quoted() {
   echo "${line% }"
 }
 
+# A command as the results show it: no folder of this machine (the database folder reads DIR, the shared data
+# beside the checkout ../shared).
+portable() {
+  local line="${1//"$db_dir"/DIR}"
+  echo "${line//"$(dirname "$root")/shared"/../shared}"
+}
+
 # Appends KEY=VALUE lines (MODEL KEY=VALUE...) to MODEL's meta file for report.py, creating its folder.
 write_meta() {
-  local model="$1"
+  local model="$1" line
   shift
   mkdir -p "$work/$model"
-  printf '%s\n' "$@" >>"$work/$model/meta"
+  for line in "$@"; do portable "$line"; done >>"$work/$model/meta"
 }
 
 # Runs MODEL's search (the rest: the hpsearch command line), timed, and saves its figures for report.py:

@@ -63,7 +63,7 @@ public final class ConvBench {
         out.put("cores", cores);
         out.put("java", System.getProperty("java.version"));
         out.put("natives", build.contains("HAVE_ONEDNN") ? "oneDNN (-onednn)" : "plain");
-        out.put("space", args[1]);
+        out.put("space", "spaces/" + Path.of(args[1]).getFileName());
         out.put("training_batches", batches);
         out.put("batch_size", BATCH);
         List<Map<String, Object>> paths = new ArrayList<>();

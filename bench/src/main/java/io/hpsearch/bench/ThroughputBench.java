@@ -50,7 +50,7 @@ public final class ThroughputBench {
         out.put("natives", System.getProperty("org.bytedeco.javacpp.platform.extension"));
         out.put("java", System.getProperty("java.version"));
         out.put("nd4j_default_threads", defaultThreads);
-        out.put("space", workload.spaceFile.toString());
+        out.put("space", "bench/throughput/" + workload.spaceFile.getFileName());
         out.put("epochs", workload.epochs());
         out.put("training_examples", workload.split.train().size());
         out.put("validation_examples", workload.split.validation().size());
