@@ -77,7 +77,8 @@ class NetTest {
                 net.output(images);
                 most = Math.max(most, residentKib());
             }
-            assertTrue(most - start < 2L * 1024 * 1024, "resident memory grew by " + (most - start) / 1024
+            // With a collection every 3 s, up to ~3 s of batches (~2 GB here) wait for it.
+            assertTrue(most - start < 3L * 1024 * 1024, "resident memory grew by " + (most - start) / 1024
                     + " MiB over 30 batches");
         }
     }
