@@ -23,7 +23,7 @@ def row(*cells):
 print(f"{r['cores']} cores ({r['cpu']}; {r.get('cpu_flags', 'flags not recorded')}), natives "
       f"{r.get('natives') or 'not recorded'}, Java {r['java']}, ND4J default threads {default}. Workload: "
       f"{len(networks)} networks x {epochs} epochs x {train:,} training + {val:,} validation examples "
-      f"(`bench/{r['space'].split('/bench/')[-1] if '/bench/' in r['space'] else r['space']}`).")
+      f"(`{r['space']}`).")
 print()
 print("Roofline, ND4J sgemm 1024x1024 float: " + ", ".join(
     f"{v:.1f} GFLOPS with {k.split('_')[0]} thread(s)" for k, v in sgemm.items()) + ".")
