@@ -70,7 +70,7 @@ public final class Net implements AutoCloseable {
      * moves, so it never ran: a ResNet-20 run (batch norm after every convolution; about 130 MB a minibatch of 128)
      * grew to 21 GB and was killed in its second epoch, and a test evaluation of a CNN with batch-normalised
      * convolutions passed 9 GB (the same CNN without them: 1 GB). A collection every few seconds holds them
-     * (ResNetTest, NetTest); other networks keep everything in workspaces and need none.
+     * (ResNetTest, NetTest); other networks leave little, which the one collection at close frees.
      * (ND4J's own periodic collection, MemoryManager.togglePeriodicGc, did not hold it in a test JVM.)
      */
     private void collectOccasionally() {
