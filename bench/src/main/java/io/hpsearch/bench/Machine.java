@@ -5,6 +5,7 @@ import io.hpsearch.trainer.Cpu;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Facts about the machine a benchmark ran on, read from Linux's /proc. */
 final class Machine {
@@ -17,9 +18,9 @@ final class Machine {
 
     /** The CPU's vector-instruction flags (AVX..., FMA), as Linux lists them: what decides which natives run. */
     static String simdFlags() {
-        String simd = Cpu.flags().stream().filter(f -> f.startsWith("avx") || f.equals("fma"))
+        List<String> flags = Cpu.flags();
+        return flags.isEmpty() ? "unknown" : flags.stream().filter(f -> f.startsWith("avx") || f.equals("fma"))
                 .collect(java.util.stream.Collectors.joining(" "));
-        return Cpu.flags().isEmpty() ? "unknown" : simd;
     }
 
     /** A field of /proc/self/status in KiB, such as VmHWM (peak resident set) or VmRSS. */

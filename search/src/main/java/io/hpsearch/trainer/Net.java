@@ -146,11 +146,7 @@ public final class Net implements AutoCloseable {
     @Override
     public void close() {
         if (collects) {
-            if (stack != null) {
-                stack.close();
-            } else {
-                graph.close();
-            }
+            model().close();
             return;
         }
         release(stack.params());

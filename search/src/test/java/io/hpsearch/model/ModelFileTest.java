@@ -2,9 +2,9 @@ package io.hpsearch.model;
 
 import io.hpsearch.data.ImageEncoding;
 import io.hpsearch.data.InputShape;
-import io.hpsearch.space.ModelType;
 import io.hpsearch.trainer.Net;
 import io.hpsearch.trainer.NetworkFactory;
+import io.hpsearch.trainer.TestParams;
 import io.hpsearch.trial.TrialParams;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
@@ -15,7 +15,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * stack and a graph alike, with the same outputs; hpsearch's entry travels with it.
  */
 class ModelFileTest {
-    private static final InputShape SHAPE = InputShape.image(1, 28, 28);
+    private static final InputShape SHAPE = TestParams.FASHION;
     private static final List<String> CLASSES = List.of("a", "b", "c");
 
     @TempDir
@@ -35,26 +34,12 @@ class ModelFileTest {
 
     @Test
     void aStackRoundTripsThroughDl4jsOwnReader() throws Exception {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("hidden_layers", 2);
-        v.put("units_1", 32);
-        v.put("units_2", 16);
-        v.put("optimizer", "adam");
-        v.put("learning_rate", 0.001);
-        roundTrip(new TrialParams(ModelType.MLP, v), false);
+        roundTrip(TestParams.mlp(0.0, List.of(32, 16), List.of(0.0, 0.0)), false);
     }
 
     @Test
     void aGraphRoundTripsThroughDl4jsOwnReader() throws Exception {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("stages", 2);
-        v.put("filters_1", 4);
-        v.put("filters_2", 8);
-        v.put("blocks_per_stage", 1);
-        v.put("dense_layers", 0);
-        v.put("optimizer", "adam");
-        v.put("learning_rate", 0.001);
-        roundTrip(new TrialParams(ModelType.RESNET, v), true);
+        roundTrip(TestParams.smallResnet(false), true);
     }
 
     private void roundTrip(TrialParams params, boolean graph) throws Exception {

@@ -52,7 +52,7 @@ class NetTest {
     }
 
     @Test
-    void aCnnWithBatchNormalisedConvolutionsKeepsItsNativeMemoryWhileItInfers() throws Exception {
+    void aCnnWithBatchNormalisedConvolutionsKeepsItsNativeMemoryWhileItInfers() {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("conv_blocks", 2);
         v.put("convs_per_block", 2);
@@ -68,25 +68,12 @@ class NetTest {
         NativeThreads.configure(1);
         try (Net net = NetworkFactory.network(new TrialParams(ModelType.CNN, v), 1, TestParams.FASHION, 10)) {
             INDArray images = Nd4j.rand(DataType.FLOAT, 256, 784);
-            net.output(images);
-            long start = residentKib();
-            long most = start;
             // Without the collections each batch of 256 left ~200 MB behind (a test evaluation of such a CNN
-            // passed 9 GB): 30 batches would add ~6 GB.
-            for (int b = 0; b < 30; b++) {
-                net.output(images);
-                most = Math.max(most, residentKib());
-            }
-            // With a collection every 3 s, up to ~3 s of batches (~2 GB here) wait for it.
-            assertTrue(most - start < 3L * 1024 * 1024, "resident memory grew by " + (most - start) / 1024
-                    + " MiB over 30 batches");
+            // passed 9 GB): 30 batches would add ~6 GB. With a collection every 3 s, up to ~3 s of batches (~2 GB
+            // here) wait for it.
+            long grew = ResidentGrowth.kib(1, 30, () -> net.output(images));
+            assertTrue(grew < 3L * 1024 * 1024, "resident memory grew by " + grew / 1024 + " MiB over 30 batches");
         }
-    }
-
-    private static long residentKib() throws java.io.IOException {
-        return java.nio.file.Files.readAllLines(Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
-                .findFirst().orElseThrow();
     }
 
     private static long collections() {

@@ -38,21 +38,6 @@ class ResNetTest {
         return new TrialParams(ModelType.RESNET, v);
     }
 
-    private static TrialParams small(boolean bottleneck) {
-        Map<String, Object> v = new LinkedHashMap<>();
-        v.put("stages", 2);
-        v.put("filters_1", 8);
-        v.put("filters_2", 16);
-        v.put("blocks_per_stage", 1);
-        v.put("bottleneck", bottleneck);
-        v.put("dense_layers", 1);
-        v.put("units_1", 16);
-        v.put("dropout_1", 0.0);
-        v.put("optimizer", "adam");
-        v.put("learning_rate", 0.001);
-        return new TrialParams(ModelType.RESNET, v);
-    }
-
     @Test
     void resnet20HasItsConvolutionsShortcutsAndParameters() {
         try (Net net = NetworkFactory.network(resnet20(), 1, TestParams.FASHION, 10)) {
@@ -85,7 +70,7 @@ class ResNetTest {
     @Test
     void theFastPathComputesDl4jsOutputsAndGradientsForBasicAndBottleneckBlocks() {
         for (boolean bottleneck : new boolean[]{false, true}) {
-            TrialParams params = small(bottleneck);
+            TrialParams params = TestParams.smallResnet(bottleneck);
             ComputationGraph dl4j = new ComputationGraph(ResNetFactory.build(params, 5, TestParams.FASHION, 10));
             dl4j.init();
             ComputationGraph helped = new ComputationGraph(ResNetFactory.build(params, 5, TestParams.FASHION, 10));
@@ -140,30 +125,16 @@ class ResNetTest {
     }
 
     @Test
-    void aGraphsNativeMemoryStaysBoundedWhileItTrains() throws Exception {
+    void aGraphsNativeMemoryStaysBoundedWhileItTrains() {
         // Without a periodic collection each minibatch of 128 left ~130 MB of native arrays behind: 45 minibatches
         // would add ~5.8 GB.
         try (Net net = NetworkFactory.network(resnet20(), 1, TestParams.FASHION, 10)) {
             org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(
                     org.nd4j.linalg.factory.Nd4j.rand(128, 784),
                     org.nd4j.linalg.factory.Nd4j.zeros(128, 10).putScalar(0, 1, 1f));
-            for (int b = 0; b < 5; b++) {
-                net.fit(batch);
-            }
-            long start = residentKib();
-            long most = start;
-            for (int b = 0; b < 45; b++) {
-                net.fit(batch);
-                most = Math.max(most, residentKib());
-            }
-            assertTrue(most - start < 3L * 1024 * 1024, "resident memory grew by " + (most - start) / 1024
-                    + " MiB over 45 minibatches");
+            long grew = ResidentGrowth.kib(5, 45, () -> net.fit(batch));
+            assertTrue(grew < 3L * 1024 * 1024, "resident memory grew by " + grew / 1024 + " MiB over 45 minibatches");
         }
     }
 
-    private static long residentKib() throws java.io.IOException {
-        return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
-                .filter(l -> l.startsWith("VmRSS:")).mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
-                .findFirst().orElseThrow();
-    }
 }
