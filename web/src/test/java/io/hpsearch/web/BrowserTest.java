@@ -322,14 +322,16 @@ class BrowserTest {
 
         setText(yaml, """
                 name: from-the-browser
-                max_trials: 10
-                training: {epochs: 40, train_limit: 1000}
+                max_trials: 100
+                training: {epochs: 200, train_limit: 1000}
                 model:
                   type: mlp
                   hidden_layers: 1
                   units: {choice: [16, 32, 64, 128]}
-                  learning_rate: 0.001
+                  learning_rate: {min: 0.0005, max: 0.005}
                 """);
+        // Far more work than the test waits for (CI's fast cores finished a 4-network, 40-epoch run before the
+        // click): the run must still be running when the cancel button is pressed.
         browser.findElement(By.id("start-run")).click();
         wait.until(ExpectedConditions.urlMatches(".*/runs/\\d+$"));
         // A marker that a reload would wipe: the first trial must appear without one.
