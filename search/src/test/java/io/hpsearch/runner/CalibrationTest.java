@@ -52,10 +52,10 @@ class CalibrationTest {
     @Test
     void theSplitsTriedStartWithOneThreadPerWorkerAndHonourWorkers() {
         assertEquals("2x1,1x2", splits(measuring(null, null, 2, null).candidates(2)));
-        assertEquals("1x2,1x1", splits(measuring(null, null, 2, null).candidates(1)), "one trial: 2 or 1 threads");
-        assertEquals("2x2,2x1,1x4", splits(measuring(null, null, 4, null).candidates(2)));
+        assertEquals("1x1,1x2", splits(measuring(null, null, 2, null).candidates(1)), "one trial: 1 or 2 threads");
+        assertEquals("2x1,2x2,1x4", splits(measuring(null, null, 4, null).candidates(2)));
         assertEquals("4x1,1x4", splits(measuring(null, null, 4, null).candidates(4)));
-        assertEquals("1x2,1x1", splits(measuring(1, null, 2, null).candidates(8)), "--workers 1: threads measured");
+        assertEquals("1x1,1x2", splits(measuring(1, null, 2, null).candidates(8)), "--workers 1: threads measured");
         assertEquals("1x1", splits(measuring(null, null, 1, null).candidates(8)));
     }
 
@@ -72,9 +72,25 @@ class CalibrationTest {
         Parallelism quick = new Calibration(null, null, 2, dir.resolve("never"), Duration.ofMillis(200),
                 Calibration.WORTH_MEASURING).choose(SPACE, data, 8);
         assertEquals("2 workers x 1 thread", quick.describe());
-        assertTrue(quick.reason().startsWith("a worker per trial, the cores shared among them: about 0 s of training "
-                + "is not worth measuring"), quick.reason());
+        assertTrue(quick.reason().startsWith("a worker per trial, one thread each (dense layers gain little from "
+                + "threads): about 0 s of training is not worth measuring"), quick.reason());
         assertFalse(Files.exists(dir.resolve("never")), "nothing measured, nothing cached");
+
+        // Convolutions gain from threads: a short CNN run shares the cores among its workers instead.
+        SpaceSpec cnn = SpaceParser.parse("""
+                name: cnn
+                search: random
+                training: {epochs: 1, train_limit: 600}
+                model: {type: cnn, conv_blocks: 1, filters: 8, dense_layers: 1, units: 16, learning_rate: 0.001}
+                """, "cnn.yaml");
+        Calibration unmeasured = new Calibration(null, null, 4, null, Duration.ofMillis(200),
+                Calibration.WORTH_MEASURING);
+        Parallelism one = unmeasured.choose(cnn, data, 1);
+        assertEquals("1 worker x 4 threads", one.describe());
+        assertTrue(one.reason().startsWith("a worker per trial, the cores shared among them (convolutions gain from "
+                + "threads)"), one.reason());
+        assertEquals("2 workers x 2 threads", unmeasured.choose(cnn, data, 2).describe());
+        assertEquals("4 workers x 1 thread", unmeasured.choose(cnn, data, 8).describe());
     }
 
     @Test
