@@ -7,6 +7,7 @@
 #       is resumed with the time its budget had left (`hpsearch resume`), and the report counts run time, not
 #       the pause.
 #   SPACE (spaces/fashion-cnn-search.yaml), DATA (../shared/data/fashion-mnist), OUT (bench/results)
+#   MAX_MINUTES (the space's max_minutes): a shorter budget for a first start, say to fit one sitting
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -25,7 +26,8 @@ status() { hp show 1 --db "$work/hpsearch" --format json 2>/dev/null \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["status"])' 2>/dev/null || echo NONE; }
 start=$(date +%s)
 case "$(status)" in
-  NONE) hp run "$SPACE" --db "$work/hpsearch" --data "$DATA" >>"$work/search.log" 2>&1 || true ;;
+  NONE) hp run "$SPACE" --db "$work/hpsearch" --data "$DATA" ${MAX_MINUTES:+--max-minutes "$MAX_MINUTES"} \
+          >>"$work/search.log" 2>&1 || true ;;
   COMPLETED) echo "run 1 in $work already finished; reporting it" >&2 ;;
   *) # Marked interrupted once its heartbeat is older than the grace; a killed process left it RUNNING.
      hp resume 1 --db "$work/hpsearch" --data "$DATA" --heartbeat-grace 2 >>"$work/search.log" 2>&1 || true ;;

@@ -440,7 +440,7 @@ public final class SpaceParser {
     /** Dense layers: the keys of the reference space, plus batch norm, activation, L2 and batch size. */
     private ModelSpec mlp(Section m) {
         m.allowOnly("type", "input_dropout", "hidden_layers", "units", "dropout", "batch_norm", "activation", "l2",
-                "batch_size", "optimizer", "learning_rate");
+                "batch_size", "optimizer", "learning_rate", "learning_rate_schedule");
         List<ModelSpec.Entry> entries = new ArrayList<>();
         entries.add(new ModelSpec.Shared("input_dropout",
                 m.param("input_dropout", ParamType.DECIMAL, Bounds.DROPOUT).orElse(new Param.Fixed(0.0))));
@@ -453,7 +453,7 @@ public final class SpaceParser {
     private ModelSpec cnn(Section m) {
         m.allowOnly("type", "input_batch_norm", "conv_blocks", "convs_per_block", "kernel", "filters",
                 "conv_batch_norm", "conv_dropout", "dense_layers", "units", "dropout", "batch_norm", "activation",
-                "l2", "batch_size", "optimizer", "learning_rate");
+                "l2", "batch_size", "optimizer", "learning_rate", "learning_rate_schedule");
         List<ModelSpec.Entry> entries = new ArrayList<>();
         m.param("input_batch_norm", ParamType.BOOLEAN, Bounds.NONE)
                 .ifPresent(p -> entries.add(new ModelSpec.Shared("input_batch_norm", p)));
@@ -483,7 +483,8 @@ public final class SpaceParser {
      */
     private ModelSpec resnet(Section m) {
         m.allowOnly("type", "stages", "blocks_per_stage", "filters", "bottleneck", "dense_layers", "units", "dropout",
-                "batch_norm", "activation", "l2", "batch_size", "optimizer", "learning_rate");
+                "batch_norm", "activation", "l2", "batch_size", "optimizer", "learning_rate",
+                "learning_rate_schedule");
         List<ModelSpec.Entry> entries = new ArrayList<>();
         Param stages = m.param("stages", ParamType.INTEGER, new Bounds(1, 4)).orElseThrow(() -> m.missing("stages"));
         List<ModelSpec.LayerParam> perStage = new ArrayList<>();
@@ -537,6 +538,8 @@ public final class SpaceParser {
                 m.param("optimizer", ParamType.TEXT, Bounds.words(OPTIMIZERS)).orElse(new Param.Fixed("adam"))));
         entries.add(new ModelSpec.Shared("learning_rate", m.param("learning_rate", ParamType.DECIMAL,
                 Bounds.LEARNING_RATE).orElseThrow(() -> m.missing("learning_rate"))));
+        m.param("learning_rate_schedule", ParamType.TEXT, Bounds.words(LearningRateSchedule.keys()))
+                .ifPresent(p -> entries.add(new ModelSpec.Shared("learning_rate_schedule", p)));
     }
 
     private static int maxCount(Param count) {

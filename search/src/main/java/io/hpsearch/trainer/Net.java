@@ -12,6 +12,7 @@ import org.nd4j.linalg.dataset.api.DataSet;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.MemoryWorkspaceManager;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.schedule.ISchedule;
 
 import java.util.Arrays;
 import java.util.List;
@@ -95,6 +96,29 @@ public final class Net implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** Gives every layer that learns the schedule instead of its constant learning rate. */
+    public void setLearningRate(ISchedule schedule) {
+        if (stack != null) {
+            stack.setLearningRate(schedule);
+        } else {
+            graph.setLearningRate(schedule);
+        }
+    }
+
+    /** The learning rate the next minibatch of the first layer that learns will use. */
+    public double learningRate() {
+        for (Layer layer : layers()) {
+            if (layer.numParams() > 0) {
+                String name = layer.conf().getLayer().getLayerName();
+                Double rate = stack != null ? stack.getLearningRate(layer.getIndex()) : graph.getLearningRate(name);
+                if (rate != null) {
+                    return rate;
+                }
+            }
+        }
+        throw new IllegalStateException("no layer with a learning rate");
     }
 
     /** DL4J's JSON configuration of the network, as its model files hold it. */

@@ -93,13 +93,14 @@ public final class TrialTrainer {
             for (int i = 0; i < n; i++) {
                 order[i] = i;
             }
+            int batches = (n + batchSize - 1) / batchSize;
+            LearningRates.schedule(params, training.epochs() * batches).ifPresent(network::setLearningRate);
             Random random = new Random(seed);
             Augmenter augmenter = training.augment().map(a -> new Augmenter(a, shape, random)).orElse(null);
             Optional<EarlyStoppingRule> early = training.earlyStopping().map(EarlyStoppingRule::new);
             List<EpochRule> allRules = new ArrayList<>();
             early.ifPresent(allRules::add);
             allRules.addAll(rules);
-            int batches = (n + batchSize - 1) / batchSize;
             List<EpochMetrics> history = new ArrayList<>();
             int bestEpoch = 0;
             INDArray bestWeights = null;

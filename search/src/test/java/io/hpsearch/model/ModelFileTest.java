@@ -6,12 +6,15 @@ import io.hpsearch.trainer.Net;
 import io.hpsearch.trainer.NetworkFactory;
 import io.hpsearch.trainer.TestParams;
 import io.hpsearch.trial.TrialParams;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.schedule.MapSchedule;
+import org.nd4j.linalg.schedule.ScheduleType;
 
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
@@ -40,6 +43,19 @@ class ModelFileTest {
     @Test
     void aGraphRoundTripsThroughDl4jsOwnReader() throws Exception {
         roundTrip(TestParams.smallResnet(false), true);
+    }
+
+    @Test
+    void aLearningRateScheduleIsKeptInDl4jsOwnClasses() throws Exception {
+        try (Net network = NetworkFactory.network(TestParams.mlp(0.0, List.of(8), List.of(0.0)), 11, SHAPE,
+                CLASSES.size())) {
+            network.setLearningRate(new MapSchedule.Builder(ScheduleType.ITERATION).add(0, 0.001).add(5, 0.0004)
+                    .build());
+            byte[] zip = ModelFile.bytes(network, new ImageEncoding(SHAPE), CLASSES, Map.of());
+            MultiLayerNetwork read = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(zip), false);
+            read.setIterationCount(7);
+            assertEquals(0.0004, read.getLearningRate(0), 1e-12, "the schedule came back with the configuration");
+        }
     }
 
     private void roundTrip(TrialParams params, boolean graph) throws Exception {

@@ -75,6 +75,26 @@ class SpaceParserTest {
     }
 
     @Test
+    void aLearningRateScheduleIsSearchedLikeAnyChoice() {
+        SpaceSpec spec = parse("""
+                name: s
+                search: grid
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: 64
+                  learning_rate: 0.001
+                  learning_rate_schedule: {choice: [constant, cosine, linear]}
+                """);
+        assertEquals(List.of("constant", "cosine", "linear"),
+                spec.model().shared("learning_rate_schedule").orElseThrow().discreteValues().orElseThrow());
+        assertEquals(BigInteger.valueOf(3), SpaceSize.distinctNetworks(spec));
+        assertTrue(parse("name: d\nmodel: {type: cnn, conv_blocks: 1, filters: 8, dense_layers: 1, units: 8, "
+                + "learning_rate: 0.001}\n").model().shared("learning_rate_schedule").isEmpty(),
+                "left out: a constant rate, and no new column in the runs before schedules existed");
+    }
+
+    @Test
     void defaultsFillWhatTheFileLeavesOut() {
         SpaceSpec spec = parse("name: d\nmodel: {type: mlp, hidden_layers: 1, units: 32, learning_rate: 0.001}\n");
         assertEquals(SearchKind.RANDOM, spec.search());

@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
@@ -106,5 +108,42 @@ class TrialTrainerTest {
                 + result.best().valAccuracy());
         assertTrue(Arrays.stream(result.network().layers()).filter(l -> l instanceof ConvolutionLayer)
                 .allMatch(l -> l.getHelper() instanceof MKLDNNConvHelper), "trained through the fast convolution path");
+    }
+
+    private static TrialParams scheduled(TrialParams params, String schedule) {
+        Map<String, Object> v = new LinkedHashMap<>(params.values());
+        v.put("learning_rate_schedule", schedule);
+        return new TrialParams(params.type(), v);
+    }
+
+    @Test
+    void aScheduledLearningRateFallsFromTheRateToZeroOverThePlannedMinibatches() {
+        // 600 examples in minibatches of 64: 10 a epoch, 30 in 3 epochs.
+        TrainingSpec spec = training(3, Optional.empty(), Optional.empty());
+        TrialParams mlp = TestParams.mlp(0.0, List.of(32), List.of(0.0));
+        try (Net constant = train(mlp, 3, spec).network();
+             Net cosine = train(scheduled(mlp, "cosine"), 3, spec).network();
+             Net linear = train(scheduled(mlp, "linear"), 3, spec).network();
+             Net graph = train(scheduled(TestParams.smallResnet(false), "cosine"), 3,
+                     training(1, Optional.empty(), Optional.empty())).network()) {
+            assertEquals(0.001, constant.learningRate(), 1e-12);
+            // DL4J counted the 30 minibatches the trainer fed one by one: each schedule is at its end.
+            assertEquals(0.001 * 0.5 * (1 + Math.cos(Math.PI * 29 / 30)), cosine.learningRate(), 1e-12,
+                    "cosine: its last step (one per minibatch when there are fewer than 100)");
+            assertEquals(0.0, linear.learningRate(), 1e-12);
+            assertEquals(0.001 * 0.5 * (1 + Math.cos(Math.PI * 9 / 10)), graph.learningRate(), 1e-12,
+                    "a residual network (a graph) follows its schedule too");
+            // Same seed, one thread: only the rates differ (the first weights belong to a corner pixel, always 0).
+            assertNotEquals(constant.params(), cosine.params(), "the schedule reached the updates");
+        }
+    }
+
+    @Test
+    void cosineIsAStaircaseOfAtMostAHundredSteps() {
+        var schedule = LearningRates.cosine(0.01, 10_000);
+        assertEquals(0.01, schedule.valueAt(0, 0), 1e-15);
+        assertEquals(0.01, schedule.valueAt(99, 0), 1e-15, "the first step lasts 100 minibatches");
+        assertEquals(0.005, schedule.valueAt(5_000, 0), 1e-15, "half way: half the rate");
+        assertEquals(0.01 * 0.5 * (1 + Math.cos(Math.PI * 99 / 100)), schedule.valueAt(9_999, 0), 1e-15);
     }
 }
