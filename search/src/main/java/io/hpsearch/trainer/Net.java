@@ -13,7 +13,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.MemoryWorkspaceManager;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.schedule.ISchedule;
+import com.sun.management.GcInfo;
 
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,13 +27,27 @@ import java.util.List;
  */
 public final class Net implements AutoCloseable {
     /** How often a leaky network has the garbage collector free what it left (see collectOccasionally). */
-    private static final long COLLECTION_INTERVAL_NANOS = 3_000_000_000L;
+    private static final Duration LEAKY_INTERVAL = Duration.ofSeconds(3);
+    /**
+     * How recent a whole-heap collection may be for a closing network to skip its own: what a closed network leaves
+     * is a few MB (bench/throughput's 100-trial run grew by 2 MB a trial with no collection at all), so one
+     * collection every 10 s holds any number of short trials, where one per trial stopped every worker for 0.1 s
+     * each time (7 of them, 0.7-0.8 s, in bench/throughput's six-MLP run on 2 workers: most of its overhead).
+     */
+    static final Duration CLOSE_INTERVAL = Duration.ofSeconds(10);
+    /** The JVM's collectors that collect the whole heap (G1's full collections; Parallel's and Serial's old). */
+    private static final List<com.sun.management.GarbageCollectorMXBean> WHOLE_HEAP =
+            ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .filter(b -> b instanceof com.sun.management.GarbageCollectorMXBean)
+                    .filter(b -> !b.getName().matches(".*(Young|Scavenge|Copy|ParNew).*"))
+                    .map(b -> (com.sun.management.GarbageCollectorMXBean) b)
+                    .toList();
 
     private final MultiLayerNetwork stack;
     private final ComputationGraph graph;
     /** Whether it leaves native arrays behind that only a collection frees (see collectOccasionally). */
     private final boolean collects;
-    private long lastCollection = System.nanoTime();
+    private long lastCheck = System.nanoTime();
 
     private Net(MultiLayerNetwork stack, ComputationGraph graph) {
         this.stack = stack;
@@ -71,18 +88,36 @@ public final class Net implements AutoCloseable {
      * moves, so it never ran: a ResNet-20 run (batch norm after every convolution; about 130 MB a minibatch of 128)
      * grew to 21 GB and was killed in its second epoch, and a test evaluation of a CNN with batch-normalised
      * convolutions passed 9 GB (the same CNN without them: 1 GB). A collection every few seconds holds them
-     * (ResNetTest, NetTest); other networks leave little, which the one collection at close frees.
-     * (ND4J's own periodic collection, MemoryManager.togglePeriodicGc, did not hold it in a test JVM.)
+     * (ResNetTest, NetTest); other networks leave little, which a collection at close frees. The heap is one per
+     * process, so a collection another worker's network asked for frees this one's arrays too: two leaky workers
+     * collect every 3 s between them, not each. (ND4J's own periodic collection, MemoryManager.togglePeriodicGc,
+     * did not hold it in a test JVM.)
      */
     private void collectOccasionally() {
         if (!collects) {
             return;
         }
         long now = System.nanoTime();
-        if (now - lastCollection > COLLECTION_INTERVAL_NANOS) {
-            System.gc();
-            lastCollection = System.nanoTime();
+        if (now - lastCheck > LEAKY_INTERVAL.toNanos()) {
+            collectUnlessWithin(LEAKY_INTERVAL);
+            lastCheck = System.nanoTime();
         }
+    }
+
+    /**
+     * Runs a whole-heap collection unless one (asked for by any network, or the JVM's own) ended within
+     * {@code recent}, by the JVM's record of its collections; true if it ran one.
+     */
+    static boolean collectUnlessWithin(Duration recent) {
+        long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
+        for (com.sun.management.GarbageCollectorMXBean collector : WHOLE_HEAP) {
+            GcInfo last = collector.getLastGcInfo();
+            if (last != null && uptime - last.getEndTime() < recent.toMillis()) {
+                return false;
+            }
+        }
+        System.gc();
+        return true;
     }
 
     /** Whether a batch normalisation layer follows a convolution: the layers that leave arrays behind. */
@@ -161,11 +196,12 @@ public final class Net implements AutoCloseable {
 
     /**
      * Frees its native memory at once (weights, gradients, updater state, the thread's workspaces), then has the
-     * garbage collector free the arrays DL4J dropped while it trained. DL4J's own close() runs two full collections
-     * (one in destroyAllWorkspacesForCurrentThread()); with a heap holding the data set they took 0.2-0.8 s a trial,
-     * most of a run's time outside training (bench/throughput). One keeps the run's memory flat across trials
-     * (bench/throughput's 100-trial run); none let it grow by a fifth. A network that leaves arrays behind as it
-     * trains keeps DL4J's close (see collectOccasionally).
+     * garbage collector free the arrays DL4J dropped while it trained, unless a collection ran in the last
+     * {@link #CLOSE_INTERVAL}. DL4J's own close() runs two full collections (one in
+     * destroyAllWorkspacesForCurrentThread()); with a heap holding the data set they took 0.2-0.8 s a trial, most
+     * of a run's time outside training (bench/throughput). Collections keep the run's memory flat across trials
+     * (bench/throughput's 100-trial run); none at all let it grow by a fifth. A network that leaves arrays behind as
+     * it trains keeps DL4J's close (see collectOccasionally).
      */
     @Override
     public void close() {
@@ -183,7 +219,7 @@ public final class Net implements AutoCloseable {
         for (MemoryWorkspace workspace : List.copyOf(workspaces.getAllWorkspacesForCurrentThread())) {
             workspaces.destroyWorkspace(workspace);
         }
-        System.gc();
+        collectUnlessWithin(CLOSE_INTERVAL);
     }
 
     /** Frees an array's native memory now, rather than whenever the collector finds it unreachable. */
