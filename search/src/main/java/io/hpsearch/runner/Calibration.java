@@ -166,9 +166,10 @@ public final class Calibration implements ParallelismPolicy {
 
     /**
      * The split for a run too short to measure, from what the measurements so far agree on: dense networks get one
-     * thread per worker (a second thread hurt a 4 x 512 MLP on both machines measured: 13.7 s on 1 thread against
-     * 14.7 s on 2 on the AMD EPYC, 92 s against 217 s on the Intel Xeon), convolutional ones the cores shared evenly
-     * (the reference CNN trained 1.66x faster on 2 threads than on 1 on the EPYC).
+     * thread per worker (a second thread never helped them: one 4 x 512 MLP took 13.7 s on 1 thread against 14.7 s
+     * on 2 on the AMD EPYC; on the Intel Xeon, before the thread fix, six MLPs took 92 s against 217 s),
+     * convolutional ones the cores shared evenly (the reference CNN trained 1.66x faster on 2 threads than on 1 on
+     * the EPYC).
      */
     private static Parallelism unmeasured(List<Parallelism> candidates, TrialParams network, double estimate) {
         boolean convolutional = network.type().convolutional();
