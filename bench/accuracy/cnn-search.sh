@@ -22,7 +22,7 @@ else
   work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT
 fi
 ./hpsearch --version >/dev/null
-hp() { java -jar "$root/web/target/hpsearch.jar" "$@"; }
+. "$root/bench/lib.sh"
 echo "SPACE=$SPACE DB=$work bench/accuracy/cnn-search.sh (commit $(git rev-parse --short HEAD))" >&2
 
 status() { hp show 1 --db "$work/hpsearch" --format json 2>/dev/null \
@@ -40,14 +40,14 @@ tail -30 "$work/search.log" >&2
 [ "$(status)" = COMPLETED ] || { echo "run 1 is $(status), not finished: run the script again with DB=$work" >&2; exit 1; }
 hp show 1 --db "$work/hpsearch" --format json >"$work/show.json"
 hp trials 1 --db "$work/hpsearch" --format json >"$work/trials.json"
-python3 - "$work" "$OUT" "$SPACE" "$NAME" "$GOAL" <<'PY'
+BENCH_CPU="$(cpu_model)" python3 - "$work" "$OUT" "$SPACE" "$NAME" "$GOAL" <<'PY'
 import collections, json, os, sys
 work, out, space, name, goal = sys.argv[1:]
 goal = float(goal)
 show = json.load(open(f"{work}/show.json"))
 trials = json.load(open(f"{work}/trials.json"))
 sittings = [int(l) for l in open(f"{work}/sittings.seconds") if l.strip()]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+cpu = os.environ["BENCH_CPU"]
 states = collections.Counter(t["state"] for t in trials)
 best = trials[0]
 test = (show.get("test") or {}).get("accuracy")

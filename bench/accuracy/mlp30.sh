@@ -12,7 +12,7 @@ SEEDS="${SEEDS:-101 102 103}"; OUT="${OUT:-bench/results}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 ./hpsearch --version >/dev/null
-hp() { java -jar "$root/web/target/hpsearch.jar" "$@"; }
+. "$root/bench/lib.sh"
 echo "SPACE=$SPACE SEEDS=\"$SEEDS\" bench/accuracy/mlp30.sh" >&2
 
 if [ -n "${REUSE:-}" ]; then
@@ -67,8 +67,8 @@ for seed in $SEEDS; do
 done
 wait
 
-python3 - "$work" "$search_s" "$SEEDS" "$OUT" "$SPACE" <<'PY'
-import json, os, statistics, sys, platform
+BENCH_CPU="$(cpu_model)" python3 - "$work" "$search_s" "$SEEDS" "$OUT" "$SPACE" <<'PY'
+import json, os, statistics, sys
 work, search_s, seeds, out, space = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4], sys.argv[5]
 search = json.load(open(f"{work}/search.json"))
 best = json.load(open(f"{work}/best.json"))[0]
@@ -80,7 +80,7 @@ for s in seeds:
     retrains.append({"seed": int(s), "test_accuracy": test_acc(r),
                      "seconds": int(open(f"{work}/retrain-{s}.seconds").read())})
 accs = [r["test_accuracy"] for r in retrains if r["test_accuracy"] is not None]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.machine())
+cpu = os.environ["BENCH_CPU"]
 result = {"space": os.path.basename(space), "machine": f"{cpu}, {os.cpu_count()} cores",
           "search_seconds": search_s, "search_status": search["run"]["status"] if "run" in search else None,
           "search_test_accuracy": test_acc(search), "best_trial": best,

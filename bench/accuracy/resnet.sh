@@ -10,7 +10,7 @@ MINUTES="${MINUTES:-115}"; DATA="${DATA:-../shared/data/fashion-mnist}"; OUT="${
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 ./hpsearch --version >/dev/null
-hp() { java -jar "$root/web/target/hpsearch.jar" "$@"; }
+. "$root/bench/lib.sh"
 echo "MINUTES=$MINUTES bench/accuracy/resnet.sh (commit $(git rev-parse --short HEAD))" >&2
 start=$(date +%s)
 hp run spaces/fashion-resnet-reference.yaml --workers 1 --threads 1 --max-minutes "$MINUTES" --db "$work/hpsearch" \
@@ -19,12 +19,12 @@ seconds=$(( $(date +%s) - start ))
 tail -30 "$work/run.log" >&2
 hp show 1 --db "$work/hpsearch" --format json >"$work/show.json"
 hp trials 1 --db "$work/hpsearch" --format json >"$work/trials.json"
-python3 - "$work" "$seconds" "$MINUTES" "$OUT" <<'PY'
+BENCH_CPU="$(cpu_model)" python3 - "$work" "$seconds" "$MINUTES" "$OUT" <<'PY'
 import json, os, sys
 work, seconds, minutes, out = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 show = json.load(open(f"{work}/show.json"))
 trial = json.load(open(f"{work}/trials.json"))[0]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+cpu = os.environ["BENCH_CPU"]
 test = (show.get("test") or {}).get("accuracy")
 r = {"space": "spaces/fashion-resnet-reference.yaml", "machine": f"{cpu}, {os.cpu_count()} cores, 1 worker x 1 thread",
      "budget_minutes": minutes, "wall_seconds": seconds, "epochs": trial.get("epochs"),

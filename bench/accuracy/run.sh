@@ -29,6 +29,7 @@ readonly DEFAULT_MLP_TRIALS=30 DEFAULT_MLP_EPOCHS=20 DEFAULT_CNN_EPOCHS=30
 readonly FULL_TRAIN_EXAMPLES=48000
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$root/bench/lib.sh"
 smoke=0
 data="$(realpath -m "$root/../shared/data/fashion-mnist")"
 db_dir=""
@@ -121,7 +122,7 @@ reproduce_command() {
 # Machine and invocation, as key=value lines for report.py.
 write_context() {
   local cpu dirty=no
-  cpu="$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')" || cpu=unknown
+  cpu="$(cpu_model)"
   # Figures from uncommitted code cannot be reproduced from the commit alone (the results themselves do not count).
   [ -z "$(git status --porcelain -- . ':!bench/results')" ] || dirty=yes
   {

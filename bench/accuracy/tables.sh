@@ -24,6 +24,7 @@ die() {
 }
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$root/bench/lib.sh"
 smoke=0
 db_dir=""
 while [ $# -gt 0 ]; do
@@ -109,7 +110,7 @@ dirty=no
 [ -z "$(git status --porcelain -- . ':!bench/results')" ] || dirty=yes
 {
   echo "cores=$(nproc)"
-  echo "cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "cpu=$(cpu_model)"
   echo "java=$(java -version 2>&1 | head -n 1)"
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit=$(git rev-parse --short HEAD)"

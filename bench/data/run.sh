@@ -23,6 +23,7 @@ die() {
 }
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$root/bench/lib.sh"
 smoke=0 keep=0 dir=""
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -84,7 +85,7 @@ dirty=no
 [ -z "$(git status --porcelain -- . ':!bench/results')" ] || dirty=yes
 {
   echo "cores=$(nproc)"
-  echo "cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "cpu=$(cpu_model)"
   echo "memory_gib=$(awk '/^MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)"
   echo "java=$(java -version 2>&1 | head -n 1)"
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"

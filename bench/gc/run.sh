@@ -7,6 +7,7 @@
 #   REPS (2), DATA (../shared/data/fashion-mnist)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$root/bench/lib.sh"
 cd "$root"
 ./hpsearch --version >/dev/null
 jar=web/target/hpsearch.jar
@@ -30,7 +31,7 @@ PY
   rm -rf "$d"
 }
 {
-  echo "bench/gc/run.sh (commit $(git rev-parse --short HEAD), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores)"
+  echo "bench/gc/run.sh (commit $(git rev-parse --short HEAD), $(cpu_model), $(nproc) cores)"
   for rep in $(seq "${REPS:-2}"); do
     one "cnn, stop-the-world" "" bench/gc/cnn.yaml
     one "cnn, concurrent    " "-XX:+ExplicitGCInvokesConcurrent" bench/gc/cnn.yaml

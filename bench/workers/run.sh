@@ -27,7 +27,7 @@ fresh_db() {
 echo "TRIALS=$TRIALS TRAIN_LIMIT=$TRAIN_LIMIT COORD_TRIALS=$COORD_TRIALS bench/workers/run.sh" >&2
 cp="$("$root/bench/classpath.sh")"
 ./hpsearch --version >/dev/null # builds the jar once, outside the timings; the timed commands run it directly
-hp() { java -jar "$root/web/target/hpsearch.jar" "$@"; }
+. "$root/bench/lib.sh"
 
 java -cp "$cp" io.hpsearch.bench.CoordinationBench "$(fresh_db coord)" "$work" "$COORD_TRIALS" >"$work/coord.log"
 cat "$work/coord.log" >&2
