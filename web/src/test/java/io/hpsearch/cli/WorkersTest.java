@@ -77,10 +77,13 @@ class WorkersTest {
         assertTrue(!out.toString().contains("password=hpsearch"), "the password is never printed: " + out);
     }
 
-    private HpsearchProcess worker(String db, String... more) throws Exception {
+    private HpsearchProcess worker(String db) throws Exception {
+        return worker(db, GRACE);
+    }
+
+    private HpsearchProcess worker(String db, String grace) throws Exception {
         List<String> args = new ArrayList<>(List.of("worker", "--db", db, "--data", TestPaths.DATA.toString(),
-                "--workers", "1", "--threads", "1", "--heartbeat-grace", GRACE));
-        args.addAll(List.of(more));
+                "--workers", "1", "--threads", "1", "--heartbeat-grace", grace));
         HpsearchProcess p = new HpsearchProcess(args.toArray(String[]::new));
         processes.add(p);
         return p;
@@ -186,7 +189,9 @@ class WorkersTest {
         record(space("eight", planned, 1, 200), db);
         List<HpsearchProcess> eight = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
-            eight.add(worker(db));
+            // Nothing is killed here: a grace long enough that eight JVMs on two busy cores never look dead (with
+            // 3 s, a run beside a benchmark that held both cores had a trial retried).
+            eight.add(worker(db, "30"));
         }
         for (HpsearchProcess p : eight) {
             assertEquals(0, p.awaitExit(), p.output());
@@ -197,8 +202,8 @@ class WorkersTest {
             assertEquals(IntStream.rangeClosed(1, planned).boxed().toList(), trials.stream().map(Trial::number)
                     .toList());
             assertEquals(planned, new HashSet<>(trials.stream().map(Trial::paramsKey).toList()).size());
-            assertTrue(trials.stream().allMatch(t -> t.state() == TrialState.COMPLETED && t.retries() == 0),
-                    "no trial lost or trained twice");
+            assertEquals(List.of(), trials.stream().filter(t -> t.state() != TrialState.COMPLETED || t.retries() != 0)
+                    .toList(), "no trial lost or trained twice");
             double[] claims = trials.stream().mapToDouble(t -> {
                 assertNotNull(t.claimMs(), "every claim's latency is recorded: " + t);
                 return t.claimMs();
