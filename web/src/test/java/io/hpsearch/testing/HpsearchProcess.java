@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,8 +96,24 @@ public final class HpsearchProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    /** Sends SIGINT, as Ctrl-C in a terminal does. */
+    /**
+     * Sends SIGINT, as Ctrl-C in a terminal does. Refuses where the process ignores SIGINT: a process started in the
+     * background of a shell without job control (`cmd &` in a script) ignores it, its children inherit that,
+     * and the JVM then installs no handler, so the signal would do nothing and the test would fail for the wrong
+     * reason.
+     */
     public void interrupt() throws IOException, InterruptedException {
+        Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
+        if (Files.isReadable(status)) {
+            for (String line : Files.readAllLines(status)) {
+                // SigIgn is a hexadecimal mask of ignored signals; bit 1 is signal 2, SIGINT.
+                if (line.startsWith("SigIgn:") && (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0) {
+                    throw new IllegalStateException("hpsearch (pid " + process.pid() + ") ignores SIGINT, inherited "
+                            + "from the process that started the tests (a background job of a shell without job "
+                            + "control): run the tests in the foreground, or from a shell with `set -m`");
+                }
+            }
+        }
         new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).start().waitFor();
     }
 
