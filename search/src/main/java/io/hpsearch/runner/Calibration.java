@@ -105,7 +105,8 @@ public final class Calibration implements ParallelismPolicy {
         double estimate = 6.0 * macs * data.train().size() * spec.training().epochs() * plannedTrials
                 / (FLOPS_PER_CORE * cores);
         if (estimate < worthMeasuring.toSeconds()) {
-            return unmeasured(candidates, network, estimate);
+            return unmeasured(candidates, network, String.format(Locale.ROOT,
+                    "about %.0f s of training is not worth measuring", estimate));
         }
         int batchSize = network.integer("batch_size", spec.training().batchSize());
         String key = key(network, macs, batchSize, data, candidates);
@@ -125,8 +126,7 @@ public final class Calibration implements ParallelismPolicy {
                         batchSize, p.workers(), p.threads(), measure));
             }
         } catch (IllegalStateException e) {
-            return new Parallelism(fallback.workers(), fallback.threads(), "one thread per worker (measuring "
-                    + "failed: " + e.getMessage() + ")");
+            return unmeasured(candidates, network, "measuring failed: " + e.getMessage());
         }
         Parallelism best = rates.entrySet().stream().max(Comparator.comparingDouble(Map.Entry::getValue))
                 .orElseThrow().getKey();
@@ -165,21 +165,24 @@ public final class Calibration implements ParallelismPolicy {
     }
 
     /**
-     * The split for a run too short to measure, from what the measurements so far agree on: dense networks get one
+     * The split for a run that is not measured, from what the measurements so far agree on: dense networks get one
      * thread per worker (a second thread never helped them: one 4 x 512 MLP took 13.7 s on 1 thread against 14.7 s
      * on 2 on the AMD EPYC; on the Intel Xeon, before the thread fix, six MLPs took 92 s against 217 s),
-     * convolutional ones the cores shared evenly (the reference CNN trained 1.66x faster on 2 threads than on 1 on
-     * the EPYC).
+     * convolutional ones the cores shared evenly among the workers (the reference CNN trained 1.66x faster on 2
+     * threads than on 1 on the EPYC). The reason printed says which rule chose the split and {@code why} nothing was
+     * measured.
      */
-    private static Parallelism unmeasured(List<Parallelism> candidates, TrialParams network, double estimate) {
-        boolean convolutional = network.type().convolutional();
+    private static Parallelism unmeasured(List<Parallelism> candidates, TrialParams network, String why) {
         Parallelism first = candidates.get(0);
-        Parallelism split = !convolutional ? first : candidates.stream().filter(p -> p.workers() == first.workers())
+        if (!network.type().convolutional()) {
+            return new Parallelism(first.workers(), first.threads(),
+                    "one thread per worker, as dense layers gain little from a second thread (" + why + ")");
+        }
+        Parallelism split = candidates.stream().filter(p -> p.workers() == first.workers())
                 .max(Comparator.comparingInt(Parallelism::threads)).orElse(first);
-        return new Parallelism(split.workers(), split.threads(), String.format(Locale.ROOT, "a worker per trial, %s"
-                + ": about %.0f s of training is not worth measuring", convolutional
-                ? "the cores shared among them (convolutions gain from threads)"
-                : "one thread each (dense layers gain little from threads)", estimate));
+        String rule = split.threads() > 1 ? "the cores shared evenly among the workers, as convolutions gain from "
+                + "threads" : "one thread per worker, as every core has a worker of its own";
+        return new Parallelism(split.workers(), split.threads(), rule + " (" + why + ")");
     }
 
     /** Of a few networks the space would draw, the one of median cost: the run's typical network; null if none. */

@@ -72,8 +72,8 @@ class CalibrationTest {
         Parallelism quick = new Calibration(null, null, 2, dir.resolve("never"), Duration.ofMillis(200),
                 Calibration.WORTH_MEASURING).choose(SPACE, data, 8);
         assertEquals("2 workers x 1 thread", quick.describe());
-        assertTrue(quick.reason().startsWith("a worker per trial, one thread each (dense layers gain little from "
-                + "threads): about 0 s of training is not worth measuring"), quick.reason());
+        assertEquals("one thread per worker, as dense layers gain little from a second thread (about 0 s of training "
+                + "is not worth measuring)", quick.reason());
         assertFalse(Files.exists(dir.resolve("never")), "nothing measured, nothing cached");
 
         // Convolutions gain from threads: a short CNN run shares the cores among its workers instead.
@@ -87,10 +87,14 @@ class CalibrationTest {
                 Calibration.WORTH_MEASURING);
         Parallelism one = unmeasured.choose(cnn, data, 1);
         assertEquals("1 worker x 4 threads", one.describe());
-        assertTrue(one.reason().startsWith("a worker per trial, the cores shared among them (convolutions gain from "
-                + "threads)"), one.reason());
+        assertEquals("the cores shared evenly among the workers, as convolutions gain from threads (about 0 s of "
+                + "training is not worth measuring)", one.reason());
         assertEquals("2 workers x 2 threads", unmeasured.choose(cnn, data, 2).describe());
-        assertEquals("4 workers x 1 thread", unmeasured.choose(cnn, data, 8).describe());
+        // With a worker on every core there is nothing left to share, and the reason says so.
+        Parallelism full = unmeasured.choose(cnn, data, 8);
+        assertEquals("4 workers x 1 thread", full.describe());
+        assertEquals("one thread per worker, as every core has a worker of its own (about 0 s of training is not "
+                + "worth measuring)", full.reason());
     }
 
     @Test

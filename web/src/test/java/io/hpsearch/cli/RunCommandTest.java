@@ -336,8 +336,8 @@ class RunCommandTest {
         // never slow by much for dense networks (on one core there is nothing to choose).
         int cores = Runtime.getRuntime().availableProcessors();
         assertTrue(r.out().contains(cores == 1 ? "Training on 1 worker x 1 thread: the only split of 1 core"
-                : "Training on 1 worker x 1 thread: a worker per trial, one thread each (dense layers gain little "
-                + "from threads): about 0 s of training is not worth measuring"), r.out());
+                : "Training on 1 worker x 1 thread: one thread per worker, as dense layers gain little from a "
+                + "second thread (about 0 s of training is not worth measuring)"), r.out());
         assertTrue(r.out().contains("(1 worker(s) x 1 ND4J thread(s))"), r.out());
 
         Result given = cli("run", one.toString(), "--data", DATA.toString(), "--db", dir.resolve("two/h").toString(),
