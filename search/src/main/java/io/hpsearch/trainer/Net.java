@@ -35,11 +35,18 @@ public final class Net implements AutoCloseable {
      * each time (7 of them, 0.7-0.8 s, in bench/throughput's six-MLP run on 2 workers: most of its overhead).
      */
     static final Duration CLOSE_INTERVAL = Duration.ofSeconds(10);
-    /** The JVM's collectors that collect the whole heap (G1's full collections; Parallel's and Serial's old). */
+    /**
+     * HotSpot's collectors that collect the whole heap, by their bean names: G1's full collections, Parallel's and
+     * Serial's old generation, ZGC's cycles (major ones where ZGC is generational) and Shenandoah's. Named rather
+     * than guessed from what young collectors are called: a young collection counted as whole-heap would skip the
+     * collections that leaky networks need (generational ZGC's "Minor Cycles" would). Where none of these exists
+     * (another JVM), nothing counts as a recent collection and every collection asked for runs.
+     */
     private static final List<com.sun.management.GarbageCollectorMXBean> WHOLE_HEAP =
             ManagementFactory.getGarbageCollectorMXBeans().stream()
                     .filter(b -> b instanceof com.sun.management.GarbageCollectorMXBean)
-                    .filter(b -> !b.getName().matches(".*(Young|Scavenge|Copy|ParNew).*"))
+                    .filter(b -> List.of("G1 Old Generation", "PS MarkSweep", "MarkSweepCompact", "ZGC Cycles",
+                            "ZGC Major Cycles", "Shenandoah Cycles").contains(b.getName()))
                     .map(b -> (com.sun.management.GarbageCollectorMXBean) b)
                     .toList();
 
@@ -118,6 +125,11 @@ public final class Net implements AutoCloseable {
         }
         System.gc();
         return true;
+    }
+
+    /** How many whole-heap collections the JVM has run (the ones {@link #collectUnlessWithin} looks at). */
+    static long wholeHeapCollections() {
+        return WHOLE_HEAP.stream().mapToLong(com.sun.management.GarbageCollectorMXBean::getCollectionCount).sum();
     }
 
     /** Whether a batch normalisation layer follows a convolution: the layers that leave arrays behind. */
