@@ -7,9 +7,10 @@ import java.util.stream.Collectors;
 
 /**
  * How a trial's learning rate changes over its training: `model.learning_rate_schedule`. The rate named by
- * `learning_rate` is where it starts; the decaying schedules reach zero at the last minibatch of `training.epochs`
- * (a trial stopped early by early stopping, a pruner or the time budget stops partway down), as Keras's CosineDecay
- * and PyTorch's CosineAnnealingLR do with the horizon set to the whole training.
+ * `learning_rate` is where it starts; the decaying schedules come down to (nearly) zero over the minibatches of
+ * `training.epochs` (a trial stopped early by early stopping, a pruner or the time budget stops partway down), as
+ * Keras's CosineDecay and PyTorch's CosineAnnealingLR do with the horizon set to the whole training. A saved model
+ * keeps its schedule at its end: training it further in DL4J goes on at that near-zero rate.
  */
 public enum LearningRateSchedule {
     /** The same rate throughout (the default, and what every space meant before schedules existed). */
