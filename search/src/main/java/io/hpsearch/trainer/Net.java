@@ -145,13 +145,26 @@ public final class Net implements AutoCloseable {
         return false;
     }
 
-    /** Gives every layer that learns the schedule instead of its constant learning rate. */
+    /**
+     * Gives every layer that learns the schedule instead of its constant learning rate. DL4J does it by building a
+     * new updater, which copies the old one's state into a state array of its own: the old array is freed here,
+     * not left for a collection (twice the weights for Adam: about 10 MB for a 4 x 512 MLP, every trial).
+     */
     public void setLearningRate(ISchedule schedule) {
+        INDArray before = updaterState();
         if (stack != null) {
             stack.setLearningRate(schedule);
         } else {
             graph.setLearningRate(schedule);
         }
+        if (before != updaterState()) {
+            release(before);
+        }
+    }
+
+    /** The updater's state (Adam's moments, say), the updater created first if it was not yet. */
+    INDArray updaterState() {
+        return stack != null ? stack.getUpdater().getStateViewArray() : graph.getUpdater().getStateViewArray();
     }
 
     /** The learning rate the next minibatch of the first layer that learns will use. */

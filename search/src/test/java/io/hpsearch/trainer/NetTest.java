@@ -20,6 +20,7 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,6 +73,20 @@ class NetTest {
         assertEquals(before + 1, collections(), "the first close ran no collection");
         second.close();
         assertEquals(before + 1, collections(), "the second close collected again within the interval");
+    }
+
+    @Test
+    void aScheduleCarriesTheUpdatersStateOverAndFreesTheArrayItReplaces() {
+        try (Net net = trainedMlp()) {
+            INDArray before = net.updaterState();
+            INDArray moments = before.dup();
+            net.setLearningRate(LearningRates.cosine(0.01, 10_000));
+            INDArray after = net.updaterState();
+            assertNotSame(before, after, "DL4J kept the array: nothing to free, and the test would prove nothing");
+            assertTrue(before.wasClosed(), "the replaced updater state was left for the garbage collector");
+            assertEquals(moments, after, "Adam's moments were not carried over");
+            assertEquals(0.01, net.learningRate(), 1e-9);
+        }
     }
 
     private static Net trainedMlp() {
