@@ -60,11 +60,8 @@ PY
 cat "$work/fixed.yaml" >&2
 # One process per seed, side by side, each on one thread (the seeds' runs are independent).
 for seed in $SEEDS; do
-  (s=$(date +%s)
-   hp run "$work/fixed.yaml" --seed "$seed" --workers 1 --threads 1 --db "$work/retrain-$seed/hpsearch" \
-     --data "$DATA" >"$work/retrain-$seed.log" 2>&1 \
-     || { echo "the retrain with seed $seed failed; the end of its output:"; tail -20 "$work/retrain-$seed.log"; } >&2
-   echo "$(( $(date +%s) - s ))" >"$work/retrain-$seed.seconds"
+  (timed "$work/retrain-$seed" hp run "$work/fixed.yaml" --seed "$seed" --workers 1 --threads 1 \
+     --db "$work/retrain-$seed/hpsearch" --data "$DATA"
    hp show 1 --db "$work/retrain-$seed/hpsearch" --format json >"$work/retrain-$seed.json" \
      || rm -f "$work/retrain-$seed.json") &
 done

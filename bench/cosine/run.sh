@@ -23,11 +23,8 @@ for name in reference reference-augmented; do
 done
 core=0
 for name in reference reference-augmented; do
-  (s=$(date +%s)
-   taskset -c $((core % $(nproc))) java -jar "$root/web/target/hpsearch.jar" run "$work/$name.yaml" --workers 1 \
-     --threads 1 --db "$work/$name/hpsearch" --data "$DATA" >"$work/$name.log" 2>&1 \
-     || { echo "$name failed; the end of its output:"; tail -20 "$work/$name.log"; } >&2
-   echo "$(( $(date +%s) - s ))" >"$work/$name.seconds"
+  (timed "$work/$name" taskset -c $((core % $(nproc))) java -jar "$hp_jar" run "$work/$name.yaml" --workers 1 \
+     --threads 1 --db "$work/$name/hpsearch" --data "$DATA"
    hp show 1 --db "$work/$name/hpsearch" --format json >"$work/$name.json" || rm -f "$work/$name.json"
    hp trials 1 --db "$work/$name/hpsearch" --format json >"$work/$name.trials.json" \
      || rm -f "$work/$name.trials.json") &
@@ -42,9 +39,11 @@ work, epochs, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 before = {"reference": json.load(open(f"{out}/accuracy-cnn.json"))["models"]["cnn"],
           "reference-augmented": json.load(open(f"{out}/accuracy-cnn-augmented.json"))["models"]["cnn"]}
 rows = []
+def load(path, missing):  # a failed run wrote no JSON
+    return json.load(open(path)) if os.path.exists(path) else missing
 for name in ("reference", "reference-augmented"):
-    show = json.load(open(f"{work}/{name}.json")) if os.path.exists(f"{work}/{name}.json") else {}
-    trials = json.load(open(f"{work}/{name}.trials.json")) if os.path.exists(f"{work}/{name}.trials.json") else []
+    show = load(f"{work}/{name}.json", {})
+    trials = load(f"{work}/{name}.trials.json", [])
     t = trials[0] if trials else {}
     rows.append({"space": f"fashion-cnn-{name}.yaml", "schedule": "cosine", "epochs": epochs,
                  "val_accuracy": t.get("score"), "best_epoch": t.get("bestEpoch"),

@@ -10,14 +10,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 . "$root/bench/lib.sh"
 cd "$root"
 ./hpsearch --version >/dev/null
-jar=web/target/hpsearch.jar
 data="${DATA:-../shared/data/fashion-mnist}"
 out=bench/results/gc-explicit.txt
 one() { # label java-options space
   local d s e
   d=$(mktemp -d)
   s=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$d/rss" java $2 -Xlog:gc:file="$d/gc.log" -jar $jar run "$3" --db "$d/h" --data "$data" \
+  /usr/bin/time -f "%M" -o "$d/rss" java $2 -Xlog:gc:file="$d/gc.log" -jar "$hp_jar" run "$3" --db "$d/h" --data "$data" \
     --workers 2 --threads 1 >"$d/out" 2>&1
   e=$(date +%s.%N)
   python3 - "$1" "$s" "$e" "$d" <<'PY'
