@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
 
+import static io.hpsearch.sampler.SyntheticObjective.median;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,7 +37,6 @@ class PrunedSearchBenchmarkTest {
      * needs 45.
      */
     static final double TPE_MARGIN = 0.007;
-    private static final int NEVER = Integer.MAX_VALUE;
 
     /** One search: the epochs consumed and the best score so far after each trial. */
     record Trajectory(int[] epochs, double[] best) {
@@ -44,14 +44,14 @@ class PrunedSearchBenchmarkTest {
             return best[best.length - 1];
         }
 
-        /** The epochs consumed when the best first reached {@code target}, or {@link #NEVER}. */
-        int epochsTo(double target) {
+        /** The epochs consumed when the best first reached {@code target}; infinity if it never did. */
+        double epochsTo(double target) {
             for (int i = 0; i < best.length; i++) {
                 if (best[i] >= target) {
                     return epochs[i];
                 }
             }
-            return NEVER;
+            return Double.POSITIVE_INFINITY;
         }
     }
 
@@ -109,18 +109,13 @@ class PrunedSearchBenchmarkTest {
         return new SuccessiveHalvingPruner(1, 3, 0, 0, Objective.VAL_ACCURACY);
     }
 
-    static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    /** The median over seeds of the epochs to {@code target} (never counts as more than any). */
+    static double medianEpochsTo(List<Trajectory> runs, double target) {
+        return median(runs.stream().mapToDouble(t -> t.epochsTo(target)).toArray());
     }
 
-    /** The median over seeds of the epochs to {@code target} ({@link #NEVER} counts as more than any). */
-    static double medianEpochsTo(List<Trajectory> runs, double target) {
-        return median(runs.stream().mapToDouble(t -> {
-            int e = t.epochsTo(target);
-            return e == NEVER ? Double.POSITIVE_INFINITY : e;
-        }).toArray());
+    static double medianBest(List<Trajectory> runs) {
+        return median(runs.stream().mapToDouble(Trajectory::finalBest).toArray());
     }
 
     @Test
@@ -141,23 +136,22 @@ class PrunedSearchBenchmarkTest {
             Sampler tpe = new TpeSampler(SyntheticObjective.space(seed));
             return trials -> tpe.next(trials.size() < 10 ? trials : List.of());
         }, PrunedSearchBenchmarkTest::asha));
-        double target = median(kinds.get("random").stream().mapToDouble(Trajectory::finalBest).toArray());
+        double target = medianBest(kinds.get("random"));
         Map<String, Double> epochsTo = new LinkedHashMap<>();
+        Map<String, Double> medianBest = new LinkedHashMap<>();
         StringBuilder report = new StringBuilder(String.format("synthetic MLP learning curves, %d seeds, %d epochs "
                 + "per search, %d per trial; random search's final median best %.4f:%n", SEEDS, BUDGET, EPOCHS,
                 target));
         kinds.forEach((kind, runs) -> {
             epochsTo.put(kind, medianEpochsTo(runs, target));
+            medianBest.put(kind, medianBest(runs));
             report.append(String.format("  %-12s median best %.4f, median epochs to random's median best %s, "
                             + "median trials %.0f%n", kind,
-                    median(runs.stream().mapToDouble(Trajectory::finalBest).toArray()), epochsTo.get(kind),
+                    medianBest.get(kind), epochsTo.get(kind),
                     median(runs.stream().mapToDouble(t -> t.epochs().length).toArray())));
         });
         report.append(String.format("  %.1f s", (System.nanoTime() - start) / 1e9));
         System.out.println(report);
-        Map<String, Double> medianBest = new LinkedHashMap<>();
-        kinds.forEach((kind, runs) -> medianBest.put(kind,
-                median(runs.stream().mapToDouble(Trajectory::finalBest).toArray())));
         for (String kind : List.of("random+asha", "tpe+asha")) {
             assertTrue(epochsTo.get(kind) <= BUDGET / 2, kind + " needs " + epochsTo.get(kind)
                     + " epochs to random's median best, more than half the budget\n" + report);

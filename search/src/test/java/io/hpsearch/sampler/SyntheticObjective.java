@@ -97,7 +97,12 @@ final class SyntheticObjective {
         for (int seed = 1; seed <= seeds; seed++) {
             best[seed - 1] = bestOf(sampler.apply(seed), trials, historySeen);
         }
-        java.util.Arrays.sort(best);
-        return seeds % 2 == 1 ? best[seeds / 2] : (best[seeds / 2 - 1] + best[seeds / 2]) / 2;
+        return median(best);
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        java.util.Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }
