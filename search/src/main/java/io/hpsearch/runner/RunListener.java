@@ -31,6 +31,10 @@ public interface RunListener {
     default void epochEnded(int number, EpochMetrics metrics) {
     }
 
+    /** Something about a trial the user should read (it continues from a checkpoint, say), as one sentence. */
+    default void trialNote(int number, String note) {
+    }
+
     /** @param reason why a trial failed or was cancelled; null for a completed trial */
     default void trialFinished(int number, TrialState state, Double score, String reason) {
     }

@@ -24,7 +24,9 @@ import io.hpsearch.store.Store;
 import io.hpsearch.store.StoredModel;
 import io.hpsearch.store.TestEvaluation;
 import io.hpsearch.store.Trial;
+import io.hpsearch.store.TrialCheckpoint;
 import io.hpsearch.store.TrialState;
+import io.hpsearch.trainer.CheckpointException;
 import io.hpsearch.trainer.NativeThreads;
 import io.hpsearch.trainer.EpochRule;
 import io.hpsearch.trainer.NetworkCost;
@@ -58,6 +60,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Runs one tuning run: draws candidates, trains them on a pool of workers, records everything in the store as it
@@ -495,7 +498,8 @@ public final class SearchRunner {
 
     /**
      * Trains the trial executions_per_trial times, each with its own seed; every execution's epochs are stored as
-     * they end. The score is the mean of the executions' scores.
+     * they end. The score is the mean of the executions' scores. A trial with a checkpoint (it was interrupted)
+     * continues after the checkpoint's epoch.
      */
     private TrialOutcome trainExecutions(Coordinator coordinator, TrialTrainer trainer, SpaceSpec spec, Trial trial,
                                          TrialParams params) {
@@ -504,23 +508,19 @@ public final class SearchRunner {
         double[] scores = new double[executions];
         for (int e = 1; e <= executions; e++) {
             int execution = e;
-            TrialTrainer.Result result = trainer.train(params, trialSeed(spec.seed(), trial.number(), execution),
-                    spec.training(), new TrainingListener() {
-                        @Override
-                        public void epochEnded(EpochMetrics metrics) {
-                            EpochMetrics stored = metrics.withExecution(execution);
-                            store.recordEpoch(trial.id(), stored);
-                            coordinator.epochTrained(trainer.trainingExamples());
-                            listener.epochEnded(trial.number(), stored);
-                        }
-
-                        @Override
-                        public void batchEnded(int epoch, int batchesDone, int batchesPerEpoch) {
-                            listener.batchEnded(trial.number(), epoch, batchesDone, batchesPerEpoch);
-                        }
-                    }, cancelled::get, execution == 1
-                            ? List.of(coordinator.pruning(trial.number(), params), coordinator.timeBudget())
-                            : List.of(coordinator.timeBudget()));
+            Optional<TrialCheckpoint> checkpoint = spec.training().checkpoints()
+                    ? store.checkpoint(trial.id()) : Optional.empty();
+            checkpoint.ifPresent(c -> listener.trialNote(trial.number(), "trial " + trial.number()
+                    + " continues from its checkpoint after epoch " + c.epoch()));
+            TrialTrainer.Result result;
+            try {
+                result = trainExecution(coordinator, trainer, spec, trial, params, execution, checkpoint);
+            } catch (CheckpointException unreadable) {
+                store.discardCheckpoint(trial.id());
+                listener.trialNote(trial.number(), "trial " + trial.number() + " trains again from scratch: its "
+                        + "checkpoint cannot continue it (" + unreadable.getMessage() + ")");
+                result = trainExecution(coordinator, trainer, spec, trial, params, execution, Optional.empty());
+            }
             results.add(result);
             scores[e - 1] = spec.objective().of(result.best());
             if (e < executions && coordinator.budgetSpent()) {
@@ -532,6 +532,49 @@ public final class SearchRunner {
         TrialOutcome outcome = TrialOutcome.of(results, scores, spec.objective());
         results.stream().filter(r -> r != outcome.best()).forEach(r -> r.network().close());
         return outcome;
+    }
+
+    /**
+     * One execution, its epochs stored as they end; with checkpoints, the training state is stored with an epoch
+     * once {@code checkpoint_minutes} have passed since the last one (or since the execution started).
+     */
+    private TrialTrainer.Result trainExecution(Coordinator coordinator, TrialTrainer trainer, SpaceSpec spec,
+                                               Trial trial, TrialParams params, int execution,
+                                               Optional<TrialCheckpoint> from) {
+        long interval = (long) (spec.training().checkpointMinutes() * 60e9);
+        return trainer.train(params, trialSeed(spec.seed(), trial.number(), execution), spec.training(),
+                new TrainingListener() {
+                    private long last = System.nanoTime();
+
+                    @Override
+                    public void epochEnded(EpochMetrics metrics) {
+                        epochEnded(metrics, () -> null); // no state to keep: no checkpoint
+                    }
+
+                    @Override
+                    public void epochEnded(EpochMetrics metrics, Supplier<byte[]> state) {
+                        EpochMetrics stored = metrics.withExecution(execution);
+                        TrialCheckpoint checkpoint = null;
+                        // After the last epoch the trial completes at once: a checkpoint would never be read.
+                        if (spec.training().checkpoints() && metrics.epoch() < spec.training().epochs()
+                                && System.nanoTime() - last >= interval) {
+                            byte[] bytes = state.get();
+                            checkpoint = bytes == null ? null : new TrialCheckpoint(execution, metrics.epoch(), bytes);
+                            last = System.nanoTime();
+                        }
+                        store.recordEpoch(trial.id(), stored, checkpoint);
+                        coordinator.epochTrained(trainer.trainingExamples());
+                        listener.epochEnded(trial.number(), stored);
+                    }
+
+                    @Override
+                    public void batchEnded(int epoch, int batchesDone, int batchesPerEpoch) {
+                        listener.batchEnded(trial.number(), epoch, batchesDone, batchesPerEpoch);
+                    }
+                }, cancelled::get, execution == 1
+                        ? List.of(coordinator.pruning(trial.number(), params), coordinator.timeBudget())
+                        : List.of(coordinator.timeBudget()),
+                from.map(TrialCheckpoint::state));
     }
 
     private void fail(Trial trial, String reason) {

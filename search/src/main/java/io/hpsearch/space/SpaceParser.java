@@ -405,7 +405,7 @@ public final class SpaceParser {
         }
         Section t = maybe.get();
         t.allowOnly("epochs", "batch_size", "validation_split", "train_limit", "executions_per_trial",
-                "early_stopping", "augment");
+                "early_stopping", "augment", "checkpoint_minutes");
         int epochs = t.integer("epochs", 1, 10_000).orElse(10);
         int batchSize = t.integer("batch_size", 1, 60_000).orElse(128);
         double split = t.decimal("validation_split", v -> v > 0 && v < 1, "must be between 0 and 1, exclusive")
@@ -424,7 +424,14 @@ public final class SpaceParser {
             a.allowOnly("shift", "horizontal_flip");
             return new TrainingSpec.Augment(a.integer("shift", 0, 8).orElse(0), a.flag("horizontal_flip").orElse(false));
         });
-        return new TrainingSpec(epochs, batchSize, split, trainLimit, executions, early, augment);
+        Optional<Double> checkpointMinutes = t.decimal("checkpoint_minutes", v -> v >= 0 && v <= 10_000,
+                "must be between 0 (after every epoch) and 10000");
+        if (executions > 1 && checkpointMinutes.isPresent()) {
+            throw t.error("checkpoint_minutes", "trials of several executions (executions_per_trial: " + executions
+                    + ") are not checkpointed: an interrupted one trains again from scratch; remove the key");
+        }
+        return new TrainingSpec(epochs, batchSize, split, trainLimit, executions, early, augment,
+                checkpointMinutes.orElse(TrainingSpec.DEFAULT_CHECKPOINT_MINUTES));
     }
 
     private ModelSpec model(Section m) {

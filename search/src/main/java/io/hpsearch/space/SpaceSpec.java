@@ -68,6 +68,9 @@ public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind
         train.put("validation_split", training.validationSplit());
         train.put("train_limit", training.trainLimit());
         train.put("executions_per_trial", training.executions());
+        if (training.checkpoints()) {
+            train.put("checkpoint_minutes", training.checkpointMinutes());
+        }
         training.earlyStopping().ifPresent(e -> train.put("early_stopping",
                 Map.of("patience", e.patience(), "min_delta", e.minDelta(), "metric", e.metric().key())));
         training.augment().ifPresent(a -> train.put("augment",

@@ -12,7 +12,19 @@ import java.util.Optional;
  * @param augment            random changes to training images
  */
 public record TrainingSpec(int epochs, int batchSize, double validationSplit, int trainLimit, int executions,
-                           Optional<EarlyStopping> earlyStopping, Optional<Augment> augment) {
+                           Optional<EarlyStopping> earlyStopping, Optional<Augment> augment,
+                           double checkpointMinutes) {
+    /**
+     * How often a trial's training state is stored by default: once a minute costs a second-long MLP trial nothing
+     * (it never gets there) and a CNN whose epochs take minutes one write per epoch.
+     */
+    public static final double DEFAULT_CHECKPOINT_MINUTES = 1;
+
+    public TrainingSpec(int epochs, int batchSize, double validationSplit, int trainLimit, int executions,
+                        Optional<EarlyStopping> earlyStopping, Optional<Augment> augment) {
+        this(epochs, batchSize, validationSplit, trainLimit, executions, earlyStopping, augment,
+                DEFAULT_CHECKPOINT_MINUTES);
+    }
 
     /** The defaults, with the values a quick run changes most often. */
     public static TrainingSpec of(int epochs, int batchSize, double validationSplit, int trainLimit) {
@@ -20,11 +32,21 @@ public record TrainingSpec(int epochs, int batchSize, double validationSplit, in
     }
 
     public TrainingSpec withEpochs(int value) {
-        return new TrainingSpec(value, batchSize, validationSplit, trainLimit, executions, earlyStopping, augment);
+        return new TrainingSpec(value, batchSize, validationSplit, trainLimit, executions, earlyStopping, augment,
+                checkpointMinutes);
     }
 
     public TrainingSpec withTrainLimit(int value) {
-        return new TrainingSpec(epochs, batchSize, validationSplit, value, executions, earlyStopping, augment);
+        return new TrainingSpec(epochs, batchSize, validationSplit, value, executions, earlyStopping, augment,
+                checkpointMinutes);
+    }
+
+    /**
+     * Whether a trial's training state is stored as it trains, so that an interrupted trial continues: trials of
+     * several executions are not (each execution's network would have to be kept), and train again from scratch.
+     */
+    public boolean checkpoints() {
+        return executions == 1;
     }
 
     /**

@@ -167,6 +167,20 @@ public final class Net implements AutoCloseable {
         return stack != null ? stack.getUpdater().getStateViewArray() : graph.getUpdater().getStateViewArray();
     }
 
+    /** Minibatches trained: the step a learning rate schedule is at. */
+    int iterations() {
+        return stack != null ? stack.getIterationCount() : graph.getIterationCount();
+    }
+
+    /** Sets the minibatch count (a network continued from a checkpoint); each layer takes it at the next fit. */
+    void setIterations(int count) {
+        if (stack != null) {
+            stack.setIterationCount(count);
+        } else {
+            graph.getConfiguration().setIterationCount(count);
+        }
+    }
+
     /** The learning rate the next minibatch of the first layer that learns will use. */
     public double learningRate() {
         for (Layer layer : layers()) {

@@ -83,6 +83,19 @@ public final class TrialTrainer {
      */
     public Result train(TrialParams params, long seed, TrainingSpec training, TrainingListener listener,
                         BooleanSupplier cancelled, List<EpochRule> rules) {
+        return train(params, seed, training, listener, cancelled, rules, Optional.empty());
+    }
+
+    /**
+     * As {@link #train(TrialParams, long, TrainingSpec, TrainingListener, BooleanSupplier, List)}, continuing after
+     * the epoch a checkpoint was taken after ({@link TrainingListener#epochEnded(EpochMetrics, java.util.function.Supplier)}
+     * gave its bytes) when {@code checkpoint} has one: the rules are asked about that epoch first, as the stopped
+     * process was about to.
+     *
+     * @throws CheckpointException when the checkpoint cannot continue this trial (nothing is trained)
+     */
+    public Result train(TrialParams params, long seed, TrainingSpec training, TrainingListener listener,
+                        BooleanSupplier cancelled, List<EpochRule> rules, Optional<byte[]> checkpoint) {
         Net network = NetworkFactory.network(params, seed, shape, classes);
         // Its native memory (weights, gradients, updater state, workspaces) goes back at once when training
         // fails, rather than whenever the garbage collector finds the wrapper.
@@ -96,7 +109,6 @@ public final class TrialTrainer {
             int batches = (n + batchSize - 1) / batchSize;
             LearningRates.schedule(params, training.epochs() * batches).ifPresent(network::setLearningRate);
             Random random = new Random(seed);
-            Augmenter augmenter = training.augment().map(a -> new Augmenter(a, shape, random)).orElse(null);
             Optional<EarlyStoppingRule> early = training.earlyStopping().map(EarlyStoppingRule::new);
             List<EpochRule> allRules = new ArrayList<>();
             early.ifPresent(allRules::add);
@@ -104,7 +116,20 @@ public final class TrialTrainer {
             List<EpochMetrics> history = new ArrayList<>();
             int bestEpoch = 0;
             INDArray bestWeights = null;
-            for (int epoch = 1; epoch <= training.epochs(); epoch++) {
+            int first = 1;
+            EpochRule.Decision decision = EpochRule.Decision.CONTINUE;
+            if (checkpoint.isPresent()) {
+                TrainingState state = restore(network, TrainingState.read(checkpoint.get()), n);
+                order = state.order();
+                random = state.random();
+                history.addAll(state.history());
+                bestEpoch = state.bestEpoch();
+                bestWeights = state.bestWeights();
+                first = state.epoch() + 1;
+                decision = decide(allRules, history);
+            }
+            Augmenter augmenter = augmenter(training, random);
+            for (int epoch = first; epoch <= training.epochs() && decision == EpochRule.Decision.CONTINUE; epoch++) {
                 long start = System.nanoTime();
                 Permutations.shuffle(order, random);
                 double lossSum = 0;
@@ -140,7 +165,6 @@ public final class TrialTrainer {
                 EpochMetrics metrics = new EpochMetrics(1, epoch, lossSum / n, val[0], val[1],
                         (System.nanoTime() - start) / 1e9);
                 history.add(metrics);
-                listener.epochEnded(metrics);
                 int best = early.map(rule -> rule.bestEpoch(history)).orElse(epoch);
                 if (early.isPresent() && best == epoch) {
                     // The copy it replaces is freed now: dropped arrays wait for a collection, which may be far off.
@@ -148,16 +172,17 @@ public final class TrialTrainer {
                     bestWeights = network.params().dup();
                 }
                 bestEpoch = best;
-                EpochRule.Decision decision = EpochRule.Decision.CONTINUE;
-                for (int r = 0; r < allRules.size() && decision == EpochRule.Decision.CONTINUE; r++) {
-                    decision = allRules.get(r).decide(history);
-                }
+                // What a checkpoint after this epoch holds, copied only if the listener asks for it.
+                TrainingState after = new TrainingState(epoch, bestEpoch, List.copyOf(history), network.iterations(),
+                        network.params(), network.updaterState(), bestWeights, order, random);
+                listener.epochEnded(metrics, after::bytes);
+                decision = decide(allRules, history);
                 if (decision == EpochRule.Decision.PRUNE) {
                     throw new TrialPrunedException(metrics);
                 }
-                if (decision == EpochRule.Decision.STOP) {
-                    break;
-                }
+            }
+            if (decision == EpochRule.Decision.PRUNE) {
+                throw new TrialPrunedException(history.get(history.size() - 1));
             }
             if (bestWeights != null) {
                 network.setParams(bestWeights);
@@ -168,6 +193,48 @@ public final class TrialTrainer {
             network.close();
             throw e;
         }
+    }
+
+    private Augmenter augmenter(TrainingSpec training, Random random) {
+        return training.augment().map(a -> new Augmenter(a, shape, random)).orElse(null);
+    }
+
+    /** The first rule's decision that is not to go on; early stopping is asked first. */
+    private static EpochRule.Decision decide(List<EpochRule> rules, List<EpochMetrics> history) {
+        EpochRule.Decision decision = EpochRule.Decision.CONTINUE;
+        for (int r = 0; r < rules.size() && decision == EpochRule.Decision.CONTINUE; r++) {
+            decision = rules.get(r).decide(history);
+        }
+        return decision;
+    }
+
+    /**
+     * Puts a checkpoint's weights, optimiser state and schedule step into a network built afresh from the same
+     * parameters.
+     *
+     * @throws CheckpointException when the checkpoint is of another network or data set
+     */
+    private static TrainingState restore(Net network, TrainingState state, int examples) {
+        if (state.params().length() != network.numParams()) {
+            throw new CheckpointException("it holds " + state.params().length() + " weights, the trial's network "
+                    + network.numParams());
+        }
+        INDArray updater = network.updaterState();
+        long updaterLength = updater == null ? 0 : updater.length();
+        if (state.updater().length() != updaterLength) {
+            throw new CheckpointException("its optimiser state has " + state.updater().length() + " values, the "
+                    + "trial's optimiser " + updaterLength);
+        }
+        if (state.order().length != examples) {
+            throw new CheckpointException("it was trained on " + state.order().length + " examples, the data has "
+                    + examples);
+        }
+        network.setParams(state.params());
+        if (updater != null) {
+            updater.assign(state.updater().reshape(updater.shape()));
+        }
+        network.setIterations(state.iterations());
+        return state;
     }
 
     /** Mean cross-entropy and accuracy of the network on a set, in inference mode (no dropout). */

@@ -56,6 +56,7 @@ public final class Store implements AutoCloseable {
         jdbi.registerRowMapper(ConstructorMapper.factory(ClassMetrics.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(WorkerDao.Row.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(StoredModel.class));
+        jdbi.registerRowMapper(ConstructorMapper.factory(TrialCheckpoint.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(TrialDao.EvaluationRow.class));
         jdbi.registerRowMapper(RunSummary.class, (rs, ctx) -> new RunSummary(
                 ctx.findRowMapperFor(Run.class).orElseThrow().map(rs, ctx),
@@ -271,9 +272,9 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Starts an interrupted or cancelled trial again from scratch, under its number: its epochs are deleted and it
-     * is running again, in one transaction. Empty when the trial is in any other state (completed and failed
-     * trials are never retrained).
+     * Starts an interrupted or cancelled trial again under its number, in one transaction: it is running again and
+     * keeps its epochs up to its checkpoint (none without one: it trains from scratch; see {@link #checkpoint}).
+     * Empty when the trial is in any other state (completed and failed trials are never retrained).
      */
     public Optional<Trial> restartUnfinishedTrial(long trialId, Long workerId) {
         return inTransaction(h -> {
@@ -281,8 +282,31 @@ public final class Store implements AutoCloseable {
             if (dao.restartUnfinished(trialId, workerId, now(h)) == 0) {
                 return Optional.empty();
             }
-            dao.deleteEpochs(trialId);
+            keepEpochsToCheckpoint(dao, trialId);
             return Optional.of(dao.find(trialId));
+        });
+    }
+
+    private static void keepEpochsToCheckpoint(TrialDao dao, long trialId) {
+        dao.deleteEpochsAfterCheckpoint(trialId);
+        dao.recountEpochs(trialId);
+    }
+
+    /** The trial's last checkpoint, as {@link #recordEpoch(long, EpochMetrics, TrialCheckpoint)} stored it. */
+    public Optional<TrialCheckpoint> checkpoint(long trialId) {
+        return withExtension(TrialDao.class, dao -> dao.checkpoint(trialId));
+    }
+
+    /**
+     * Drops a running trial's checkpoint and every epoch it trained, in one transaction: it trains from scratch (its
+     * checkpoint could not be read, say).
+     */
+    public void discardCheckpoint(long trialId) {
+        useTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            dao.deleteCheckpoint(trialId);
+            dao.deleteEpochs(trialId);
+            dao.recountEpochs(trialId);
         });
     }
 
@@ -303,8 +327,20 @@ public final class Store implements AutoCloseable {
         return withExtension(RunDao.class, dao -> dao.summary(runId));
     }
 
+    /**
+     * Records the run's end. A completed or failed run is never resumed: its trials' checkpoints go with it; a
+     * cancelled one keeps those of the trials a resume continues.
+     */
     public void finishRun(long runId, RunStatus status, String message) {
-        useTransaction(h -> h.attach(RunDao.class).finish(runId, status, message, now(h)));
+        useTransaction(h -> {
+            h.attach(RunDao.class).finish(runId, status, message, now(h));
+            TrialDao trials = h.attach(TrialDao.class);
+            if (status == RunStatus.COMPLETED || status == RunStatus.FAILED) {
+                trials.deleteRunCheckpoints(runId);
+            } else {
+                trials.deleteFinishedCheckpoints(runId);
+            }
+        });
     }
 
     /**
@@ -377,7 +413,7 @@ public final class Store implements AutoCloseable {
                 if (dao.retry(trialId, workerId, maxRetries, now(h)) == 0) {
                     return Optional.empty();
                 }
-                dao.deleteEpochs(trialId);
+                keepEpochsToCheckpoint(dao, trialId);
                 return Optional.of(dao.find(trialId));
             });
             if (taken.isPresent()) {
@@ -405,6 +441,7 @@ public final class Store implements AutoCloseable {
             if (dao.completeOwn(trial.id(), workerId, score, scoreStd, bestEpoch, stoppedEpoch, now(h)) == 0) {
                 return false;
             }
+            dao.deleteCheckpoint(trial.id());
             Optional<Double> best = dao.modelScore(trial.runId());
             if (best.isEmpty() || objective.beats(score, best.get(), 0)) {
                 dao.deleteModel(trial.runId());
@@ -433,19 +470,36 @@ public final class Store implements AutoCloseable {
      * times), so that the run can finish; returns how many.
      */
     public int failUnretried(long runId, int maxRetries) {
-        return inTransaction(h -> h.attach(TrialDao.class).failUnretried(runId, maxRetries,
-                "interrupted: the process training it stopped, " + (maxRetries + 1) + " time(s) (max_retries: "
-                        + maxRetries + ")", now(h)));
+        return inTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            int failed = dao.failUnretried(runId, maxRetries, "interrupted: the process training it stopped, "
+                    + (maxRetries + 1) + " time(s) (max_retries: " + maxRetries + ")", now(h));
+            dao.deleteFinishedCheckpoints(runId);
+            return failed;
+        });
     }
 
     /** Records one epoch and marks the trial alive, in one transaction. */
     public void recordEpoch(long trialId, EpochMetrics metrics) {
+        recordEpoch(trialId, metrics, null);
+    }
+
+    /**
+     * Records one epoch, marks the trial alive and, when {@code checkpoint} is not null, replaces the trial's
+     * checkpoint with the state after this epoch, in one transaction: a checkpoint never names an epoch the store
+     * lacks.
+     */
+    public void recordEpoch(long trialId, EpochMetrics metrics, TrialCheckpoint checkpoint) {
         useTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
             // A write retried after a lost connection may have committed the first time: the epoch replaces itself.
             dao.deleteEpoch(trialId, metrics.execution(), metrics.epoch());
             dao.insertEpoch(trialId, metrics);
             dao.epochRecorded(trialId, metrics.epoch(), now(h));
+            if (checkpoint != null) {
+                dao.deleteCheckpoint(trialId);
+                dao.insertCheckpoint(trialId, checkpoint.execution(), checkpoint.epoch(), checkpoint.state());
+            }
         });
     }
 
@@ -456,8 +510,11 @@ public final class Store implements AutoCloseable {
      * @param scoreStd its standard deviation over the executions; null for a single execution
      */
     public void completeTrial(long trialId, double score, Double scoreStd, int bestEpoch, int stoppedEpoch) {
-        useTransaction(h -> h.attach(TrialDao.class).complete(trialId, score, scoreStd, bestEpoch, stoppedEpoch,
-                now(h)));
+        useTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            dao.complete(trialId, score, scoreStd, bestEpoch, stoppedEpoch, now(h));
+            dao.deleteCheckpoint(trialId);
+        });
     }
 
     /**
@@ -465,7 +522,11 @@ public final class Store implements AutoCloseable {
      * reason says which rule stopped it.
      */
     public void pruneTrial(long trialId, int epoch, double lastValue, String reason) {
-        useTransaction(h -> h.attach(TrialDao.class).prune(trialId, epoch, lastValue, reason, now(h)));
+        useTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            dao.prune(trialId, epoch, lastValue, reason, now(h));
+            dao.deleteCheckpoint(trialId);
+        });
     }
 
     /**
@@ -486,9 +547,18 @@ public final class Store implements AutoCloseable {
         return out;
     }
 
-    /** Records a trial that ended without completing: failed or cancelled, with the reason. */
+    /**
+     * Records a trial that ended without completing: failed or cancelled, with the reason. A cancelled trial keeps its
+     * checkpoint, for a resume; a failed one's is deleted.
+     */
     public void finishTrial(long trialId, TrialState state, Double score, String failureReason) {
-        useTransaction(h -> h.attach(TrialDao.class).finish(trialId, state, score, failureReason, now(h)));
+        useTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            dao.finish(trialId, state, score, failureReason, now(h));
+            if (state != TrialState.CANCELLED) {
+                dao.deleteCheckpoint(trialId);
+            }
+        });
     }
 
     /** Marks every trial of the run still running as cancelled; returns how many. */

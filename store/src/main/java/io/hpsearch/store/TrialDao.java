@@ -132,6 +132,37 @@ interface TrialDao {
     @SqlUpdate("DELETE FROM epochs WHERE trial_id = :id")
     void deleteEpochs(@Bind("id") long trialId);
 
+    /** Deletes the epochs a trial trained after its checkpoint (all of them when it has none). */
+    @SqlUpdate("""
+            DELETE FROM epochs WHERE trial_id = :id AND NOT EXISTS (
+                SELECT 1 FROM trial_checkpoints c WHERE c.trial_id = :id
+                    AND (epochs.execution < c.execution OR (epochs.execution = c.execution AND epochs.epoch <= c.epoch)))""")
+    void deleteEpochsAfterCheckpoint(@Bind("id") long trialId);
+
+    /** Sets the trial's epoch count from the epochs it has kept (see {@link #epochRecorded}). */
+    @SqlUpdate("UPDATE trials SET epochs = COALESCE((SELECT MAX(e.epoch) FROM epochs e WHERE e.trial_id = :id), 0) "
+            + "WHERE id = :id")
+    void recountEpochs(@Bind("id") long trialId);
+
+    @SqlUpdate("DELETE FROM trial_checkpoints WHERE trial_id = :id")
+    void deleteCheckpoint(@Bind("id") long trialId);
+
+    @SqlUpdate("INSERT INTO trial_checkpoints (trial_id, execution, epoch, state) VALUES (:id, :execution, :epoch, :state)")
+    void insertCheckpoint(@Bind("id") long trialId, @Bind("execution") int execution, @Bind("epoch") int epoch,
+                          @Bind("state") byte[] state);
+
+    @SqlQuery("SELECT execution, epoch, state FROM trial_checkpoints WHERE trial_id = :id")
+    Optional<TrialCheckpoint> checkpoint(@Bind("id") long trialId);
+
+    /** Deletes the checkpoints of the run's trials that are finished for good (neither running nor resumable). */
+    @SqlUpdate("""
+            DELETE FROM trial_checkpoints WHERE trial_id IN (
+                SELECT id FROM trials WHERE run_id = :runId AND state IN ('COMPLETED', 'PRUNED', 'FAILED'))""")
+    void deleteFinishedCheckpoints(@Bind("runId") long runId);
+
+    @SqlUpdate("DELETE FROM trial_checkpoints WHERE trial_id IN (SELECT id FROM trials WHERE run_id = :runId)")
+    void deleteRunCheckpoints(@Bind("runId") long runId);
+
     @SqlQuery("SELECT DISTINCT params FROM trials WHERE run_id = :runId")
     List<String> distinctParams(@Bind("runId") long runId);
 

@@ -110,6 +110,72 @@ abstract class StoreContract {
     }
 
     @Test
+    void anInterruptedTrialKeepsItsEpochsUpToItsCheckpointAndLosesItWhenItEnds() throws InterruptedException {
+        long run = newRun("cp", Objective.VAL_ACCURACY);
+        long w = store.registerWorker("w", 1);
+        Trial cut = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{}", "k1")).trial();
+        byte[] state = new byte[3_000_000]; // a network's weights and optimiser state: megabytes
+        state[0] = 1;
+        state[state.length - 1] = 2;
+        store.recordEpoch(cut.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.70, 1), new TrialCheckpoint(1, 1, new byte[]{9}));
+        store.recordEpoch(cut.id(), new EpochMetrics(1, 2, 0.4, 0.3, 0.75, 1), new TrialCheckpoint(1, 2, state));
+        store.recordEpoch(cut.id(), new EpochMetrics(1, 3, 0.3, 0.3, 0.76, 1));
+        TrialCheckpoint stored = store.checkpoint(cut.id()).orElseThrow();
+        assertEquals(2, stored.epoch(), "each checkpoint replaces the one before");
+        assertArrayEquals(state, stored.state());
+
+        Thread.sleep(300);
+        assertEquals(1, store.interruptStale(Duration.ofMillis(200)));
+        assertTrue(store.resumeRun(run, RunStatus.RUNNING));
+        Trial again = store.restartUnfinishedTrial(cut.id(), w).orElseThrow();
+        assertEquals(2, again.epochs(), "it continues after its checkpoint's epoch");
+        assertEquals(List.of(1, 2), store.epochs(cut.id()).stream().map(EpochMetrics::epoch).toList(),
+                "the epoch after the checkpoint is trained again; those before it are kept");
+        assertEquals(0.75, store.epochs(cut.id()).get(1).valAccuracy());
+        assertEquals(2, store.checkpoint(cut.id()).orElseThrow().epoch(), "the checkpoint survives the restart");
+
+        // Killed again: a retry by another worker continues from the same place.
+        Thread.sleep(300);
+        store.workerHeartbeat(store.registerWorker("live", 2), run);
+        assertEquals(0, store.interruptStale(Duration.ofMillis(200)));
+        long live = store.registerWorker("live2", 3);
+        store.recordEpoch(cut.id(), new EpochMetrics(1, 3, 0.3, 0.3, 0.77, 1));
+        Thread.sleep(300);
+        store.workerHeartbeat(live, run);
+        store.interruptStale(Duration.ofMillis(200));
+        Trial retried = store.claimRetry(run, live, 5).orElseThrow();
+        assertEquals(2, retried.epochs());
+        assertEquals(2, store.epochs(cut.id()).size());
+
+        store.recordEpoch(cut.id(), new EpochMetrics(1, 3, 0.3, 0.3, 0.78, 1), new TrialCheckpoint(1, 3, state));
+        assertTrue(store.completeTrial(retried, live, 0.78, null, 3, 3, () -> new byte[]{1}));
+        assertTrue(store.checkpoint(cut.id()).isEmpty(), "a completed trial needs no checkpoint");
+
+        // Pruned, failed and discarded trials lose theirs; a cancelled one keeps it for a resume, until the run ends.
+        Trial pruned = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k2")).trial();
+        store.recordEpoch(pruned.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.5, 1), new TrialCheckpoint(1, 1, state));
+        store.pruneTrial(pruned.id(), 1, 0.5, "pruned");
+        assertTrue(store.checkpoint(pruned.id()).isEmpty());
+        Trial failed = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k3")).trial();
+        store.recordEpoch(failed.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.5, 1), new TrialCheckpoint(1, 1, state));
+        store.finishTrial(failed.id(), TrialState.FAILED, null, "NaN");
+        assertTrue(store.checkpoint(failed.id()).isEmpty());
+        Trial discarded = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k4")).trial();
+        store.recordEpoch(discarded.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.5, 1), new TrialCheckpoint(1, 1, state));
+        store.discardCheckpoint(discarded.id());
+        assertTrue(store.checkpoint(discarded.id()).isEmpty());
+        assertTrue(store.epochs(discarded.id()).isEmpty(), "a discarded checkpoint's trial starts from scratch");
+        assertEquals(0, store.trial(run, discarded.number()).orElseThrow().epochs());
+        store.recordEpoch(discarded.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.5, 1), new TrialCheckpoint(1, 1, state));
+        store.cancelRunningTrials(run);
+        store.finishRun(run, RunStatus.CANCELLED, "cancelled");
+        assertTrue(store.checkpoint(discarded.id()).isPresent(), "a cancelled run's trial is resumed from it");
+        store.resumeRun(run, RunStatus.RUNNING);
+        store.finishRun(run, RunStatus.COMPLETED, "done");
+        assertTrue(store.checkpoint(discarded.id()).isEmpty(), "a completed run is never resumed");
+    }
+
+    @Test
     void aTimeBudgetStartsOnceAndAResumedRunGetsWhatItHadLeft() throws InterruptedException {
         long run = newRun("budget", Objective.VAL_ACCURACY);
         assertNull(store.run(run).orElseThrow().deadline(), "no budget until a worker starts it");

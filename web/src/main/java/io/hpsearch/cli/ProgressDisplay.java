@@ -82,6 +82,12 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
     }
 
     @Override
+    public synchronized void trialNote(int number, String note) {
+        out.println(note);
+        out.flush();
+    }
+
+    @Override
     public synchronized void trialFinished(int number, TrialState state, Double score, String reason) {
         inFlight.remove(number);
         finished++;

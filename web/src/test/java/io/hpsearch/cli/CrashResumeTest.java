@@ -1,5 +1,6 @@
 package io.hpsearch.cli;
 
+import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
 import io.hpsearch.store.TestEvaluation;
@@ -166,6 +167,76 @@ class CrashResumeTest {
             assertEquals(expected, actual, "trial by trial, the same networks as the run that was never killed");
             assertEquals(RunStatus.COMPLETED, b.run(1).orElseThrow().status());
         }
+    }
+
+    @Test
+    void aTrialKilledAfterItsCheckpointContinuesFromItAndEndsAsIfNeverKilled() throws Exception {
+        // No dropout (its masks are not part of a checkpoint) and one thread: the continued trial must match, to the
+        // last bit, the same trial never killed. A cosine schedule and augmentation: their state is kept too.
+        Path space = Files.writeString(dir.resolve("checkpoint.yaml"), """
+                name: checkpoint
+                search: random
+                max_trials: 1
+                seed: 5
+                training: {epochs: 5, batch_size: 64, train_limit: 1500, checkpoint_minutes: 0}
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: 64
+                  dropout: 0.0
+                  learning_rate: 0.003
+                  learning_rate_schedule: cosine
+                """);
+        // Both in processes of their own: this JVM's native settings gave other rounding than a fresh process's.
+        Path whole = dir.resolve("whole/hpsearch");
+        String[] threads = {"--data", TestPaths.DATA.toString(), "--workers", "1", "--threads", "1"};
+        try (HpsearchProcess run = start(concat(new String[]{"run", space.toString(), "--db", whole.toString()},
+                threads))) {
+            assertEquals(0, run.awaitExit(), run.output());
+        }
+
+        Path killed = dir.resolve("killed/hpsearch");
+        String[] common = concat(new String[]{"--db", killed.toString(), "--heartbeat-grace", GRACE}, threads);
+        try (HpsearchProcess run = start(concat(new String[]{"run", space.toString()}, common))) {
+            assertTrue(run.awaitLine(line -> line.startsWith("trial 1 epoch 3/5")) != null, run.output());
+            run.kill();
+        }
+        List<EpochMetrics> beforeResume;
+        try (Store store = Store.open(killed)) {
+            beforeResume = store.epochs(store.trial(1, 1).orElseThrow().id());
+        }
+        Thread.sleep(Duration.ofSeconds(Long.parseLong(GRACE)).plusMillis(300).toMillis());
+        String output;
+        try (HpsearchProcess resume = start(concat(new String[]{"resume", "1"}, common))) {
+            assertEquals(0, resume.awaitExit(), resume.output());
+            output = resume.output();
+        }
+
+        Matcher continued = Pattern.compile("trial 1 continues from its checkpoint after epoch (\\d+)").matcher(output);
+        assertTrue(continued.find(), output);
+        int from = Integer.parseInt(continued.group(1));
+        assertTrue(from >= 3 && from < 5, "the checkpoint of the last epoch stored before the kill: " + from);
+        assertTrue(output.contains("trial 1 epoch " + (from + 1) + "/5") && !output.contains("trial 1 epoch 1/5"),
+                "only the epochs after the checkpoint are trained again:\n" + output);
+        try (Store a = Store.open(whole); Store b = Store.open(killed)) {
+            Trial never = a.trial(1, 1).orElseThrow();
+            Trial resumed = b.trial(1, 1).orElseThrow();
+            assertEquals(TrialState.COMPLETED, resumed.state());
+            List<EpochMetrics> epochs = b.epochs(resumed.id());
+            assertEquals(beforeResume.subList(0, from), epochs.subList(0, from),
+                    "the epochs up to the checkpoint are the killed process's own, not trained again");
+            assertEquals(measured(a.epochs(never.id())), measured(epochs),
+                    "every epoch as the trial never killed trained it");
+            assertEquals(never.score(), resumed.score());
+            assertEquals(a.testEvaluation(1).orElseThrow().accuracy(), b.testEvaluation(1).orElseThrow().accuracy());
+            assertTrue(b.checkpoint(resumed.id()).isEmpty(), "the completed trial's checkpoint is gone");
+        }
+    }
+
+    /** An epoch's metrics without its duration, which differs between two trainings of the same network. */
+    private static List<List<Double>> measured(List<EpochMetrics> epochs) {
+        return epochs.stream().map(m -> List.of((double) m.epoch(), m.trainLoss(), m.valLoss(), m.valAccuracy()))
+                .toList();
     }
 
     /**

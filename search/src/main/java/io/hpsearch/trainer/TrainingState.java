@@ -1,0 +1,129 @@
+package io.hpsearch.trainer;
+
+import io.hpsearch.store.EpochMetrics;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Everything a trial's training holds between two epochs, as bytes: what a checkpoint stores, so that a trial whose
+ * process died continues after its last checkpointed epoch as if it had never stopped (the same weights, optimiser
+ * moments, learning rate step, data order and random stream; dropout's masks come from ND4J's own generator, which
+ * is not kept, so a network with dropout continues from the same state but draws other masks). The network itself
+ * is built again from the trial's parameters, so only its arrays are kept.
+ *
+ * @param epoch       the last epoch trained
+ * @param bestEpoch   the epoch whose weights the trial keeps so far
+ * @param history     the metrics of epochs 1 to {@code epoch}
+ * @param iterations  minibatches trained: where the learning rate schedule is
+ * @param params      the weights after {@code epoch}
+ * @param updater     the optimiser's state (Adam's moments, say)
+ * @param bestWeights the weights of {@code bestEpoch} when early stopping keeps them apart; null otherwise
+ * @param order       the training examples' order, which each epoch shuffles further
+ * @param random      the trial's random stream (shuffling, augmentation)
+ */
+record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int iterations, INDArray params,
+                     INDArray updater, INDArray bestWeights, int[] order, Random random) {
+    /** Written first: a checkpoint from another layout is refused, and the trial trains from scratch. */
+    private static final int FORMAT = 1;
+    private static final int MAGIC = 0x68705343; // "hpSC"
+
+    byte[] bytes() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(
+                (int) Math.min(Integer.MAX_VALUE - 64, 4L * (params.length() * 2 + updater.length()) + 4L * order.length + 65_536));
+        try (DataOutputStream out = new DataOutputStream(buffer)) {
+            out.writeInt(MAGIC);
+            out.writeInt(FORMAT);
+            out.writeInt(epoch);
+            out.writeInt(bestEpoch);
+            out.writeInt(history.size());
+            for (EpochMetrics m : history) {
+                out.writeInt(m.execution());
+                out.writeInt(m.epoch());
+                out.writeDouble(m.trainLoss());
+                out.writeDouble(m.valLoss());
+                out.writeDouble(m.valAccuracy());
+                out.writeDouble(m.seconds());
+            }
+            out.writeInt(iterations);
+            Nd4j.write(params, out);
+            Nd4j.write(updater, out);
+            out.writeBoolean(bestWeights != null);
+            if (bestWeights != null) {
+                Nd4j.write(bestWeights, out);
+            }
+            out.writeInt(order.length);
+            for (int i : order) {
+                out.writeInt(i);
+            }
+            ByteArrayOutputStream randomBytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream objects = new ObjectOutputStream(randomBytes)) {
+                objects.writeObject(random);
+            }
+            out.writeInt(randomBytes.size());
+            randomBytes.writeTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a training checkpoint: " + e.getMessage(), e);
+        }
+        return buffer.toByteArray();
+    }
+
+    /**
+     * Reads what {@link #bytes} wrote.
+     *
+     * @throws CheckpointException when the bytes are not such a checkpoint, or of another layout
+     */
+    static TrainingState read(byte[] bytes) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            if (in.readInt() != MAGIC) {
+                throw new CheckpointException("it is not an hpsearch training checkpoint");
+            }
+            int format = in.readInt();
+            if (format != FORMAT) {
+                throw new CheckpointException("it has layout " + format + ", this hpsearch reads " + FORMAT);
+            }
+            int epoch = in.readInt();
+            int bestEpoch = in.readInt();
+            int epochs = in.readInt();
+            List<EpochMetrics> history = new ArrayList<>(epochs);
+            for (int i = 0; i < epochs; i++) {
+                history.add(new EpochMetrics(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
+                        in.readDouble(), in.readDouble()));
+            }
+            int iterations = in.readInt();
+            INDArray params = Nd4j.read(in);
+            INDArray updater = Nd4j.read(in);
+            INDArray best = in.readBoolean() ? Nd4j.read(in) : null;
+            int[] order = new int[in.readInt()];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = in.readInt();
+            }
+            byte[] randomBytes = in.readNBytes(in.readInt());
+            Random random;
+            try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(randomBytes))) {
+                random = (Random) objects.readObject();
+            }
+            if (epochs != epoch || bestEpoch < 0 || bestEpoch > epoch) {
+                throw new CheckpointException("its epochs disagree (" + epochs + " recorded, after epoch " + epoch
+                        + ", best " + bestEpoch + ")");
+            }
+            return new TrainingState(epoch, bestEpoch, history, iterations, params, updater, best, order, random);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            if (e instanceof CheckpointException c) {
+                throw c;
+            }
+            throw new CheckpointException("it cannot be read (" + e + ")");
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.hpsearch.trainer;
+
+import io.hpsearch.data.Examples;
+import io.hpsearch.data.FashionMnist;
+import io.hpsearch.space.EarlyStopping;
+import io.hpsearch.space.TrainingSpec;
+import io.hpsearch.store.EpochMetrics;
+import io.hpsearch.store.Objective;
+import io.hpsearch.trial.TrialParams;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A trial continued from a checkpoint trains as if it had never stopped: the same epochs, to the last bit, and the
+ * same final weights, for a stack and a graph, with a learning rate schedule, augmentation and batch norm.
+ */
+class TrainingCheckpointTest {
+    private static final Path DATA = Path.of("../testdata/fashion-mnist");
+    private static Examples train;
+    private static Examples validation;
+
+    @BeforeAll
+    static void load() {
+        FashionMnist data = FashionMnist.load(DATA);
+        train = data.train().rows(IntStream.range(0, 500).toArray());
+        validation = data.train().rows(IntStream.range(2_500, 2_800).toArray());
+        NativeThreads.configure(1);
+    }
+
+    private static TrialTrainer trainer() {
+        return new TrialTrainer(train, validation, TestParams.FASHION, 10);
+    }
+
+    /** Without dropout (its masks come from ND4J's generator, which a checkpoint does not hold), cosine-annealed. */
+    private static TrialParams withoutDropout(TrialParams params) {
+        Map<String, Object> v = new LinkedHashMap<>(params.values());
+        v.replaceAll((key, value) -> key.contains("dropout") ? 0.0 : value);
+        v.put("learning_rate_schedule", "cosine");
+        return new TrialParams(params.type(), v);
+    }
+
+    private static TrainingSpec spec(int epochs, Optional<EarlyStopping> early) {
+        return new TrainingSpec(epochs, 64, 0.2, 0, 1, early, Optional.of(new TrainingSpec.Augment(2, true)));
+    }
+
+    /** Trains until the checkpoint after {@code stopAfter}, then stops as a killed process would: its bytes. */
+    private static byte[] checkpointAfter(TrialParams params, TrainingSpec spec, int stopAfter) {
+        AtomicReference<byte[]> kept = new AtomicReference<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void epochEnded(EpochMetrics metrics) {
+            }
+
+            @Override
+            public void epochEnded(EpochMetrics metrics, Supplier<byte[]> checkpoint) {
+                if (metrics.epoch() == stopAfter) {
+                    kept.set(checkpoint.get());
+                }
+            }
+        };
+        try {
+            trainer().train(params, 5, spec, listener, () -> kept.get() != null, List.of()).network().close();
+        } catch (CancellationException stopped) {
+            // stopped in the epoch after the checkpoint; a trial that ended at the checkpoint's epoch is not
+        }
+        return java.util.Objects.requireNonNull(kept.get(), "no checkpoint after epoch " + stopAfter);
+    }
+
+    private static void assertContinuesExactly(TrialParams params) {
+        TrainingSpec spec = spec(4, Optional.empty());
+        TrialTrainer.Result whole = trainer().train(params, 5, spec, m -> { }, () -> false);
+        byte[] checkpoint = checkpointAfter(params, spec, 2);
+
+        TrialTrainer.Result continued = trainer().train(params, 5, spec, m -> { }, () -> false, List.of(),
+                Optional.of(checkpoint));
+
+        assertEquals(withoutSeconds(whole.epochs()), withoutSeconds(continued.epochs()),
+                "epochs 1-2 from the checkpoint, 3-4 trained again, all as the uninterrupted trial's");
+        assertArrayEquals(whole.network().params().toFloatVector(), continued.network().params().toFloatVector());
+        whole.network().close();
+        continued.network().close();
+    }
+
+    private static List<List<Double>> withoutSeconds(List<EpochMetrics> epochs) {
+        return epochs.stream().map(m -> List.of((double) m.epoch(), m.trainLoss(), m.valLoss(), m.valAccuracy()))
+                .toList();
+    }
+
+    @Test
+    void aStackContinuedFromItsCheckpointTrainsAsIfItHadNotStopped() {
+        assertContinuesExactly(withoutDropout(TestParams.referenceCnn()));
+    }
+
+    @Test
+    void aGraphContinuedFromItsCheckpointTrainsAsIfItHadNotStopped() {
+        assertContinuesExactly(withoutDropout(TestParams.smallResnet(false)));
+    }
+
+    @Test
+    void earlyStoppingsDecisionAndBestWeightsSurviveTheCheckpoint() {
+        TrialParams params = withoutDropout(TestParams.mlp(0.0, List.of(32), List.of(0.0)));
+        // No epoch beats the first by 10 in loss: with patience 1 the trial stops after epoch 2, keeping epoch 1.
+        TrainingSpec spec = spec(6, Optional.of(new EarlyStopping(1, 10.0, Objective.VAL_LOSS)));
+        byte[] checkpoint = checkpointAfter(params, spec, 2);
+
+        TrialTrainer.Result continued = trainer().train(params, 5, spec, m -> {
+            throw new AssertionError("the stopped process had decided to stop: nothing more is trained");
+        }, () -> false, List.of(), Optional.of(checkpoint));
+
+        assertEquals(2, continued.stoppedEpoch());
+        assertEquals(1, continued.bestEpoch());
+        assertEquals(continued.epochs().get(0).valLoss(), trainer().lossAndAccuracy(continued.network(), validation)[0],
+                1e-6, "the network has epoch 1's weights again");
+        continued.network().close();
+    }
+
+    @Test
+    void aCheckpointOfAnotherNetworkOrNoneAtAllIsRefusedBeforeTraining() {
+        TrialParams params = withoutDropout(TestParams.mlp(0.0, List.of(32), List.of(0.0)));
+        byte[] checkpoint = checkpointAfter(params, spec(3, Optional.empty()), 1);
+        TrialParams wider = withoutDropout(TestParams.mlp(0.0, List.of(48), List.of(0.0)));
+
+        CheckpointException other = assertThrows(CheckpointException.class, () -> trainer().train(wider, 5,
+                spec(3, Optional.empty()), m -> { }, () -> false, List.of(), Optional.of(checkpoint)));
+        assertTrue(other.getMessage().contains("weights"), other.getMessage());
+        CheckpointException garbage = assertThrows(CheckpointException.class, () -> trainer().train(params, 5,
+                spec(3, Optional.empty()), m -> { }, () -> false, List.of(), Optional.of(new byte[]{1, 2, 3, 4, 5})));
+        assertTrue(garbage.getMessage().contains("not an hpsearch training checkpoint"), garbage.getMessage());
+        byte[] cut = java.util.Arrays.copyOf(checkpoint, checkpoint.length / 2);
+        CheckpointException truncated = assertThrows(CheckpointException.class, () -> trainer().train(params, 5,
+                spec(3, Optional.empty()), m -> { }, () -> false, List.of(), Optional.of(cut)));
+        assertTrue(truncated.getMessage().contains("cannot be read"), truncated.getMessage());
+    }
+}
