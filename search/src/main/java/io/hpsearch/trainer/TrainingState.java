@@ -28,7 +28,7 @@ import java.util.Random;
  * @param history     the metrics of epochs 1 to {@code epoch}
  * @param iterations  minibatches trained: where the learning rate schedule is
  * @param params      the weights after {@code epoch}
- * @param updater     the optimiser's state (Adam's moments, say)
+ * @param updater     the optimiser's state (Adam's moments, say); null for an optimiser without any (plain SGD)
  * @param bestWeights the weights of {@code bestEpoch} when early stopping keeps them apart; null otherwise
  * @param order       the training examples' order, which each epoch shuffles further
  * @param random      the trial's random stream (shuffling, augmentation)
@@ -41,7 +41,8 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
 
     byte[] bytes() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(
-                (int) Math.min(Integer.MAX_VALUE - 64, 4L * (params.length() * 2 + updater.length()) + 4L * order.length + 65_536));
+                (int) Math.min(Integer.MAX_VALUE - 64, 4L * (params.length() * 2 + (updater == null ? 0 : updater.length()))
+                        + 4L * order.length + 65_536));
         try (DataOutputStream out = new DataOutputStream(buffer)) {
             out.writeInt(MAGIC);
             out.writeInt(FORMAT);
@@ -58,11 +59,8 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
             }
             out.writeInt(iterations);
             Nd4j.write(params, out);
-            Nd4j.write(updater, out);
-            out.writeBoolean(bestWeights != null);
-            if (bestWeights != null) {
-                Nd4j.write(bestWeights, out);
-            }
+            writeOptional(updater, out);
+            writeOptional(bestWeights, out);
             out.writeInt(order.length);
             for (int i : order) {
                 out.writeInt(i);
@@ -77,6 +75,13 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
             throw new UncheckedIOException("cannot write a training checkpoint: " + e.getMessage(), e);
         }
         return buffer.toByteArray();
+    }
+
+    private static void writeOptional(INDArray array, DataOutputStream out) throws IOException {
+        out.writeBoolean(array != null);
+        if (array != null) {
+            Nd4j.write(array, out);
+        }
     }
 
     /**
@@ -103,7 +108,7 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
             }
             int iterations = in.readInt();
             INDArray params = Nd4j.read(in);
-            INDArray updater = Nd4j.read(in);
+            INDArray updater = in.readBoolean() ? Nd4j.read(in) : null;
             INDArray best = in.readBoolean() ? Nd4j.read(in) : null;
             int[] order = new int[in.readInt()];
             for (int i = 0; i < order.length; i++) {

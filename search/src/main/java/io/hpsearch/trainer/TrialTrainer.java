@@ -221,17 +221,20 @@ public final class TrialTrainer {
         }
         INDArray updater = network.updaterState();
         long updaterLength = updater == null ? 0 : updater.length();
-        if (state.updater().length() != updaterLength) {
-            throw new CheckpointException("its optimiser state has " + state.updater().length() + " values, the "
-                    + "trial's optimiser " + updaterLength);
+        long storedLength = state.updater() == null ? 0 : state.updater().length();
+        if (storedLength != updaterLength) {
+            throw new CheckpointException("its optimiser state has " + storedLength + " values, the trial's "
+                    + "optimiser " + updaterLength);
         }
         if (state.order().length != examples) {
             throw new CheckpointException("it was trained on " + state.order().length + " examples, the data has "
                     + examples);
         }
         network.setParams(state.params());
+        Net.release(state.params());
         if (updater != null) {
             updater.assign(state.updater().reshape(updater.shape()));
+            Net.release(state.updater());
         }
         network.setIterations(state.iterations());
         return state;

@@ -112,6 +112,16 @@ class TrainingCheckpointTest {
     }
 
     @Test
+    void anOptimiserWithoutStateContinuesToo() {
+        Map<String, Object> v = new LinkedHashMap<>(TestParams.mlp(0.0, List.of(32), List.of(0.0)).values());
+        v.put("optimizer", "sgd");
+        v.put("learning_rate", 0.05);
+        assertContinuesExactly(withoutDropout(new TrialParams(io.hpsearch.space.ModelType.MLP, v)));
+        v.put("optimizer", "nesterovs");
+        assertContinuesExactly(withoutDropout(new TrialParams(io.hpsearch.space.ModelType.MLP, v)));
+    }
+
+    @Test
     void earlyStoppingsDecisionAndBestWeightsSurviveTheCheckpoint() {
         TrialParams params = withoutDropout(TestParams.mlp(0.0, List.of(32), List.of(0.0)));
         // No epoch beats the first by 10 in loss: with patience 1 the trial stops after epoch 2, keeping epoch 1.
