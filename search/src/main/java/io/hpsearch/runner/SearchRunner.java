@@ -475,6 +475,9 @@ public final class SearchRunner {
                 double last = spec.objective().of(e.last());
                 store.pruneTrial(trial.id(), e.epoch(), last, reason);
                 listener.trialFinished(trial.number(), TrialState.PRUNED, last, reason);
+            } catch (TrialLostException e) {
+                listener.trialNote(trial.number(), "trial " + trial.number() + " is no longer this worker's: it was "
+                        + "silent longer than the heartbeat grace and another worker took it over; this one leaves it");
             } catch (CancellationException e) {
                 String reason = "cancelled by the user";
                 store.finishTrial(trial.id(), TrialState.CANCELLED, null, reason);
@@ -535,8 +538,11 @@ public final class SearchRunner {
     }
 
     /**
-     * One execution, its epochs stored as they end; with checkpoints, the training state is stored with an epoch
-     * once {@code checkpoint_minutes} have passed since the last one (or since the execution started).
+     * One execution, its epochs stored as they end; with checkpoints, the training state is stored after an epoch the
+     * trial goes on from, once {@code checkpoint_minutes} have passed since the last one (or since the execution
+     * started).
+     *
+     * @throws TrialLostException when the trial stopped being this worker's
      */
     private TrialTrainer.Result trainExecution(Coordinator coordinator, TrialTrainer trainer, SpaceSpec spec,
                                                Trial trial, TrialParams params, int execution,
@@ -545,26 +551,38 @@ public final class SearchRunner {
         return trainer.train(params, trialSeed(spec.seed(), trial.number(), execution), spec.training(),
                 new TrainingListener() {
                     private long last = System.nanoTime();
+                    private boolean checkpoints = spec.training().checkpoints();
 
                     @Override
                     public void epochEnded(EpochMetrics metrics) {
-                        epochEnded(metrics, () -> null); // no state to keep: no checkpoint
+                        EpochMetrics stored = metrics.withExecution(execution);
+                        if (!store.recordOwnEpoch(trial.id(), workerId(), stored)) {
+                            throw new TrialLostException();
+                        }
+                        coordinator.epochTrained(trainer.trainingExamples());
+                        listener.epochEnded(trial.number(), stored);
                     }
 
                     @Override
-                    public void epochEnded(EpochMetrics metrics, Supplier<byte[]> state) {
-                        EpochMetrics stored = metrics.withExecution(execution);
-                        TrialCheckpoint checkpoint = null;
-                        // After the last epoch the trial completes at once: a checkpoint would never be read.
-                        if (spec.training().checkpoints() && metrics.epoch() < spec.training().epochs()
-                                && System.nanoTime() - last >= interval) {
-                            byte[] bytes = state.get();
-                            checkpoint = bytes == null ? null : new TrialCheckpoint(execution, metrics.epoch(), bytes);
-                            last = System.nanoTime();
+                    public void continuing(EpochMetrics metrics, Supplier<byte[]> state) {
+                        if (!checkpoints || System.nanoTime() - last < interval) {
+                            return;
                         }
-                        store.recordEpoch(trial.id(), stored, checkpoint);
-                        coordinator.epochTrained(trainer.trainingExamples());
-                        listener.epochEnded(trial.number(), stored);
+                        last = System.nanoTime();
+                        boolean own;
+                        try {
+                            own = store.saveCheckpoint(trial.id(), workerId(),
+                                    new TrialCheckpoint(execution, metrics.epoch(), state.get()));
+                        } catch (RuntimeException | OutOfMemoryError e) {
+                            // Too large for the database or the heap, say: the trial trains on without.
+                            checkpoints = false;
+                            listener.trialNote(trial.number(), "trial " + trial.number() + " trains on without "
+                                    + "checkpoints: its training state could not be stored (" + e + ")");
+                            return;
+                        }
+                        if (!own) {
+                            throw new TrialLostException();
+                        }
                     }
 
                     @Override
@@ -575,6 +593,16 @@ public final class SearchRunner {
                         ? List.of(coordinator.pruning(trial.number(), params), coordinator.timeBudget())
                         : List.of(coordinator.timeBudget()),
                 from.map(TrialCheckpoint::state));
+    }
+
+    /**
+     * The trial is no longer this worker's: it was silent longer than the heartbeat grace, and another worker took
+     * the trial over (or the run ended it). This worker drops it and writes nothing more for it.
+     */
+    private static final class TrialLostException extends RuntimeException {
+        TrialLostException() {
+            super(null, null, false, false);
+        }
     }
 
     private void fail(Trial trial, String reason) {

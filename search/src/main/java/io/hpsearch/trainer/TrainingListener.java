@@ -10,11 +10,11 @@ public interface TrainingListener {
     void epochEnded(EpochMetrics metrics);
 
     /**
-     * After each epoch, with the training state after it as a checkpoint's bytes, made only when asked for (it
-     * copies the weights and optimiser state): a trial given them continues after this epoch.
+     * After an epoch the trial goes on from (no rule stopped or pruned it, and epochs remain), with the training state
+     * after it as a checkpoint's bytes, made only when asked for (it copies the weights and optimiser state): a trial
+     * given them continues after this epoch.
      */
-    default void epochEnded(EpochMetrics metrics, Supplier<byte[]> checkpoint) {
-        epochEnded(metrics);
+    default void continuing(EpochMetrics metrics, Supplier<byte[]> checkpoint) {
     }
 
     /** After each minibatch: for progress display only. */

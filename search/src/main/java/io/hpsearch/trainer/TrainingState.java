@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
@@ -32,9 +33,11 @@ import java.util.Random;
  * @param bestWeights the weights of {@code bestEpoch} when early stopping keeps them apart; null otherwise
  * @param order       the training examples' order, which each epoch shuffles further
  * @param random      the trial's random stream (shuffling, augmentation)
+ * @param network     a hash of the network's configuration as built, before training; null in checkpoints written
+ *                    before it was kept (it follows the rest, so they read as they are)
  */
 record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int iterations, INDArray params,
-                     INDArray updater, INDArray bestWeights, int[] order, Random random) {
+                     INDArray updater, INDArray bestWeights, int[] order, Random random, Integer network) {
     /** Written first: a checkpoint from another layout is refused, and the trial trains from scratch. */
     private static final int FORMAT = 1;
     private static final int MAGIC = 0x68705343; // "hpSC"
@@ -71,10 +74,23 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
             }
             out.writeInt(randomBytes.size());
             randomBytes.writeTo(out);
+            if (network != null) {
+                out.writeInt(network);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a training checkpoint: " + e.getMessage(), e);
         }
         return buffer.toByteArray();
+    }
+
+    /** A count of items of at least {@code bytesEach} bytes that the rest of the checkpoint can hold. */
+    private static int length(DataInputStream in, int bytesEach) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || (long) n * bytesEach > in.available()) {
+            throw new CheckpointException("it is damaged (a length of " + n + " where " + in.available()
+                    + " bytes are left)");
+        }
+        return n;
     }
 
     private static void writeOptional(INDArray array, DataOutputStream out) throws IOException {
@@ -100,31 +116,37 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
             }
             int epoch = in.readInt();
             int bestEpoch = in.readInt();
-            int epochs = in.readInt();
+            // Lengths are checked against the bytes left before anything is allocated: a damaged length must not
+            // ask for gigabytes.
+            int epochs = length(in, 40);
             List<EpochMetrics> history = new ArrayList<>(epochs);
             for (int i = 0; i < epochs; i++) {
                 history.add(new EpochMetrics(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
                         in.readDouble(), in.readDouble()));
             }
-            int iterations = in.readInt();
-            INDArray params = Nd4j.read(in);
-            INDArray updater = in.readBoolean() ? Nd4j.read(in) : null;
-            INDArray best = in.readBoolean() ? Nd4j.read(in) : null;
-            int[] order = new int[in.readInt()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = in.readInt();
-            }
-            byte[] randomBytes = in.readNBytes(in.readInt());
-            Random random;
-            try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(randomBytes))) {
-                random = (Random) objects.readObject();
-            }
             if (epochs != epoch || bestEpoch < 0 || bestEpoch > epoch) {
                 throw new CheckpointException("its epochs disagree (" + epochs + " recorded, after epoch " + epoch
                         + ", best " + bestEpoch + ")");
             }
-            return new TrainingState(epoch, bestEpoch, history, iterations, params, updater, best, order, random);
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            int iterations = in.readInt();
+            INDArray params = Nd4j.read(in);
+            INDArray updater = in.readBoolean() ? Nd4j.read(in) : null;
+            INDArray best = in.readBoolean() ? Nd4j.read(in) : null;
+            int[] order = new int[length(in, 4)];
+            for (int i = 0; i < order.length; i++) {
+                order[i] = in.readInt();
+            }
+            byte[] randomBytes = in.readNBytes(length(in, 1));
+            Random random;
+            try (ObjectInputStream objects = new ObjectInputStream(new ByteArrayInputStream(randomBytes))) {
+                // The bytes come from a database other processes write: nothing but a Random is deserialised.
+                objects.setObjectInputFilter(ObjectInputFilter.Config.createFilter("java.util.Random;!*"));
+                random = (Random) objects.readObject();
+            }
+            Integer network = in.available() >= 4 ? in.readInt() : null;
+            return new TrainingState(epoch, bestEpoch, history, iterations, params, updater, best, order, random,
+                    network);
+        } catch (IOException | ClassNotFoundException | RuntimeException | OutOfMemoryError e) {
             if (e instanceof CheckpointException c) {
                 throw c;
             }

@@ -88,9 +88,9 @@ public final class TrialTrainer {
 
     /**
      * As {@link #train(TrialParams, long, TrainingSpec, TrainingListener, BooleanSupplier, List)}, continuing after
-     * the epoch a checkpoint was taken after ({@link TrainingListener#epochEnded(EpochMetrics, java.util.function.Supplier)}
-     * gave its bytes) when {@code checkpoint} has one: the rules are asked about that epoch first, as the stopped
-     * process was about to.
+     * the epoch a checkpoint was taken after ({@link TrainingListener#continuing} gave its bytes) when
+     * {@code checkpoint} has one. The rules had let the trial go on after that epoch, so they are next asked after
+     * the following one.
      *
      * @throws CheckpointException when the checkpoint cannot continue this trial (nothing is trained)
      */
@@ -108,6 +108,9 @@ public final class TrialTrainer {
             }
             int batches = (n + batchSize - 1) / batchSize;
             LearningRates.schedule(params, training.epochs() * batches).ifPresent(network::setLearningRate);
+            // Identifies the network as built (before any training changes its counters): a checkpoint of another
+            // network is refused even when its weights have the same count.
+            int networkHash = network.configurationJson().hashCode();
             Random random = new Random(seed);
             Optional<EarlyStoppingRule> early = training.earlyStopping().map(EarlyStoppingRule::new);
             List<EpochRule> allRules = new ArrayList<>();
@@ -119,14 +122,13 @@ public final class TrialTrainer {
             int first = 1;
             EpochRule.Decision decision = EpochRule.Decision.CONTINUE;
             if (checkpoint.isPresent()) {
-                TrainingState state = restore(network, TrainingState.read(checkpoint.get()), n);
+                TrainingState state = restore(network, TrainingState.read(checkpoint.get()), n, networkHash);
                 order = state.order();
                 random = state.random();
                 history.addAll(state.history());
                 bestEpoch = state.bestEpoch();
                 bestWeights = state.bestWeights();
                 first = state.epoch() + 1;
-                decision = decide(allRules, history);
             }
             Augmenter augmenter = augmenter(training, random);
             for (int epoch = first; epoch <= training.epochs() && decision == EpochRule.Decision.CONTINUE; epoch++) {
@@ -172,17 +174,18 @@ public final class TrialTrainer {
                     bestWeights = network.params().dup();
                 }
                 bestEpoch = best;
-                // What a checkpoint after this epoch holds, copied only if the listener asks for it.
-                TrainingState after = new TrainingState(epoch, bestEpoch, List.copyOf(history), network.iterations(),
-                        network.params(), network.updaterState(), bestWeights, order, random);
-                listener.epochEnded(metrics, after::bytes);
+                listener.epochEnded(metrics);
                 decision = decide(allRules, history);
                 if (decision == EpochRule.Decision.PRUNE) {
                     throw new TrialPrunedException(metrics);
                 }
-            }
-            if (decision == EpochRule.Decision.PRUNE) {
-                throw new TrialPrunedException(history.get(history.size() - 1));
+                if (decision == EpochRule.Decision.CONTINUE && epoch < training.epochs()) {
+                    // What a checkpoint after this epoch holds, copied only if the listener asks for it.
+                    TrainingState after = new TrainingState(epoch, bestEpoch, List.copyOf(history),
+                            network.iterations(), network.params(), network.updaterState(), bestWeights, order,
+                            random, networkHash);
+                    listener.continuing(metrics, after::bytes);
+                }
             }
             if (bestWeights != null) {
                 network.setParams(bestWeights);
@@ -212,9 +215,24 @@ public final class TrialTrainer {
      * Puts a checkpoint's weights, optimiser state and schedule step into a network built afresh from the same
      * parameters.
      *
-     * @throws CheckpointException when the checkpoint is of another network or data set
+     * @throws CheckpointException when the checkpoint is of another network or data set (its arrays are freed)
      */
-    private static TrainingState restore(Net network, TrainingState state, int examples) {
+    private static TrainingState restore(Net network, TrainingState state, int examples, int networkHash) {
+        try {
+            return restoreChecked(network, state, examples, networkHash);
+        } catch (CheckpointException e) {
+            Net.release(state.params());
+            Net.release(state.updater());
+            Net.release(state.bestWeights());
+            throw e;
+        }
+    }
+
+    private static TrainingState restoreChecked(Net network, TrainingState state, int examples, int networkHash) {
+        if (state.network() != null && state.network() != networkHash) {
+            throw new CheckpointException("it is of another network (this hpsearch builds the trial's parameters "
+                    + "into a different one)");
+        }
         if (state.params().length() != network.numParams()) {
             throw new CheckpointException("it holds " + state.params().length() + " weights, the trial's network "
                     + network.numParams());

@@ -67,18 +67,15 @@ class TrainingCheckpointTest {
             }
 
             @Override
-            public void epochEnded(EpochMetrics metrics, Supplier<byte[]> checkpoint) {
+            public void continuing(EpochMetrics metrics, Supplier<byte[]> checkpoint) {
                 if (metrics.epoch() == stopAfter) {
                     kept.set(checkpoint.get());
                 }
             }
         };
-        try {
-            trainer().train(params, 5, spec, listener, () -> kept.get() != null, List.of()).network().close();
-        } catch (CancellationException stopped) {
-            // stopped in the epoch after the checkpoint; a trial that ended at the checkpoint's epoch is not
-        }
-        return java.util.Objects.requireNonNull(kept.get(), "no checkpoint after epoch " + stopAfter);
+        assertThrows(CancellationException.class, () -> trainer().train(params, 5, spec, listener,
+                () -> kept.get() != null, List.of()), "stopped in the epoch after the checkpoint");
+        return kept.get();
     }
 
     private static void assertContinuesExactly(TrialParams params) {
@@ -122,21 +119,47 @@ class TrainingCheckpointTest {
     }
 
     @Test
-    void earlyStoppingsDecisionAndBestWeightsSurviveTheCheckpoint() {
+    void earlyStoppingsCountAndBestWeightsSurviveTheCheckpoint() {
         TrialParams params = withoutDropout(TestParams.mlp(0.0, List.of(32), List.of(0.0)));
-        // No epoch beats the first by 10 in loss: with patience 1 the trial stops after epoch 2, keeping epoch 1.
-        TrainingSpec spec = spec(6, Optional.of(new EarlyStopping(1, 10.0, Objective.VAL_LOSS)));
+        // No epoch beats the first by 10 in loss: with patience 2 the trial stops after epoch 3, keeping epoch 1.
+        TrainingSpec spec = spec(8, Optional.of(new EarlyStopping(2, 10.0, Objective.VAL_LOSS)));
+        TrialTrainer.Result whole = trainer().train(params, 5, spec, m -> { }, () -> false);
         byte[] checkpoint = checkpointAfter(params, spec, 2);
 
-        TrialTrainer.Result continued = trainer().train(params, 5, spec, m -> {
-            throw new AssertionError("the stopped process had decided to stop: nothing more is trained");
-        }, () -> false, List.of(), Optional.of(checkpoint));
+        TrialTrainer.Result continued = trainer().train(params, 5, spec, m -> { }, () -> false, List.of(),
+                Optional.of(checkpoint));
 
-        assertEquals(2, continued.stoppedEpoch());
+        assertEquals(3, whole.stoppedEpoch());
+        assertEquals(3, continued.stoppedEpoch(), "one more epoch without improvement, then it stops");
         assertEquals(1, continued.bestEpoch());
+        assertEquals(withoutSeconds(whole.epochs()), withoutSeconds(continued.epochs()));
         assertEquals(continued.epochs().get(0).valLoss(), trainer().lossAndAccuracy(continued.network(), validation)[0],
                 1e-6, "the network has epoch 1's weights again");
+        whole.network().close();
         continued.network().close();
+    }
+
+    @Test
+    void noCheckpointIsOfferedAfterAnEpochTheTrialStopsAfter() {
+        TrialParams params = withoutDropout(TestParams.mlp(0.0, List.of(32), List.of(0.0)));
+        List<Integer> offered = new java.util.ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void epochEnded(EpochMetrics metrics) {
+            }
+
+            @Override
+            public void continuing(EpochMetrics metrics, Supplier<byte[]> checkpoint) {
+                offered.add(metrics.epoch());
+            }
+        };
+        trainer().train(params, 5, spec(3, Optional.empty()), listener, () -> false, List.of()).network().close();
+        trainer().train(params, 5, spec(8, Optional.of(new EarlyStopping(2, 10.0, Objective.VAL_LOSS))), listener,
+                () -> false, List.of()).network().close();
+        assertThrows(TrialPrunedException.class, () -> trainer().train(params, 5, spec(8, Optional.empty()), listener,
+                () -> false, List.of(epochs -> epochs.size() == 2 ? EpochRule.Decision.PRUNE
+                        : EpochRule.Decision.CONTINUE)));
+        assertEquals(List.of(1, 2, 1, 2, 1), offered, "never after the last epoch, a stop or a prune");
     }
 
     @Test
@@ -147,13 +170,28 @@ class TrainingCheckpointTest {
 
         CheckpointException other = assertThrows(CheckpointException.class, () -> trainer().train(wider, 5,
                 spec(3, Optional.empty()), m -> { }, () -> false, List.of(), Optional.of(checkpoint)));
-        assertTrue(other.getMessage().contains("weights"), other.getMessage());
+        assertTrue(other.getMessage().contains("another network"), other.getMessage());
         CheckpointException garbage = assertThrows(CheckpointException.class, () -> trainer().train(params, 5,
                 spec(3, Optional.empty()), m -> { }, () -> false, List.of(), Optional.of(new byte[]{1, 2, 3, 4, 5})));
         assertTrue(garbage.getMessage().contains("not an hpsearch training checkpoint"), garbage.getMessage());
         byte[] cut = java.util.Arrays.copyOf(checkpoint, checkpoint.length / 2);
         CheckpointException truncated = assertThrows(CheckpointException.class, () -> trainer().train(params, 5,
                 spec(3, Optional.empty()), m -> { }, () -> false, List.of(), Optional.of(cut)));
-        assertTrue(truncated.getMessage().contains("cannot be read"), truncated.getMessage());
+        assertTrue(truncated.getMessage().contains("cannot be read") || truncated.getMessage().contains("damaged"),
+                truncated.getMessage());
+        // A damaged length is refused before anything is allocated for it.
+        byte[] huge = checkpoint.clone();
+        java.nio.ByteBuffer.wrap(huge).putInt(16, Integer.MAX_VALUE); // the epoch count, after magic, layout, epochs
+        CheckpointException damaged = assertThrows(CheckpointException.class, () -> trainer().train(params, 5,
+                spec(3, Optional.empty()), m -> { }, () -> false, List.of(), Optional.of(huge)));
+        assertTrue(damaged.getMessage().contains("damaged"), damaged.getMessage());
+
+        // Same weight count, another network: relu against tanh.
+        Map<String, Object> v = new LinkedHashMap<>(params.values());
+        v.put("activation", "tanh");
+        CheckpointException sameSize = assertThrows(CheckpointException.class, () -> trainer().train(
+                new TrialParams(params.type(), v), 5, spec(3, Optional.empty()), m -> { }, () -> false, List.of(),
+                Optional.of(checkpoint)));
+        assertTrue(sameSize.getMessage().contains("another network"), sameSize.getMessage());
     }
 }

@@ -279,20 +279,26 @@ public final class Store implements AutoCloseable {
     public Optional<Trial> restartUnfinishedTrial(long trialId, Long workerId) {
         return inTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
-            if (dao.restartUnfinished(trialId, workerId, now(h)) == 0) {
+            Instant now = now(h);
+            if (dao.restartUnfinished(trialId, workerId, now) == 0) {
                 return Optional.empty();
             }
-            keepEpochsToCheckpoint(dao, trialId);
+            keepEpochsToCheckpoint(dao, trialId, now);
             return Optional.of(dao.find(trialId));
         });
     }
 
-    private static void keepEpochsToCheckpoint(TrialDao dao, long trialId) {
+    /**
+     * Deletes the epochs after the trial's checkpoint and counts the rest. Its start moves back by the seconds those
+     * epochs took, so that its duration is the time it trained, not counting the time it lay interrupted.
+     */
+    private static void keepEpochsToCheckpoint(TrialDao dao, long trialId, Instant now) {
         dao.deleteEpochsAfterCheckpoint(trialId);
         dao.recountEpochs(trialId);
+        dao.setStartedAt(trialId, now.minusMillis(Math.round(dao.trainedSeconds(trialId) * 1000)));
     }
 
-    /** The trial's last checkpoint, as {@link #recordEpoch(long, EpochMetrics, TrialCheckpoint)} stored it. */
+    /** The trial's last checkpoint, as {@link #saveCheckpoint} stored it. */
     public Optional<TrialCheckpoint> checkpoint(long trialId) {
         return withExtension(TrialDao.class, dao -> dao.checkpoint(trialId));
     }
@@ -403,17 +409,19 @@ public final class Store implements AutoCloseable {
 
     /**
      * Takes over, for a worker, a trial of the run whose worker died (INTERRUPTED) and that has been retried fewer
-     * than {@code maxRetries} times: it runs again under its number, from scratch, with its retry counted. Empty when
+     * than {@code maxRetries} times: it runs again under its number, from its checkpoint (or from scratch without
+     * one), with its retry counted. Empty when
      * there is none. A conditional update decides between workers that try at once.
      */
     public Optional<Trial> claimRetry(long runId, long workerId, int maxRetries) {
         for (long trialId : withExtension(TrialDao.class, dao -> dao.retryable(runId, maxRetries))) {
             Optional<Trial> taken = inTransaction(h -> {
                 TrialDao dao = h.attach(TrialDao.class);
-                if (dao.retry(trialId, workerId, maxRetries, now(h)) == 0) {
+                Instant now = now(h);
+                if (dao.retry(trialId, workerId, maxRetries, now) == 0) {
                     return Optional.empty();
                 }
-                keepEpochsToCheckpoint(dao, trialId);
+                keepEpochsToCheckpoint(dao, trialId, now);
                 return Optional.of(dao.find(trialId));
             });
             if (taken.isPresent()) {
@@ -481,25 +489,48 @@ public final class Store implements AutoCloseable {
 
     /** Records one epoch and marks the trial alive, in one transaction. */
     public void recordEpoch(long trialId, EpochMetrics metrics) {
-        recordEpoch(trialId, metrics, null);
-    }
-
-    /**
-     * Records one epoch, marks the trial alive and, when {@code checkpoint} is not null, replaces the trial's
-     * checkpoint with the state after this epoch, in one transaction: a checkpoint never names an epoch the store
-     * lacks.
-     */
-    public void recordEpoch(long trialId, EpochMetrics metrics, TrialCheckpoint checkpoint) {
         useTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
             // A write retried after a lost connection may have committed the first time: the epoch replaces itself.
             dao.deleteEpoch(trialId, metrics.execution(), metrics.epoch());
             dao.insertEpoch(trialId, metrics);
             dao.epochRecorded(trialId, metrics.epoch(), now(h));
-            if (checkpoint != null) {
-                dao.deleteCheckpoint(trialId);
-                dao.insertCheckpoint(trialId, checkpoint.execution(), checkpoint.epoch(), checkpoint.state());
+        });
+    }
+
+    /**
+     * Records one epoch of a worker's trial and marks it alive, in one transaction, only while the trial is still
+     * this worker's: false, and nothing written, when another worker took it over (this one was silent longer than
+     * the heartbeat grace) or it ended.
+     */
+    public boolean recordOwnEpoch(long trialId, long workerId, EpochMetrics metrics) {
+        return inTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            if (dao.epochRecordedOwn(trialId, workerId, metrics.epoch(), now(h)) == 0) {
+                return false;
             }
+            dao.deleteEpoch(trialId, metrics.execution(), metrics.epoch());
+            dao.insertEpoch(trialId, metrics);
+            return true;
+        });
+    }
+
+    /**
+     * Replaces a worker's trial's checkpoint, in one transaction, only while the trial is still this worker's (see
+     * {@link #recordOwnEpoch}); false, and nothing written, otherwise. Its epoch must be recorded already: a restart
+     * keeps the epochs up to the checkpoint and trains the rest.
+     */
+    public boolean saveCheckpoint(long trialId, long workerId, TrialCheckpoint checkpoint) {
+        return inTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            // The update locks the trial's row: a worker taking the trial over waits for this checkpoint, then
+            // keeps the epochs up to it.
+            if (dao.aliveOwn(trialId, workerId, now(h)) == 0) {
+                return false;
+            }
+            dao.deleteCheckpoint(trialId);
+            dao.insertCheckpoint(trialId, checkpoint.execution(), checkpoint.epoch(), checkpoint.state());
+            return true;
         });
     }
 

@@ -108,6 +108,22 @@ interface TrialDao {
             VALUES (:trialId, :execution, :epoch, :trainLoss, :valLoss, :valAccuracy, :seconds)""")
     void insertEpoch(@Bind("trialId") long trialId, @BindMethods EpochMetrics metrics);
 
+    /**
+     * As {@link #epochRecorded}, only while the trial is this worker's (running, or marked interrupted but taken
+     * over by nobody): 0 when another worker has it, or it ended. Its row stays locked until the transaction ends.
+     */
+    @SqlUpdate("""
+            UPDATE trials SET heartbeat_at = :now, epochs = GREATEST(epochs, :epoch)
+            WHERE id = :id AND state IN ('RUNNING', 'INTERRUPTED') AND worker_id = :workerId""")
+    int epochRecordedOwn(@Bind("id") long trialId, @Bind("workerId") long workerId, @Bind("epoch") int epoch,
+                         @Bind("now") Instant now);
+
+    /** Marks the trial alive while it is this worker's (see {@link #epochRecordedOwn}); 0 otherwise. */
+    @SqlUpdate("""
+            UPDATE trials SET heartbeat_at = :now
+            WHERE id = :id AND state IN ('RUNNING', 'INTERRUPTED') AND worker_id = :workerId""")
+    int aliveOwn(@Bind("id") long trialId, @Bind("workerId") long workerId, @Bind("now") Instant now);
+
     /** Marks the trial alive and counts the epoch (the highest epoch reached by any of its executions). */
     @SqlUpdate("UPDATE trials SET heartbeat_at = :now, epochs = GREATEST(epochs, :epoch) WHERE id = :id")
     void epochRecorded(@Bind("id") long trialId, @Bind("epoch") int epoch, @Bind("now") Instant now);
@@ -138,6 +154,12 @@ interface TrialDao {
                 SELECT 1 FROM trial_checkpoints c WHERE c.trial_id = :id
                     AND (epochs.execution < c.execution OR (epochs.execution = c.execution AND epochs.epoch <= c.epoch)))""")
     void deleteEpochsAfterCheckpoint(@Bind("id") long trialId);
+
+    @SqlQuery("SELECT COALESCE(SUM(seconds), 0) FROM epochs WHERE trial_id = :id")
+    double trainedSeconds(@Bind("id") long trialId);
+
+    @SqlUpdate("UPDATE trials SET started_at = :startedAt WHERE id = :id")
+    void setStartedAt(@Bind("id") long trialId, @Bind("startedAt") Instant startedAt);
 
     /** Sets the trial's epoch count from the epochs it has kept (see {@link #epochRecorded}). */
     @SqlUpdate("UPDATE trials SET epochs = COALESCE((SELECT MAX(e.epoch) FROM epochs e WHERE e.trial_id = :id), 0) "

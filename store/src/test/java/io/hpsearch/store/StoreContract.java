@@ -109,6 +109,13 @@ abstract class StoreContract {
         assertFalse(store.resumeRun(finished, RunStatus.QUEUED), "a completed run is not resumed");
     }
 
+    /** Records an epoch and a checkpoint after it, as a worker does: both must be accepted. */
+    private void epochAndCheckpoint(Trial trial, long worker, int epoch, byte[] state) {
+        assertTrue(store.recordOwnEpoch(trial.id(), worker, new EpochMetrics(1, epoch, 0.5, 0.4, 0.7 + epoch / 100.0,
+                10)));
+        assertTrue(store.saveCheckpoint(trial.id(), worker, new TrialCheckpoint(1, epoch, state)));
+    }
+
     @Test
     void anInterruptedTrialKeepsItsEpochsUpToItsCheckpointAndLosesItWhenItEnds() throws InterruptedException {
         long run = newRun("cp", Objective.VAL_ACCURACY);
@@ -117,9 +124,9 @@ abstract class StoreContract {
         byte[] state = new byte[3_000_000]; // a network's weights and optimiser state: megabytes
         state[0] = 1;
         state[state.length - 1] = 2;
-        store.recordEpoch(cut.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.70, 1), new TrialCheckpoint(1, 1, new byte[]{9}));
-        store.recordEpoch(cut.id(), new EpochMetrics(1, 2, 0.4, 0.3, 0.75, 1), new TrialCheckpoint(1, 2, state));
-        store.recordEpoch(cut.id(), new EpochMetrics(1, 3, 0.3, 0.3, 0.76, 1));
+        epochAndCheckpoint(cut, w, 1, new byte[]{9});
+        epochAndCheckpoint(cut, w, 2, state);
+        assertTrue(store.recordOwnEpoch(cut.id(), w, new EpochMetrics(1, 3, 0.3, 0.3, 0.76, 10)));
         TrialCheckpoint stored = store.checkpoint(cut.id()).orElseThrow();
         assertEquals(2, stored.epoch(), "each checkpoint replaces the one before");
         assertArrayEquals(state, stored.state());
@@ -127,47 +134,54 @@ abstract class StoreContract {
         Thread.sleep(300);
         assertEquals(1, store.interruptStale(Duration.ofMillis(200)));
         assertTrue(store.resumeRun(run, RunStatus.RUNNING));
+        Instant restarted = store.databaseNow();
         Trial again = store.restartUnfinishedTrial(cut.id(), w).orElseThrow();
         assertEquals(2, again.epochs(), "it continues after its checkpoint's epoch");
         assertEquals(List.of(1, 2), store.epochs(cut.id()).stream().map(EpochMetrics::epoch).toList(),
                 "the epoch after the checkpoint is trained again; those before it are kept");
-        assertEquals(0.75, store.epochs(cut.id()).get(1).valAccuracy());
+        assertEquals(0.72, store.epochs(cut.id()).get(1).valAccuracy());
         assertEquals(2, store.checkpoint(cut.id()).orElseThrow().epoch(), "the checkpoint survives the restart");
+        long started = Duration.between(again.startedAt(), restarted).toSeconds();
+        assertTrue(started >= 19 && started <= 21, "its start moves back by its kept epochs' 20 s, not by the time it "
+                + "lay interrupted: " + started + " s");
 
-        // Killed again: a retry by another worker continues from the same place.
+        // Its worker stalls past the grace; another takes the trial over and continues from the same checkpoint.
         Thread.sleep(300);
-        store.workerHeartbeat(store.registerWorker("live", 2), run);
-        assertEquals(0, store.interruptStale(Duration.ofMillis(200)));
-        long live = store.registerWorker("live2", 3);
-        store.recordEpoch(cut.id(), new EpochMetrics(1, 3, 0.3, 0.3, 0.77, 1));
-        Thread.sleep(300);
+        long live = store.registerWorker("live", 2);
         store.workerHeartbeat(live, run);
-        store.interruptStale(Duration.ofMillis(200));
+        assertEquals(0, store.interruptStale(Duration.ofMillis(200)), "the run is alive: only the trial is cut");
+        assertEquals(TrialState.INTERRUPTED, store.trial(run, cut.number()).orElseThrow().state());
         Trial retried = store.claimRetry(run, live, 5).orElseThrow();
         assertEquals(2, retried.epochs());
         assertEquals(2, store.epochs(cut.id()).size());
+        // The stalled worker wakes up: nothing it writes for the trial it lost is taken.
+        assertFalse(store.recordOwnEpoch(cut.id(), w, new EpochMetrics(1, 3, 0.3, 0.3, 0.99, 10)));
+        assertFalse(store.saveCheckpoint(cut.id(), w, new TrialCheckpoint(1, 3, new byte[]{7})));
+        assertEquals(2, store.epochs(cut.id()).size(), "the lost worker's epoch was not written");
+        assertArrayEquals(state, store.checkpoint(cut.id()).orElseThrow().state(), "nor its checkpoint");
 
-        store.recordEpoch(cut.id(), new EpochMetrics(1, 3, 0.3, 0.3, 0.78, 1), new TrialCheckpoint(1, 3, state));
-        assertTrue(store.completeTrial(retried, live, 0.78, null, 3, 3, () -> new byte[]{1}));
+        epochAndCheckpoint(retried, live, 3, state);
+        assertTrue(store.completeTrial(retried, live, 0.73, null, 3, 3, () -> new byte[]{1}));
         assertTrue(store.checkpoint(cut.id()).isEmpty(), "a completed trial needs no checkpoint");
+        assertFalse(store.saveCheckpoint(cut.id(), live, new TrialCheckpoint(1, 3, state)), "nor takes one");
 
         // Pruned, failed and discarded trials lose theirs; a cancelled one keeps it for a resume, until the run ends.
         Trial pruned = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k2")).trial();
-        store.recordEpoch(pruned.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.5, 1), new TrialCheckpoint(1, 1, state));
+        epochAndCheckpoint(pruned, live, 1, state);
         store.pruneTrial(pruned.id(), 1, 0.5, "pruned");
         assertTrue(store.checkpoint(pruned.id()).isEmpty());
         Trial failed = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k3")).trial();
-        store.recordEpoch(failed.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.5, 1), new TrialCheckpoint(1, 1, state));
+        epochAndCheckpoint(failed, live, 1, state);
         store.finishTrial(failed.id(), TrialState.FAILED, null, "NaN");
         assertTrue(store.checkpoint(failed.id()).isEmpty());
         Trial discarded = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k4")).trial();
-        store.recordEpoch(discarded.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.5, 1), new TrialCheckpoint(1, 1, state));
+        epochAndCheckpoint(discarded, live, 1, state);
         store.discardCheckpoint(discarded.id());
         assertTrue(store.checkpoint(discarded.id()).isEmpty());
         assertTrue(store.epochs(discarded.id()).isEmpty(), "a discarded checkpoint's trial starts from scratch");
         assertEquals(0, store.trial(run, discarded.number()).orElseThrow().epochs());
-        store.recordEpoch(discarded.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.5, 1), new TrialCheckpoint(1, 1, state));
-        store.cancelRunningTrials(run);
+        epochAndCheckpoint(discarded, live, 1, state);
+        store.finishTrial(discarded.id(), TrialState.CANCELLED, null, "cancelled by the user");
         store.finishRun(run, RunStatus.CANCELLED, "cancelled");
         assertTrue(store.checkpoint(discarded.id()).isPresent(), "a cancelled run's trial is resumed from it");
         store.resumeRun(run, RunStatus.RUNNING);

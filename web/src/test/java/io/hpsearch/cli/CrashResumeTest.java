@@ -12,6 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,16 +172,14 @@ class CrashResumeTest {
         }
     }
 
-    @Test
-    void aTrialKilledAfterItsCheckpointContinuesFromItAndEndsAsIfNeverKilled() throws Exception {
-        // No dropout (its masks are not part of a checkpoint) and one thread: the continued trial must match, to the
-        // last bit, the same trial never killed. A cosine schedule and augmentation: their state is kept too.
-        Path space = Files.writeString(dir.resolve("checkpoint.yaml"), """
+    /** One trial without dropout, 10 epochs: a run to kill after an epoch. See the checkpoint tests below. */
+    private Path checkpointedSpace() throws Exception {
+        return Files.writeString(dir.resolve("checkpoint.yaml"), """
                 name: checkpoint
                 search: random
                 max_trials: 1
                 seed: 5
-                training: {epochs: 5, batch_size: 64, train_limit: 1500, checkpoint_minutes: 0}
+                training: {epochs: 10, batch_size: 64, train_limit: 1500, checkpoint_minutes: 0}
                 model:
                   type: mlp
                   hidden_layers: 1
@@ -187,6 +188,33 @@ class CrashResumeTest {
                   learning_rate: 0.003
                   learning_rate_schedule: cosine
                 """);
+    }
+
+    /** Runs the space in a process killed right after it reported epoch 3; the database's epochs at the kill. */
+    private List<EpochMetrics> runKilledAfterEpoch3(Path space, String[] common) throws Exception {
+        try (HpsearchProcess run = start(concat(new String[]{"run", space.toString()}, common))) {
+            assertTrue(run.awaitLine(line -> line.startsWith("trial 1 epoch 3/10")) != null, run.output());
+            run.kill();
+        }
+        Path db = Path.of(common[1]);
+        try (Store store = Store.open(db)) {
+            return store.epochs(store.trial(1, 1).orElseThrow().id());
+        }
+    }
+
+    private String resume(String[] common) throws Exception {
+        Thread.sleep(Duration.ofSeconds(Long.parseLong(GRACE)).plusMillis(300).toMillis());
+        try (HpsearchProcess resume = start(concat(new String[]{"resume", "1"}, common))) {
+            assertEquals(0, resume.awaitExit(), resume.output());
+            return resume.output();
+        }
+    }
+
+    @Test
+    void aTrialKilledAfterItsCheckpointContinuesFromItAndEndsAsIfNeverKilled() throws Exception {
+        // No dropout (its masks are not part of a checkpoint) and one thread: the continued trial must match, to the
+        // last bit, the same trial never killed. A cosine schedule: its step is kept too.
+        Path space = checkpointedSpace();
         // Both in processes of their own: this JVM's native settings gave other rounding than a fresh process's.
         Path whole = dir.resolve("whole/hpsearch");
         String[] threads = {"--data", TestPaths.DATA.toString(), "--workers", "1", "--threads", "1"};
@@ -194,29 +222,18 @@ class CrashResumeTest {
                 threads))) {
             assertEquals(0, run.awaitExit(), run.output());
         }
-
         Path killed = dir.resolve("killed/hpsearch");
         String[] common = concat(new String[]{"--db", killed.toString(), "--heartbeat-grace", GRACE}, threads);
-        try (HpsearchProcess run = start(concat(new String[]{"run", space.toString()}, common))) {
-            assertTrue(run.awaitLine(line -> line.startsWith("trial 1 epoch 3/5")) != null, run.output());
-            run.kill();
-        }
-        List<EpochMetrics> beforeResume;
-        try (Store store = Store.open(killed)) {
-            beforeResume = store.epochs(store.trial(1, 1).orElseThrow().id());
-        }
-        Thread.sleep(Duration.ofSeconds(Long.parseLong(GRACE)).plusMillis(300).toMillis());
-        String output;
-        try (HpsearchProcess resume = start(concat(new String[]{"resume", "1"}, common))) {
-            assertEquals(0, resume.awaitExit(), resume.output());
-            output = resume.output();
-        }
+        List<EpochMetrics> beforeResume = runKilledAfterEpoch3(space, common);
+
+        String output = resume(common);
 
         Matcher continued = Pattern.compile("trial 1 continues from its checkpoint after epoch (\\d+)").matcher(output);
         assertTrue(continued.find(), output);
         int from = Integer.parseInt(continued.group(1));
-        assertTrue(from >= 3 && from < 5, "the checkpoint of the last epoch stored before the kill: " + from);
-        assertTrue(output.contains("trial 1 epoch " + (from + 1) + "/5") && !output.contains("trial 1 epoch 1/5"),
+        // Epoch 3's checkpoint is written just after its line is printed: the kill may come first.
+        assertTrue(from >= 2 && from < 10, "the last checkpoint stored before the kill: " + from);
+        assertTrue(output.contains("trial 1 epoch " + (from + 1) + "/10") && !output.contains("trial 1 epoch 1/10"),
                 "only the epochs after the checkpoint are trained again:\n" + output);
         try (Store a = Store.open(whole); Store b = Store.open(killed)) {
             Trial never = a.trial(1, 1).orElseThrow();
@@ -230,6 +247,32 @@ class CrashResumeTest {
             assertEquals(never.score(), resumed.score());
             assertEquals(a.testEvaluation(1).orElseThrow().accuracy(), b.testEvaluation(1).orElseThrow().accuracy());
             assertTrue(b.checkpoint(resumed.id()).isEmpty(), "the completed trial's checkpoint is gone");
+        }
+    }
+
+    @Test
+    void aTrialWhoseCheckpointIsDamagedTrainsAgainFromScratchAndSaysSo() throws Exception {
+        Path space = checkpointedSpace();
+        Path db = dir.resolve("damaged/hpsearch");
+        String[] common = {"--db", db.toString(), "--heartbeat-grace", GRACE, "--data", TestPaths.DATA.toString(),
+                "--workers", "1", "--threads", "1"};
+        runKilledAfterEpoch3(space, common);
+        // Damaged on disk (or written by a layout this hpsearch does not read): the same to the reader.
+        try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + db + ";AUTO_SERVER=TRUE", "sa", "");
+             Statement s = c.createStatement()) {
+            assertEquals(1, s.executeUpdate("UPDATE trial_checkpoints SET state = X'0102030405'"));
+        }
+
+        String output = resume(common);
+
+        assertTrue(output.contains("trial 1 trains again from scratch: its checkpoint cannot continue it (it is not "
+                + "an hpsearch training checkpoint)"), output);
+        assertTrue(output.contains("trial 1 epoch 1/10"), output);
+        try (Store store = Store.open(db)) {
+            Trial trial = store.trial(1, 1).orElseThrow();
+            assertEquals(TrialState.COMPLETED, trial.state());
+            assertEquals(IntStream.rangeClosed(1, 10).boxed().toList(),
+                    store.epochs(trial.id()).stream().map(EpochMetrics::epoch).toList(), "each epoch once");
         }
     }
 

@@ -437,7 +437,8 @@ class ApiTest {
         assertEquals("run " + id + " has already finished (cancelled); there is nothing to cancel",
                 json(post("/api/runs/" + id + "/cancel", ""), 409).get("error").asText());
 
-        // Resuming keeps the completed trials and trains the cut-off ones again, from scratch, under their numbers.
+        // Resuming keeps the completed trials and trains the cut-off ones again under their numbers (from their
+        // checkpoint when one was taken, else from scratch).
         json(post("/api/runs/" + id + "/resume", ""), 202);
         JsonNode resumed = await("/api/runs/" + id, r -> r.get("run").get("status").asText().equals("COMPLETED"));
         assertEquals(3, resumed.get("run").get("completed").asInt());
