@@ -551,7 +551,8 @@ public final class SearchRunner {
         return trainer.train(params, trialSeed(spec.seed(), trial.number(), execution), spec.training(),
                 new TrainingListener() {
                     private long last = System.nanoTime();
-                    private boolean checkpoints = spec.training().checkpoints();
+                    private final boolean checkpoints = spec.training().checkpoints();
+                    private boolean refused;
 
                     @Override
                     public void epochEnded(EpochMetrics metrics) {
@@ -574,10 +575,14 @@ public final class SearchRunner {
                             own = store.saveCheckpoint(trial.id(), workerId(),
                                     new TrialCheckpoint(execution, metrics.epoch(), state.get()));
                         } catch (RuntimeException | OutOfMemoryError e) {
-                            // Too large for the database or the heap, say: the trial trains on without.
-                            checkpoints = false;
-                            listener.trialNote(trial.number(), "trial " + trial.number() + " trains on without "
-                                    + "checkpoints: its training state could not be stored (" + e + ")");
+                            // Too large for the database or the heap, or a passing store error: the trial trains on
+                            // and tries again after the next interval; the user hears of it once.
+                            if (!refused) {
+                                refused = true;
+                                listener.trialNote(trial.number(), "trial " + trial.number() + " could not store "
+                                        + "a checkpoint after epoch " + metrics.epoch() + " (" + e + "); it trains "
+                                        + "on, and tries again every checkpoint_minutes");
+                            }
                             return;
                         }
                         if (!own) {

@@ -1,6 +1,9 @@
 package io.hpsearch.trainer;
 
 import io.hpsearch.store.EpochMetrics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -41,6 +44,7 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
     /** Written first: a checkpoint from another layout is refused, and the trial trains from scratch. */
     private static final int FORMAT = 1;
     private static final int MAGIC = 0x68705343; // "hpSC"
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     byte[] bytes() {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(
@@ -83,6 +87,29 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
         return buffer.toByteArray();
     }
 
+    /**
+     * Identifies a network as built, before training: a hash of its DL4J configuration without the random seeds.
+     * Workers that joined a run draw other seeds for the same trial, and a checkpoint replaces what the seed
+     * decides (the weights and the random stream), so a retry on another worker continues it; any other difference
+     * (a layer, an activation, a rate) makes another network, whose checkpoint is refused.
+     */
+    static int identify(Net network) {
+        try {
+            JsonNode configuration = JSON.readTree(network.configurationJson());
+            withoutSeeds(configuration);
+            return configuration.toString().hashCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read DL4J's configuration of the network: " + e.getMessage(), e);
+        }
+    }
+
+    private static void withoutSeeds(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            object.remove("seed");
+        }
+        node.forEach(TrainingState::withoutSeeds);
+    }
+
     /** A count of items of at least {@code bytesEach} bytes that the rest of the checkpoint can hold. */
     private static int length(DataInputStream in, int bytesEach) throws IOException {
         int n = in.readInt();
@@ -106,6 +133,7 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
      * @throws CheckpointException when the bytes are not such a checkpoint, or of another layout
      */
     static TrainingState read(byte[] bytes) {
+        List<INDArray> read = new ArrayList<>(3); // freed if the rest cannot be read
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             if (in.readInt() != MAGIC) {
                 throw new CheckpointException("it is not an hpsearch training checkpoint");
@@ -129,9 +157,12 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
                         + ", best " + bestEpoch + ")");
             }
             int iterations = in.readInt();
-            INDArray params = Nd4j.read(in);
-            INDArray updater = in.readBoolean() ? Nd4j.read(in) : null;
-            INDArray best = in.readBoolean() ? Nd4j.read(in) : null;
+            read.add(Nd4j.read(in));
+            read.add(in.readBoolean() ? Nd4j.read(in) : null);
+            read.add(in.readBoolean() ? Nd4j.read(in) : null);
+            INDArray params = read.get(0);
+            INDArray updater = read.get(1);
+            INDArray best = read.get(2);
             int[] order = new int[length(in, 4)];
             for (int i = 0; i < order.length; i++) {
                 order[i] = in.readInt();
@@ -147,6 +178,7 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
             return new TrainingState(epoch, bestEpoch, history, iterations, params, updater, best, order, random,
                     network);
         } catch (IOException | ClassNotFoundException | RuntimeException | OutOfMemoryError e) {
+            read.forEach(Net::release);
             if (e instanceof CheckpointException c) {
                 throw c;
             }

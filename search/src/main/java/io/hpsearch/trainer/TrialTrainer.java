@@ -108,9 +108,8 @@ public final class TrialTrainer {
             }
             int batches = (n + batchSize - 1) / batchSize;
             LearningRates.schedule(params, training.epochs() * batches).ifPresent(network::setLearningRate);
-            // Identifies the network as built (before any training changes its counters): a checkpoint of another
-            // network is refused even when its weights have the same count.
-            int networkHash = network.configurationJson().hashCode();
+            // A checkpoint of another network is refused even when its weights have the same count.
+            int networkHash = TrainingState.identify(network);
             Random random = new Random(seed);
             Optional<EarlyStoppingRule> early = training.earlyStopping().map(EarlyStoppingRule::new);
             List<EpochRule> allRules = new ArrayList<>();

@@ -109,6 +109,22 @@ class TrainingCheckpointTest {
     }
 
     @Test
+    void aWorkerWithAnotherSeedContinuesTheCheckpointAsTheFirstWouldHave() {
+        // Workers that join a run draw other seeds; the checkpoint's weights and random stream replace the seed's.
+        TrialParams params = withoutDropout(TestParams.mlp(0.0, List.of(32), List.of(0.0)));
+        TrainingSpec spec = spec(4, Optional.empty());
+        TrialTrainer.Result whole = trainer().train(params, 5, spec, m -> { }, () -> false);
+        byte[] checkpoint = checkpointAfter(params, spec, 2);
+
+        TrialTrainer.Result continued = trainer().train(params, 99, spec, m -> { }, () -> false, List.of(),
+                Optional.of(checkpoint));
+
+        assertEquals(withoutSeconds(whole.epochs()), withoutSeconds(continued.epochs()));
+        whole.network().close();
+        continued.network().close();
+    }
+
+    @Test
     void anOptimiserWithoutStateContinuesToo() {
         Map<String, Object> v = new LinkedHashMap<>(TestParams.mlp(0.0, List.of(32), List.of(0.0)).values());
         v.put("optimizer", "sgd");

@@ -313,6 +313,7 @@ public final class Store implements AutoCloseable {
             dao.deleteCheckpoint(trialId);
             dao.deleteEpochs(trialId);
             dao.recountEpochs(trialId);
+            dao.setStartedAt(trialId, now(h));
         });
     }
 

@@ -190,10 +190,10 @@ class CrashResumeTest {
                 """);
     }
 
-    /** Runs the space in a process killed right after it reported epoch 3; the database's epochs at the kill. */
-    private List<EpochMetrics> runKilledAfterEpoch3(Path space, String[] common) throws Exception {
+    /** Runs the space in a process killed right after it reported epoch 2; the database's epochs at the kill. */
+    private List<EpochMetrics> runKilledAfterEpoch2(Path space, String[] common) throws Exception {
         try (HpsearchProcess run = start(concat(new String[]{"run", space.toString()}, common))) {
-            assertTrue(run.awaitLine(line -> line.startsWith("trial 1 epoch 3/10")) != null, run.output());
+            assertTrue(run.awaitLine(line -> line.startsWith("trial 1 epoch 2/10")) != null, run.output());
             run.kill();
         }
         Path db = Path.of(common[1]);
@@ -224,15 +224,15 @@ class CrashResumeTest {
         }
         Path killed = dir.resolve("killed/hpsearch");
         String[] common = concat(new String[]{"--db", killed.toString(), "--heartbeat-grace", GRACE}, threads);
-        List<EpochMetrics> beforeResume = runKilledAfterEpoch3(space, common);
+        List<EpochMetrics> beforeResume = runKilledAfterEpoch2(space, common);
 
         String output = resume(common);
 
         Matcher continued = Pattern.compile("trial 1 continues from its checkpoint after epoch (\\d+)").matcher(output);
         assertTrue(continued.find(), output);
         int from = Integer.parseInt(continued.group(1));
-        // Epoch 3's checkpoint is written just after its line is printed: the kill may come first.
-        assertTrue(from >= 2 && from < 10, "the last checkpoint stored before the kill: " + from);
+        // Epoch 2's checkpoint is written just after its line is printed: the kill may come first.
+        assertTrue(from >= 1 && from < 10, "the last checkpoint stored before the kill: " + from);
         assertTrue(output.contains("trial 1 epoch " + (from + 1) + "/10") && !output.contains("trial 1 epoch 1/10"),
                 "only the epochs after the checkpoint are trained again:\n" + output);
         try (Store a = Store.open(whole); Store b = Store.open(killed)) {
@@ -256,7 +256,7 @@ class CrashResumeTest {
         Path db = dir.resolve("damaged/hpsearch");
         String[] common = {"--db", db.toString(), "--heartbeat-grace", GRACE, "--data", TestPaths.DATA.toString(),
                 "--workers", "1", "--threads", "1"};
-        runKilledAfterEpoch3(space, common);
+        runKilledAfterEpoch2(space, common);
         // Damaged on disk (or written by a layout this hpsearch does not read): the same to the reader.
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + db + ";AUTO_SERVER=TRUE", "sa", "");
              Statement s = c.createStatement()) {
