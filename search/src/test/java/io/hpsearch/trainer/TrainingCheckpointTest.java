@@ -1,7 +1,5 @@
 package io.hpsearch.trainer;
 
-import io.hpsearch.data.Examples;
-import io.hpsearch.data.FashionMnist;
 import io.hpsearch.space.EarlyStopping;
 import io.hpsearch.space.TrainingSpec;
 import io.hpsearch.store.EpochMetrics;
@@ -10,7 +8,6 @@ import io.hpsearch.trial.TrialParams;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,20 +26,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * same final weights, for a stack and a graph, with a learning rate schedule, augmentation and batch norm.
  */
 class TrainingCheckpointTest {
-    private static final Path DATA = Path.of("../testdata/fashion-mnist");
-    private static Examples train;
-    private static Examples validation;
+    private static FashionSlice data;
 
     @BeforeAll
     static void load() {
-        FashionMnist data = FashionMnist.load(DATA);
-        train = data.train().rows(IntStream.range(0, 500).toArray());
-        validation = data.train().rows(IntStream.range(2_500, 2_800).toArray());
+        data = FashionSlice.of(500, 300);
         NativeThreads.configure(1);
     }
 
     private static TrialTrainer trainer() {
-        return new TrialTrainer(train, validation, TestParams.FASHION, 10);
+        return data.trainer();
     }
 
     /** Without dropout (its masks come from ND4J's generator, which a checkpoint does not hold), cosine-annealed. */
@@ -149,8 +141,9 @@ class TrainingCheckpointTest {
         assertEquals(3, continued.stoppedEpoch(), "one more epoch without improvement, then it stops");
         assertEquals(1, continued.bestEpoch());
         assertEquals(withoutSeconds(whole.epochs()), withoutSeconds(continued.epochs()));
-        assertEquals(continued.epochs().get(0).valLoss(), trainer().lossAndAccuracy(continued.network(), validation)[0],
-                1e-6, "the network has epoch 1's weights again");
+        assertEquals(continued.epochs().get(0).valLoss(),
+                trainer().lossAndAccuracy(continued.network(), data.validation())[0], 1e-6,
+                "the network has epoch 1's weights again");
         whole.network().close();
         continued.network().close();
     }

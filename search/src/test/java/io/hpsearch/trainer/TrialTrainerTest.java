@@ -1,7 +1,5 @@
 package io.hpsearch.trainer;
 
-import io.hpsearch.data.Examples;
-import io.hpsearch.data.FashionMnist;
 import io.hpsearch.space.EarlyStopping;
 import io.hpsearch.space.TrainingSpec;
 import io.hpsearch.store.EpochMetrics;
@@ -12,13 +10,11 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -26,16 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Training on small slices of the real data: seeds, early stopping, the CNN, augmentation. */
 class TrialTrainerTest {
-    /** The repository's slice of Fashion-MNIST: 3,000 training images. */
-    private static final Path DATA = Path.of("../testdata/fashion-mnist");
-    private static Examples train;
-    private static Examples validation;
+    private static FashionSlice data;
 
     @BeforeAll
     static void load() {
-        FashionMnist data = FashionMnist.load(DATA);
-        train = data.train().rows(IntStream.range(0, 600).toArray());
-        validation = data.train().rows(IntStream.range(2_500, 2_900).toArray());
+        data = FashionSlice.of(600, 400);
         NativeThreads.configure(1);
     }
 
@@ -45,7 +36,7 @@ class TrialTrainerTest {
     }
 
     private static TrialTrainer trainer() {
-        return new TrialTrainer(train, validation, TestParams.FASHION, 10);
+        return data.trainer();
     }
 
     private static TrialTrainer.Result train(TrialParams params, long seed, TrainingSpec spec) {
@@ -86,7 +77,7 @@ class TrialTrainerTest {
 
         assertEquals(3, result.stoppedEpoch());
         assertEquals(1, result.bestEpoch());
-        double[] kept = trainer().lossAndAccuracy(result.network(), validation);
+        double[] kept = trainer().lossAndAccuracy(result.network(), data.validation());
         assertEquals(result.epochs().get(0).valLoss(), kept[0], 1e-6, "the network has epoch 1's weights again");
         assertEquals(result.epochs().get(0).valAccuracy(), result.best().valAccuracy());
     }

@@ -492,11 +492,15 @@ public final class Store implements AutoCloseable {
     public void recordEpoch(long trialId, EpochMetrics metrics) {
         useTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
-            // A write retried after a lost connection may have committed the first time: the epoch replaces itself.
-            dao.deleteEpoch(trialId, metrics.execution(), metrics.epoch());
-            dao.insertEpoch(trialId, metrics);
+            writeEpoch(dao, trialId, metrics);
             dao.epochRecorded(trialId, metrics.epoch(), now(h));
         });
+    }
+
+    private static void writeEpoch(TrialDao dao, long trialId, EpochMetrics metrics) {
+        // A write retried after a lost connection may have committed the first time: the epoch replaces itself.
+        dao.deleteEpoch(trialId, metrics.execution(), metrics.epoch());
+        dao.insertEpoch(trialId, metrics);
     }
 
     /**
@@ -510,8 +514,7 @@ public final class Store implements AutoCloseable {
             if (dao.epochRecordedOwn(trialId, workerId, metrics.epoch(), now(h)) == 0) {
                 return false;
             }
-            dao.deleteEpoch(trialId, metrics.execution(), metrics.epoch());
-            dao.insertEpoch(trialId, metrics);
+            writeEpoch(dao, trialId, metrics);
             return true;
         });
     }

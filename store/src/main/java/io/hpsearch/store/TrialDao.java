@@ -22,6 +22,13 @@ interface TrialDao {
                    w.host, w.pid, t.retries, t.claim_ms
             FROM trials t LEFT JOIN workers w ON w.id = t.worker_id""";
 
+    /**
+     * The trial {@code :id} is still worker {@code :workerId}'s: running, or marked interrupted but taken over by
+     * nobody. Every write a worker makes for its own trial is conditional on it, so one that was declared dead and
+     * replaced writes nothing.
+     */
+    String OWN = "id = :id AND state IN ('RUNNING', 'INTERRUPTED') AND worker_id = :workerId";
+
     @SqlUpdate("""
             INSERT INTO trials (run_id, trial_number, params, params_key, state, started_at, heartbeat_at)
             VALUES (:runId, :number, :params, :paramsKey, 'RUNNING', :now, :now)""")
@@ -73,7 +80,7 @@ interface TrialDao {
     @SqlUpdate("""
             UPDATE trials SET state = 'COMPLETED', score = :score, score_std = :scoreStd, best_epoch = :bestEpoch,
                               stopped_epoch = :stoppedEpoch, finished_at = :now, heartbeat_at = :now
-            WHERE id = :id AND state IN ('RUNNING', 'INTERRUPTED') AND worker_id = :workerId""")
+            WHERE\s""" + OWN)
     int completeOwn(@Bind("id") long trialId, @Bind("workerId") long workerId, @Bind("score") double score,
                     @Bind("scoreStd") Double scoreStd, @Bind("bestEpoch") int bestEpoch,
                     @Bind("stoppedEpoch") int stoppedEpoch, @Bind("now") Instant now);
@@ -109,19 +116,15 @@ interface TrialDao {
     void insertEpoch(@Bind("trialId") long trialId, @BindMethods EpochMetrics metrics);
 
     /**
-     * As {@link #epochRecorded}, only while the trial is this worker's (running, or marked interrupted but taken
-     * over by nobody): 0 when another worker has it, or it ended. Its row stays locked until the transaction ends.
+     * As {@link #epochRecorded}, only while the trial is this worker's ({@link #OWN}): 0 when another worker has it,
+     * or it ended. Its row stays locked until the transaction ends.
      */
-    @SqlUpdate("""
-            UPDATE trials SET heartbeat_at = :now, epochs = GREATEST(epochs, :epoch)
-            WHERE id = :id AND state IN ('RUNNING', 'INTERRUPTED') AND worker_id = :workerId""")
+    @SqlUpdate("UPDATE trials SET heartbeat_at = :now, epochs = GREATEST(epochs, :epoch) WHERE " + OWN)
     int epochRecordedOwn(@Bind("id") long trialId, @Bind("workerId") long workerId, @Bind("epoch") int epoch,
                          @Bind("now") Instant now);
 
-    /** Marks the trial alive while it is this worker's (see {@link #epochRecordedOwn}); 0 otherwise. */
-    @SqlUpdate("""
-            UPDATE trials SET heartbeat_at = :now
-            WHERE id = :id AND state IN ('RUNNING', 'INTERRUPTED') AND worker_id = :workerId""")
+    /** Marks the trial alive while it is this worker's ({@link #OWN}); 0 otherwise. */
+    @SqlUpdate("UPDATE trials SET heartbeat_at = :now WHERE " + OWN)
     int aliveOwn(@Bind("id") long trialId, @Bind("workerId") long workerId, @Bind("now") Instant now);
 
     /** Marks the trial alive and counts the epoch (the highest epoch reached by any of its executions). */
