@@ -35,6 +35,13 @@ public interface RunListener {
     default void trialNote(int number, String note) {
     }
 
+    /**
+     * This worker stopped training a trial it no longer owns (another worker took it over): the trial goes on
+     * elsewhere, so it is neither finished nor running here.
+     */
+    default void trialLeft(int number, String note) {
+    }
+
     /** @param reason why a trial failed or was cancelled; null for a completed trial */
     default void trialFinished(int number, TrialState state, Double score, String reason) {
     }

@@ -476,7 +476,7 @@ public final class SearchRunner {
                 store.pruneTrial(trial.id(), e.epoch(), last, reason);
                 listener.trialFinished(trial.number(), TrialState.PRUNED, last, reason);
             } catch (TrialLostException e) {
-                listener.trialNote(trial.number(), "trial " + trial.number() + " is no longer this worker's: it was "
+                listener.trialLeft(trial.number(), "trial " + trial.number() + " is no longer this worker's: it was "
                         + "silent longer than the heartbeat grace and another worker took it over; this one leaves it");
             } catch (CancellationException e) {
                 String reason = "cancelled by the user";

@@ -3,7 +3,9 @@ package io.hpsearch.trainer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 
 import java.lang.reflect.Field;
 import java.util.Set;
@@ -14,12 +16,14 @@ import java.util.function.Predicate;
  * {@code BaseMKLDNNHelper.mklDnnEnabled} loads {@code org.nd4j.nativeblas.Nd4jCpu$Environment}, a class that moved
  * in M2.1, so every convolution goes through im2col and a separate gemm. On one thread that path trained the
  * reference CNN at 21 images/s here; the helper, which runs libnd4j's conv2d op (oneDNN's convolution in the
- * {@code -onednn} natives), at 236 images/s, with the same gradients to float rounding (bench/conv).
+ * {@code -onednn} natives), at 236 images/s, with the same gradients to float rounding (bench/conv). Batch
+ * normalisation layers lose their helper the same way; they get {@link FastBatchNorm}.
  */
 public final class OneDnn {
     /** JavaCPP's choice of natives; a platform without {@code -onednn} natives falls back to the plain ones. */
     private static final String NATIVES_PROPERTY = "org.bytedeco.javacpp.platform.extension";
-    private static final Field CONVOLUTION_HELPER = helperField();
+    private static final Field CONVOLUTION_HELPER = helperField(ConvolutionLayer.class);
+    private static final Field BATCH_NORM_HELPER = helperField(BatchNormalization.class);
 
     private OneDnn() {
     }
@@ -49,7 +53,10 @@ public final class OneDnn {
                 ? "-onednn-avx2" : "-onednn";
     }
 
-    /** Gives every convolution layer of an initialised network the conv2d-op helper; returns the network. */
+    /**
+     * Gives every convolution layer of an initialised network the conv2d-op helper, and every batch normalisation
+     * layer {@link FastBatchNorm}; returns the network.
+     */
     public static MultiLayerNetwork attach(MultiLayerNetwork network) {
         attach(network.getLayers(), network.getLayerWiseConfigurations().getDataType());
         return network;
@@ -61,26 +68,36 @@ public final class OneDnn {
         return network;
     }
 
-    private static void attach(Layer[] layers, org.nd4j.linalg.api.buffer.DataType dataType) {
+    private static void attach(Layer[] layers, DataType dataType) {
         for (Layer layer : layers) {
-            if (layer.getClass() == ConvolutionLayer.class && layer.getHelper() == null) {
-                try {
-                    CONVOLUTION_HELPER.set(layer, new MKLDNNConvHelper(dataType));
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException("cannot set DL4J's convolution helper", e);
-                }
+            if (layer.getHelper() != null) {
+                continue;
+            }
+            if (layer.getClass() == ConvolutionLayer.class) {
+                set(CONVOLUTION_HELPER, layer, new MKLDNNConvHelper(dataType));
+            } else if (layer.getClass() == BatchNormalization.class && FastBatchNorm.fits(
+                    (org.deeplearning4j.nn.conf.layers.BatchNormalization) layer.conf().getLayer(), dataType)) {
+                set(BATCH_NORM_HELPER, layer, new FastBatchNorm());
             }
         }
     }
 
-    private static Field helperField() {
+    private static void set(Field helper, Layer layer, Object value) {
         try {
-            Field field = ConvolutionLayer.class.getDeclaredField("helper");
+            helper.set(layer, value);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot set DL4J's " + helper, e);
+        }
+    }
+
+    private static Field helperField(Class<?> layer) {
+        try {
+            Field field = layer.getDeclaredField("helper");
             field.setAccessible(true);
             return field;
         } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("this DL4J version has no ConvolutionLayer.helper; "
-                    + "hpsearch's fast convolution path is written for 1.0.0-M2.1", e);
+            throw new IllegalStateException("this DL4J version has no " + layer.getSimpleName() + ".helper; "
+                    + "hpsearch's fast convolution and batch normalisation paths are written for 1.0.0-M2.1", e);
         }
     }
 }

@@ -88,6 +88,14 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
     }
 
     @Override
+    public synchronized void trialLeft(int number, String note) {
+        inFlight.remove(number);
+        refresh();
+        out.println(note);
+        out.flush();
+    }
+
+    @Override
     public synchronized void trialFinished(int number, TrialState state, Double score, String reason) {
         inFlight.remove(number);
         finished++;
