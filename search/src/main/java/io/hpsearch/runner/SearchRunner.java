@@ -468,6 +468,8 @@ public final class SearchRunner {
                 outcome.best().network().close();
                 if (recorded) {
                     listener.trialFinished(trial.number(), TrialState.COMPLETED, outcome.score(), null);
+                } else {
+                    listener.trialLeft(trial.number(), lostNote(trial));
                 }
             } catch (TrialPrunedException e) {
                 String reason = "pruned after epoch " + e.epoch() + " by the " + spec.options().pruner().type()
@@ -476,8 +478,7 @@ public final class SearchRunner {
                 store.pruneTrial(trial.id(), e.epoch(), last, reason);
                 listener.trialFinished(trial.number(), TrialState.PRUNED, last, reason);
             } catch (TrialLostException e) {
-                listener.trialLeft(trial.number(), "trial " + trial.number() + " is no longer this worker's: it was "
-                        + "silent longer than the heartbeat grace and another worker took it over; this one leaves it");
+                listener.trialLeft(trial.number(), lostNote(trial));
             } catch (CancellationException e) {
                 String reason = "cancelled by the user";
                 store.finishTrial(trial.id(), TrialState.CANCELLED, null, reason);
@@ -488,6 +489,11 @@ public final class SearchRunner {
                 fail(trial, "unexpected error: " + e);
             }
         }
+    }
+
+    private static String lostNote(Trial trial) {
+        return "trial " + trial.number() + " is no longer this worker's: it was silent longer than the heartbeat "
+                + "grace and another worker took it over; this one leaves it";
     }
 
     private void sleep(Duration duration) {

@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,22 +21,28 @@ import java.util.Map;
 
 /**
  * Batch normalisation on the CPU without DL4J's slow statistics. DL4J 1.0.0-M2.1's batch normalisation layer gets
- * no helper (for the reason in {@link OneDnn}), and its own path computes each minibatch's variance with ND4J's
- * Variance op over batch, height and width, one element at a time through shape arithmetic, then computes mean and
- * variance again in the backward pass: in the augmented search's widest network that was 17 % of a worker's time
- * (perf, 2026-12-02), 90 ms a minibatch for one 64-channel layer at 28x28. This helper computes them once per
- * minibatch from contiguous reductions (each image's channel summed, and its squares, then the batch), 4x faster,
- * keeps them for the backward pass and for the layer's running averages, and normalises with libnd4j's batchnorm and
- * batchnorm_bp ops (oneDNN's in the -onednn natives): what DL4J's MKLDNNBatchNormHelper does, but for the
- * statistics. The variance is E[x^2] - E[x]^2 in float, within 1e-5 of DL4J's relative to it for activations whose
- * mean is a few standard deviations (OneDnnTest); the layer adds its epsilon to it.
+ * no helper (helpers are off by default, {@code org.eclipse.deeplearning4j.helpers.disable}, and the oneDNN one's
+ * availability check fails as the convolution's does, see {@link OneDnn}), and its own path computes each
+ * minibatch's variance with ND4J's Variance op over batch, height and width, one element at a time through shape
+ * arithmetic, then computes mean and variance again in the backward pass: in the augmented search's widest network
+ * that was 17 % of a worker's time (perf, 2026-12-02), 90 ms a minibatch for one 64-channel layer at 28x28. This
+ * helper computes them once per minibatch by reductions along each image's channel, which lies in one run of
+ * memory (about 4x faster), keeps them for the backward pass and for the layer's running averages, and normalises
+ * with libnd4j's batchnorm and batchnorm_bp ops (oneDNN's in the -onednn natives), which add the layer's epsilon:
+ * what DL4J's MKLDNNBatchNormHelper does, but for the statistics.
  */
 final class FastBatchNorm implements BatchNormalizationHelper {
     private static final int CHANNEL_AXIS = 1;
+    /**
+     * E[x^2] - E[x]^2 loses (E[x^2] / variance) times float's rounding (about 1e-6 here): where that ratio passes
+     * 100 in any channel (a mean ten standard deviations from zero, a constant channel), the variance is taken the
+     * exact way instead.
+     */
+    private static final double CANCELLATION = 100;
     /** This minibatch's mean and variance per channel, kept for the backward pass; outside any workspace. */
     private INDArray mean;
     private INDArray variance;
-    /** Whether the last forward pass trained and filled {@link #mean} and {@link #variance} for its input. */
+    /** Whether the last forward pass trained, filling {@link #mean} and {@link #variance} from its input. */
     private boolean statistics;
 
     /** Whether a layer of this configuration can use it: channels first, gamma and beta learned, float. */
@@ -95,10 +100,14 @@ final class FastBatchNorm implements BatchNormalizationHelper {
     public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma,
                                                      INDArray beta, INDArray dGammaView, INDArray dBetaView,
                                                      double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        if (!statistics || dGammaView == null || dBetaView == null) {
-            return null; // the forward pass was DL4J's own: so is the backward one
+        if (dGammaView == null || dBetaView == null) {
+            return null; // gamma and beta locked: never attached to such a layer (fits), DL4J's own path
         }
         input = contiguous(input);
+        if (!statistics) {
+            // The last forward pass was in inference mode (the running averages): the gradient is the batch's.
+            computeStatistics(input);
+        }
         List<INDArray> inputs = new ArrayList<>(List.of(input, mean, variance, vector(gamma), vector(beta)));
         inputs.add(contiguous(epsilon));
         DynamicCustomOp op = DynamicCustomOp.builder("batchnorm_bp")
@@ -133,8 +142,8 @@ final class FastBatchNorm implements BatchNormalizationHelper {
     }
 
     /**
-     * Mean and (biased) variance per channel of a [batch, channels] or [batch, channels, height, width] array: each
-     * image's channel is one contiguous run, summed and squared-and-summed by reductions that stream through it.
+     * Mean and (biased) variance per channel of a [batch, channels, height, width] array (DL4J hands dense layers'
+     * [batch, channels] over as [batch, channels, 1, 1]): each image's channel is one run, reduced along its length.
      */
     private void computeStatistics(INDArray x) {
         long batch = x.size(0);
@@ -150,10 +159,24 @@ final class FastBatchNorm implements BatchNormalizationHelper {
         INDArray runs = x.reshape('c', batch, channels, pixels);
         mean.assign(runs.sum(2).sum(0).divi(count));
         INDArray meanSquare = Nd4j.exec(new SquaredNorm(runs, 2)).sum(0).divi(count);
-        // Rounding can take a constant channel's E[x^2] - E[x]^2 a hair below zero.
-        variance.assign(Transforms.max(meanSquare.subi(mean.mul(mean)), 0.0, false));
+        INDArray fast = meanSquare.sub(mean.mul(mean));
+        // Also catches a variance rounded below zero: meanSquare is never negative.
+        if (fast.mul(CANCELLATION).lt(meanSquare).any()) {
+            // The law of total variance: the mean of each run's variance plus the variance of the runs' means. (ND4J
+            // returns no array for a variance along an axis of length 1: one pixel, one image.)
+            variance.assign(0);
+            if (pixels > 1) {
+                variance.addi(runs.var(false, 2).mean(0));
+            }
+            if (batch > 1) {
+                variance.addi(runs.mean(2).var(false, 0));
+            }
+        } else {
+            variance.assign(fast);
+        }
     }
 
+    /** The array with default strides (c or f order), as the ops take it; a copy if it is a strided view. */
     private static INDArray contiguous(INDArray array) {
         return Shape.hasDefaultStridesForShape(array) ? array : array.dup('c');
     }

@@ -94,6 +94,14 @@ class ResNetTest {
             double difference = gradients[0].sub(gradients[1]).amaxNumber().doubleValue();
             assertTrue(difference <= 1e-4 * largest, "bottleneck " + bottleneck + ": gradients differ by "
                     + difference + " (largest " + largest + ")");
+            // Inference through the running averages: trained by DL4J's path, copied, then both normalise with them.
+            for (int step = 0; step < 3; step++) {
+                dl4j.fit(new INDArray[]{features}, new INDArray[]{labels});
+            }
+            helped.setParams(dl4j.params());
+            double outputs = dl4j.outputSingle(false, features).sub(helped.outputSingle(false, features))
+                    .amaxNumber().doubleValue();
+            assertTrue(outputs < 1e-5, "bottleneck " + bottleneck + ": probabilities differ by " + outputs);
         }
     }
 
