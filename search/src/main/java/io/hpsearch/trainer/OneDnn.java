@@ -12,7 +12,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Fast convolutions on the CPU. DL4J 1.0.0-M2.1 never attaches its oneDNN convolution helper: the check in
+ * Fast convolutions on the CPU. DL4J 1.0.0-M2.1 never attaches its oneDNN convolution helper: helpers are off by
+ * default ({@code org.eclipse.deeplearning4j.helpers.disable}), and turned on, the check in
  * {@code BaseMKLDNNHelper.mklDnnEnabled} loads {@code org.nd4j.nativeblas.Nd4jCpu$Environment}, a class that moved
  * in M2.1, so every convolution goes through im2col and a separate gemm. On one thread that path trained the
  * reference CNN at 21 images/s here; the helper, which runs libnd4j's conv2d op (oneDNN's convolution in the
