@@ -15,8 +15,6 @@ import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -108,10 +106,8 @@ final class FastBatchNorm implements BatchNormalizationHelper {
             // The last forward pass was in inference mode (the running averages): the gradient is the batch's.
             computeStatistics(input);
         }
-        List<INDArray> inputs = new ArrayList<>(List.of(input, mean, variance, vector(gamma), vector(beta)));
-        inputs.add(contiguous(epsilon));
         DynamicCustomOp op = DynamicCustomOp.builder("batchnorm_bp")
-                .addInputs(inputs.toArray(INDArray[]::new))
+                .addInputs(input, mean, variance, vector(gamma), vector(beta), contiguous(epsilon))
                 .addIntegerArguments(1, 1, CHANNEL_AXIS)
                 .addFloatingPointArguments(eps)
                 .build();

@@ -91,8 +91,7 @@ final class ProgressDisplay implements RunListener, AutoCloseable {
     public synchronized void trialLeft(int number, String note) {
         inFlight.remove(number);
         refresh();
-        out.println(note);
-        out.flush();
+        trialNote(number, note);
     }
 
     @Override
