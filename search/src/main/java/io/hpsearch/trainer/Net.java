@@ -52,14 +52,11 @@ public final class Net implements AutoCloseable {
 
     private final MultiLayerNetwork stack;
     private final ComputationGraph graph;
-    /** Whether it leaves native arrays behind that only a collection frees (see collectOccasionally). */
-    private final boolean collects;
     private long lastCheck = System.nanoTime();
 
     private Net(MultiLayerNetwork stack, ComputationGraph graph) {
         this.stack = stack;
         this.graph = graph;
-        this.collects = graph != null || normalisesConvolutions(stack.getLayers());
     }
 
     public static Net of(MultiLayerNetwork network) {
@@ -90,23 +87,25 @@ public final class Net implements AutoCloseable {
     }
 
     /**
-     * DL4J 1.0.0-M2.1's batch normalisation of convolutional activations leaves native arrays outside the workspaces
-     * at every minibatch, in training and in inference, which only the garbage collector frees; the Java heap barely
-     * moves, so it never ran: a ResNet-20 run (batch norm after every convolution; about 130 MB a minibatch of 128)
-     * grew to 21 GB and was killed in its second epoch, and a test evaluation of a CNN with batch-normalised
-     * convolutions passed 9 GB (the same CNN without them: 1 GB). A collection every few seconds holds them
-     * (ResNetTest, NetTest); other networks leave little, which a collection at close frees. The heap is one per
-     * process, so a collection another worker's network asked for frees this one's arrays too: two leaky workers
-     * collect every 3 s between them, not each. (ND4J's own periodic collection, MemoryManager.togglePeriodicGc,
-     * did not hold it in a test JVM.)
+     * DL4J 1.0.0-M2.1's own batch normalisation of convolutional activations leaves native arrays outside the
+     * workspaces at every minibatch, in training and in inference, which only the garbage collector frees; the Java
+     * heap barely moves, so it never ran: a ResNet-20 run (batch norm after every convolution; about 130 MB a
+     * minibatch of 128) grew to 21 GB and was killed in its second epoch, and a test evaluation of a CNN with
+     * batch-normalised convolutions passed 9 GB. hpsearch's own batch normalisation ({@link FastBatchNorm}, which
+     * {@link OneDnn} attaches to the float, channels-first layers hpsearch builds) leaves nothing, so only a network
+     * with a batch norm layer on DL4J's path (a user's channels-last or locked-gamma layer, or one whose helper DL4J
+     * dropped after an exception) has a collection every few seconds to hold them (ResNetTest, NetTest). Asked at
+     * each interval rather than once: the helpers are attached after the network is built, and DL4J drops a
+     * failing one for good. The heap is one per process, so a collection another worker's network asked for frees
+     * this one's arrays too. (ND4J's own periodic collection, MemoryManager.togglePeriodicGc, did not hold it in a
+     * test JVM.)
      */
     private void collectOccasionally() {
-        if (!collects) {
-            return;
-        }
         long now = System.nanoTime();
         if (now - lastCheck > LEAKY_INTERVAL.toNanos()) {
-            collectUnlessWithin(LEAKY_INTERVAL);
+            if (leavesArrays()) {
+                collectUnlessWithin(LEAKY_INTERVAL);
+            }
             lastCheck = System.nanoTime();
         }
     }
@@ -132,13 +131,18 @@ public final class Net implements AutoCloseable {
         return WHOLE_HEAP.stream().mapToLong(com.sun.management.GarbageCollectorMXBean::getCollectionCount).sum();
     }
 
-    /** Whether a batch normalisation layer follows a convolution: the layers that leave arrays behind. */
-    private static boolean normalisesConvolutions(Layer[] layers) {
-        boolean convolved = false;
-        for (Layer layer : layers) {
+    /**
+     * Whether it leaves native arrays behind that only a collection frees (see collectOccasionally): a batch
+     * normalisation layer of convolutional activations (in a stack, after a convolution; in a graph, any) that DL4J
+     * normalises itself, without {@link FastBatchNorm}.
+     */
+    boolean leavesArrays() {
+        boolean convolved = graph != null;
+        for (Layer layer : layers()) {
             if (layer.conf().getLayer() instanceof ConvolutionLayer) {
                 convolved = true;
-            } else if (convolved && layer.conf().getLayer() instanceof BatchNormalization) {
+            } else if (convolved && layer.conf().getLayer() instanceof BatchNormalization
+                    && !(layer.getHelper() instanceof FastBatchNorm)) {
                 return true;
             }
         }
@@ -240,11 +244,12 @@ public final class Net implements AutoCloseable {
      * destroyAllWorkspacesForCurrentThread()); with a heap holding the data set they took 0.2-0.8 s a trial, most
      * of a run's time outside training (bench/throughput). Collections keep the run's memory flat across trials
      * (bench/throughput's 100-trial run); none at all let it grow by a fifth. A network that leaves arrays behind as
-     * it trains keeps DL4J's close (see collectOccasionally).
+     * it trains keeps DL4J's close (see collectOccasionally), and so does a graph: its params() is a reshaped view
+     * of the weights, which cannot be closed, and a graph trains for minutes, where 0.2-0.8 s a trial is noise.
      */
     @Override
     public void close() {
-        if (collects) {
+        if (graph != null || leavesArrays()) {
             model().close();
             return;
         }

@@ -134,14 +134,16 @@ class ResNetTest {
 
     @Test
     void aGraphsNativeMemoryStaysBoundedWhileItTrains() {
-        // Without a periodic collection each minibatch of 128 left ~130 MB of native arrays behind: 45 minibatches
-        // would add ~5.8 GB.
+        // With DL4J's own batch normalisation (and no periodic collection) each minibatch of 128 left ~130 MB of
+        // native arrays behind: 45 minibatches would add ~5.8 GB. FastBatchNorm leaves nothing, so the graph has no
+        // periodic collections: measured 920-973 MiB resident from minibatch 50 to 400.
         try (Net net = NetworkFactory.network(resnet20(), 1, TestParams.FASHION, 10)) {
+            assertFalse(net.leavesArrays(), "hpsearch's batch normalisation was not attached");
             org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(
                     org.nd4j.linalg.factory.Nd4j.rand(128, 784),
                     org.nd4j.linalg.factory.Nd4j.zeros(128, 10).putScalar(0, 1, 1f));
             long grew = ResidentGrowth.kib(5, 45, () -> net.fit(batch));
-            assertTrue(grew < 3L * 1024 * 1024, "resident memory grew by " + grew / 1024 + " MiB over 45 minibatches");
+            assertTrue(grew < 1024 * 1024, "resident memory grew by " + grew / 1024 + " MiB over 45 minibatches");
         }
     }
 
