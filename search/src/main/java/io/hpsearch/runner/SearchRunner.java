@@ -475,25 +475,26 @@ public final class SearchRunner {
                 String reason = "pruned after epoch " + e.epoch() + " by the " + spec.options().pruner().type()
                         + " pruner: its " + spec.objective().key() + " trailed the other trials'";
                 double last = spec.objective().of(e.last());
-                store.pruneTrial(trial.id(), e.epoch(), last, reason);
-                listener.trialFinished(trial.number(), TrialState.PRUNED, last, reason);
+                if (store.pruneOwnTrial(trial.id(), workerId(), e.epoch(), last, reason)) {
+                    listener.trialFinished(trial.number(), TrialState.PRUNED, last, reason);
+                } else {
+                    listener.trialLeft(trial.number(), lostNote(trial));
+                }
             } catch (TrialLostException e) {
                 listener.trialLeft(trial.number(), lostNote(trial));
             } catch (CancellationException e) {
-                String reason = "cancelled by the user";
-                store.finishTrial(trial.id(), TrialState.CANCELLED, null, reason);
-                listener.trialFinished(trial.number(), TrialState.CANCELLED, null, reason);
+                end(trial, TrialState.CANCELLED, "cancelled by the user");
             } catch (TrialFailedException e) {
-                fail(trial, e.getMessage());
+                end(trial, TrialState.FAILED, e.getMessage());
             } catch (RuntimeException | OutOfMemoryError e) {
-                fail(trial, "unexpected error: " + e);
+                end(trial, TrialState.FAILED, "unexpected error: " + e);
             }
         }
     }
 
     private static String lostNote(Trial trial) {
-        return "trial " + trial.number() + " is no longer this worker's: it was silent longer than the heartbeat "
-                + "grace and another worker took it over; this one leaves it";
+        return "trial " + trial.number() + " is no longer this worker's (it was silent longer than the heartbeat "
+                + "grace and another worker took the trial over, or the run ended it); this one leaves it";
     }
 
     private void sleep(Duration duration) {
@@ -616,9 +617,13 @@ public final class SearchRunner {
         }
     }
 
-    private void fail(Trial trial, String reason) {
-        store.finishTrial(trial.id(), TrialState.FAILED, null, reason);
-        listener.trialFinished(trial.number(), TrialState.FAILED, null, reason);
+    /** Fails or cancels the worker's trial, unless another worker took it over meanwhile (then it only leaves it). */
+    private void end(Trial trial, TrialState state, String reason) {
+        if (store.finishOwnTrial(trial.id(), workerId(), state, reason)) {
+            listener.trialFinished(trial.number(), state, null, reason);
+        } else {
+            listener.trialLeft(trial.number(), lostNote(trial));
+        }
     }
 
     /**

@@ -565,6 +565,21 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * As {@link #pruneTrial}, for a worker's trial: only while the trial is still this worker's (see
+     * {@link #recordOwnEpoch}); false, and nothing written, when another worker took it over or it ended.
+     */
+    public boolean pruneOwnTrial(long trialId, long workerId, int epoch, double lastValue, String reason) {
+        return inTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            if (dao.pruneOwn(trialId, workerId, epoch, lastValue, reason, now(h)) == 0) {
+                return false;
+            }
+            dao.deleteCheckpoint(trialId);
+            return true;
+        });
+    }
+
+    /**
      * The objective after every epoch of each trial's first execution, for all of a run's trials in one query:
      * what samplers and pruners weigh. Keyed by trial id; epochs in order.
      */
@@ -593,6 +608,24 @@ public final class Store implements AutoCloseable {
             if (state != TrialState.CANCELLED) {
                 dao.deleteCheckpoint(trialId);
             }
+        });
+    }
+
+    /**
+     * As {@link #finishTrial} (failed or cancelled, no score), for a worker's trial: only while it is still this
+     * worker's (see {@link #recordOwnEpoch}); false, and nothing written, otherwise. A worker that was silent longer
+     * than the heartbeat grace must not fail or cancel the attempt another worker now trains.
+     */
+    public boolean finishOwnTrial(long trialId, long workerId, TrialState state, String failureReason) {
+        return inTransaction(h -> {
+            TrialDao dao = h.attach(TrialDao.class);
+            if (dao.finishOwn(trialId, workerId, state, failureReason, now(h)) == 0) {
+                return false;
+            }
+            if (state != TrialState.CANCELLED) {
+                dao.deleteCheckpoint(trialId);
+            }
+            return true;
         });
     }
 

@@ -205,6 +205,22 @@ interface TrialDao {
     int prune(@Bind("id") long trialId, @Bind("epoch") int epoch, @Bind("score") double score,
               @Bind("reason") String reason, @Bind("now") Instant now);
 
+    /** As {@link #prune}, only while the trial is this worker's ({@link #OWN}); 0 otherwise. */
+    @SqlUpdate("""
+            UPDATE trials SET state = 'PRUNED', score = :score, stopped_epoch = :epoch, best_epoch = :epoch,
+                              failure_reason = :reason, finished_at = :now
+            WHERE\s""" + OWN)
+    int pruneOwn(@Bind("id") long trialId, @Bind("workerId") long workerId, @Bind("epoch") int epoch,
+                 @Bind("score") double score, @Bind("reason") String reason, @Bind("now") Instant now);
+
+    /** As {@link #finish}, only while the trial is this worker's ({@link #OWN}); 0 otherwise. */
+    @SqlUpdate("""
+            UPDATE trials SET state = :state, score = NULL, failure_reason = :reason, finished_at = :now,
+                              heartbeat_at = :now
+            WHERE\s""" + OWN)
+    int finishOwn(@Bind("id") long trialId, @Bind("workerId") long workerId, @Bind("state") TrialState state,
+                  @Bind("reason") String reason, @Bind("now") Instant now);
+
     @SqlUpdate("""
             UPDATE trials SET state = 'COMPLETED', score = :score, score_std = :scoreStd, best_epoch = :bestEpoch,
                               stopped_epoch = :stoppedEpoch, finished_at = :now, heartbeat_at = :now

@@ -519,12 +519,46 @@ abstract class StoreContract {
         assertTrue(store.claimRetry(run, dead, 1).isEmpty(), "taken once");
         assertFalse(store.completeTrial(cut, dead, 0.9, null, 1, 1, () -> new byte[]{1}),
                 "the dead worker, come back, no longer owns the trial");
+        assertFalse(store.pruneOwnTrial(cut.id(), dead, 1, 0.7, "pruned"), "nor prunes it");
+        assertFalse(store.finishOwnTrial(cut.id(), dead, TrialState.FAILED, "failed"), "nor fails it");
+        assertFalse(store.finishOwnTrial(cut.id(), dead, TrialState.CANCELLED, "cancelled"), "nor cancels it");
+        assertEquals(TrialState.RUNNING, store.trial(run, 1).orElseThrow().state());
+        assertNull(store.trial(run, 1).orElseThrow().failureReason());
         assertTrue(store.completeTrial(again, live, 0.8, null, 1, 1, () -> new byte[]{2}));
         assertEquals(0.8, store.trial(run, 1).orElseThrow().score());
         assertArrayEquals(new byte[]{2}, store.model(run).orElseThrow().zip());
 
         assertTrue(store.claimFinish(run, live, 1));
         assertFalse(store.claimFinish(run, dead, 1), "one worker finishes a run");
+    }
+
+    @Test
+    void aWorkerPrunesFailsAndCancelsItsOwnTrialsOnly() {
+        long run = newRun("own", Objective.VAL_ACCURACY);
+        long w = store.registerWorker("w", 1);
+        long other = store.registerWorker("other", 2);
+        Trial pruned = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{}", "k1")).trial();
+        Trial failed = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{\"a\":1}", "k2")).trial();
+        Trial cancelled = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{\"a\":2}", "k3")).trial();
+        store.recordOwnEpoch(cancelled.id(), w, new EpochMetrics(1, 1, 0.5, 0.4, 0.7, 1));
+        store.saveCheckpoint(cancelled.id(), w, new TrialCheckpoint(1, 1, new byte[]{9}));
+
+        assertFalse(store.pruneOwnTrial(pruned.id(), other, 1, 0.7, "pruned"), "another worker's trial");
+        assertTrue(store.pruneOwnTrial(pruned.id(), w, 1, 0.7, "pruned after epoch 1"));
+        assertFalse(store.pruneOwnTrial(pruned.id(), w, 1, 0.7, "pruned"), "an ended trial is not ended again");
+        assertFalse(store.finishOwnTrial(failed.id(), other, TrialState.FAILED, "failed"), "another worker's trial");
+        assertTrue(store.finishOwnTrial(failed.id(), w, TrialState.FAILED, "out of memory"));
+        assertTrue(store.finishOwnTrial(cancelled.id(), w, TrialState.CANCELLED, "cancelled by the user"));
+
+        Trial p = store.trial(run, pruned.number()).orElseThrow();
+        assertEquals(TrialState.PRUNED, p.state());
+        assertEquals(0.7, p.score());
+        assertEquals("pruned after epoch 1", p.failureReason());
+        Trial f = store.trial(run, failed.number()).orElseThrow();
+        assertEquals(TrialState.FAILED, f.state());
+        assertEquals("out of memory", f.failureReason());
+        assertEquals(TrialState.CANCELLED, store.trial(run, cancelled.number()).orElseThrow().state());
+        assertTrue(store.checkpoint(cancelled.id()).isPresent(), "a cancelled trial keeps its checkpoint");
     }
 
     @Test
