@@ -4,6 +4,7 @@ import io.hpsearch.store.EpochMetrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -16,6 +17,7 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -41,8 +43,14 @@ import java.util.Random;
  */
 record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int iterations, INDArray params,
                      INDArray updater, INDArray bestWeights, int[] order, Random random, Integer network) {
-    /** Written first: a checkpoint from another layout is refused, and the trial trains from scratch. */
-    private static final int FORMAT = 1;
+    /**
+     * Written first: a checkpoint from another layout is refused, and the trial trains from scratch. Layout 2 writes
+     * the arrays itself (layout 1 used ND4J's serialisation, whose header lengths are trusted before anything is
+     * read: a damaged one asked for the memory it named).
+     */
+    private static final int FORMAT = 2;
+    /** More dimensions than any of hpsearch's arrays have: a larger rank is damage. */
+    private static final int MAX_RANK = 8;
     private static final int MAGIC = 0x68705343; // "hpSC"
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,7 +73,7 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
                 out.writeDouble(m.seconds());
             }
             out.writeInt(iterations);
-            Nd4j.write(params, out);
+            writeArray(params, out);
             writeOptional(updater, out);
             writeOptional(bestWeights, out);
             out.writeInt(order.length);
@@ -123,8 +131,66 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
     private static void writeOptional(INDArray array, DataOutputStream out) throws IOException {
         out.writeBoolean(array != null);
         if (array != null) {
-            Nd4j.write(array, out);
+            writeArray(array, out);
         }
+    }
+
+    /** An array as its type (0 float, 1 double), rank, shape and values in row-major order. */
+    private static void writeArray(INDArray array, DataOutputStream out) throws IOException {
+        boolean single = array.dataType() == DataType.FLOAT;
+        if (!single && array.dataType() != DataType.DOUBLE) {
+            throw new IllegalStateException("a training checkpoint keeps float or double arrays, not "
+                    + array.dataType());
+        }
+        out.writeByte(single ? 0 : 1);
+        out.writeInt(array.rank());
+        for (long size : array.shape()) {
+            out.writeLong(size);
+        }
+        INDArray flat = array.ravel(); // row-major: a view of a contiguous array, a copy of any other
+        ByteBuffer values = ByteBuffer.allocate(Math.toIntExact(array.length() * (single ? 4 : 8)));
+        if (single) {
+            values.asFloatBuffer().put(flat.toFloatVector());
+        } else {
+            values.asDoubleBuffer().put(flat.toDoubleVector());
+        }
+        out.write(values.array());
+    }
+
+    /**
+     * Reads what {@link #writeArray} wrote; its shape is checked against the bytes left before anything is
+     * allocated for it.
+     */
+    private static INDArray readArray(DataInputStream in) throws IOException {
+        int type = in.readByte();
+        int rank = in.readInt();
+        if (type != 0 && type != 1 || rank < 0 || rank > MAX_RANK) {
+            throw new CheckpointException("it is damaged (an array of type " + type + " and rank " + rank + ")");
+        }
+        long[] shape = new long[rank];
+        long length = 1;
+        int bytesEach = type == 0 ? 4 : 8;
+        for (int d = 0; d < rank; d++) {
+            shape[d] = in.readLong();
+            if (shape[d] < 0 || shape[d] > in.available()) {
+                throw new CheckpointException("it is damaged (an array dimension of " + shape[d] + " where "
+                        + in.available() + " bytes are left)");
+            }
+            length *= shape[d]; // each factor is under 2^31, and so is the product so far (checked below)
+            if (length * bytesEach > in.available()) {
+                throw new CheckpointException("it is damaged (an array of " + length + " values where "
+                        + in.available() + " bytes are left)");
+            }
+        }
+        ByteBuffer values = ByteBuffer.wrap(in.readNBytes((int) length * bytesEach));
+        if (type == 0) {
+            float[] floats = new float[(int) length];
+            values.asFloatBuffer().get(floats);
+            return Nd4j.create(floats, shape, 'c');
+        }
+        double[] doubles = new double[(int) length];
+        values.asDoubleBuffer().get(doubles);
+        return Nd4j.create(doubles, shape, 'c');
     }
 
     /**
@@ -157,9 +223,9 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
                         + ", best " + bestEpoch + ")");
             }
             int iterations = in.readInt();
-            read.add(Nd4j.read(in));
-            read.add(in.readBoolean() ? Nd4j.read(in) : null);
-            read.add(in.readBoolean() ? Nd4j.read(in) : null);
+            read.add(readArray(in));
+            read.add(in.readBoolean() ? readArray(in) : null);
+            read.add(in.readBoolean() ? readArray(in) : null);
             INDArray params = read.get(0);
             INDArray updater = read.get(1);
             INDArray best = read.get(2);

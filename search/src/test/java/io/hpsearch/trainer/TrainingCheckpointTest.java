@@ -194,6 +194,14 @@ class TrainingCheckpointTest {
         CheckpointException damaged = assertThrows(CheckpointException.class, () -> trainer().train(params, 5,
                 spec(3, Optional.empty()), m -> { }, () -> false, List.of(), Optional.of(huge)));
         assertTrue(damaged.getMessage().contains("damaged"), damaged.getMessage());
+        // So is a damaged array shape: the weights' first dimension made 2^40 (the weights follow the header, the
+        // epochs' metrics of 40 bytes each, and the minibatch count; then a type byte and the rank).
+        byte[] wide = checkpoint.clone();
+        int weights = 20 + 40 * java.nio.ByteBuffer.wrap(wide).getInt(16) + 4;
+        java.nio.ByteBuffer.wrap(wide).putLong(weights + 5, 1L << 40);
+        CheckpointException shape = assertThrows(CheckpointException.class, () -> trainer().train(params, 5,
+                spec(3, Optional.empty()), m -> { }, () -> false, List.of(), Optional.of(wide)));
+        assertTrue(shape.getMessage().contains("damaged (an array dimension of 1099511627776"), shape.getMessage());
 
         // Same weight count, another network: relu against tanh.
         Map<String, Object> v = new LinkedHashMap<>(params.values());
