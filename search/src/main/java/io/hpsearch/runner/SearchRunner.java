@@ -526,7 +526,9 @@ public final class SearchRunner {
             try {
                 result = trainExecution(coordinator, trainer, spec, trial, params, execution, checkpoint);
             } catch (CheckpointException unreadable) {
-                store.discardCheckpoint(trial.id());
+                if (!store.discardOwnCheckpoint(trial.id(), workerId())) {
+                    throw new TrialLostException();
+                }
                 listener.trialNote(trial.number(), "trial " + trial.number() + " trains again from scratch: its "
                         + "checkpoint cannot continue it (" + unreadable.getMessage() + ")");
                 result = trainExecution(coordinator, trainer, spec, trial, params, execution, Optional.empty());
@@ -617,12 +619,22 @@ public final class SearchRunner {
         }
     }
 
-    /** Fails or cancels the worker's trial, unless another worker took it over meanwhile (then it only leaves it). */
+    /**
+     * Fails or cancels the worker's trial. Refused, it reports what the store holds: the trial as another process
+     * ended it (a run cancelled by another process cancels every running trial), or, when another worker took it
+     * over, that this one leaves it, with what would have ended it here.
+     */
     private void end(Trial trial, TrialState state, String reason) {
         if (store.finishOwnTrial(trial.id(), workerId(), state, reason)) {
             listener.trialFinished(trial.number(), state, null, reason);
+            return;
+        }
+        Optional<Trial> now = store.trial(trial.runId(), trial.number());
+        if (now.isPresent() && now.get().state().isFinished()) {
+            listener.trialFinished(trial.number(), now.get().state(), now.get().score(), now.get().failureReason());
         } else {
-            listener.trialLeft(trial.number(), lostNote(trial));
+            listener.trialLeft(trial.number(), lostNote(trial) + " (here it " + (state == TrialState.FAILED
+                    ? "failed: " : "was cancelled: ") + reason + ")");
         }
     }
 

@@ -93,10 +93,10 @@ public final class Net implements AutoCloseable {
      * minibatch of 128) grew to 21 GB and was killed in its second epoch, and a test evaluation of a CNN with
      * batch-normalised convolutions passed 9 GB. hpsearch's own batch normalisation ({@link FastBatchNorm}, which
      * {@link OneDnn} attaches to the float, channels-first layers hpsearch builds) leaves nothing, so only a network
-     * with a batch norm layer on DL4J's path (a user's channels-last or locked-gamma layer, or one whose helper DL4J
-     * dropped after an exception) has a collection every few seconds to hold them (ResNetTest, NetTest). Asked at
-     * each interval rather than once: the helpers are attached after the network is built, and DL4J drops a
-     * failing one for good. The heap is one per process, so a collection another worker's network asked for frees
+     * with a batch norm layer on DL4J's path (a user's channels-last or locked-gamma layer, or one whose helper
+     * failed: DL4J then goes its own way for good) has a collection every few seconds to hold them (ResNetTest,
+     * NetTest). Asked at each interval rather than once: the helpers are attached after the network is built, and
+     * one may fail at any minibatch. The heap is one per process, so a collection another worker's network asked for frees
      * this one's arrays too. (ND4J's own periodic collection, MemoryManager.togglePeriodicGc, did not hold it in a
      * test JVM.)
      */
@@ -134,7 +134,7 @@ public final class Net implements AutoCloseable {
     /**
      * Whether it leaves native arrays behind that only a collection frees (see collectOccasionally): a batch
      * normalisation layer of convolutional activations (in a stack, after a convolution; in a graph, any) that DL4J
-     * normalises itself, without {@link FastBatchNorm}.
+     * normalises itself, without {@link FastBatchNorm} or after it failed ({@link OneDnn#fastBatchNorm}).
      */
     boolean leavesArrays() {
         boolean convolved = graph != null;
@@ -142,7 +142,7 @@ public final class Net implements AutoCloseable {
             if (layer.conf().getLayer() instanceof ConvolutionLayer) {
                 convolved = true;
             } else if (convolved && layer.conf().getLayer() instanceof BatchNormalization
-                    && !(layer.getHelper() instanceof FastBatchNorm)) {
+                    && !OneDnn.fastBatchNorm(layer)) {
                 return true;
             }
         }

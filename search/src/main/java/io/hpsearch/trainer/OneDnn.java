@@ -25,6 +25,7 @@ public final class OneDnn {
     private static final String NATIVES_PROPERTY = "org.bytedeco.javacpp.platform.extension";
     private static final Field CONVOLUTION_HELPER = helperField(ConvolutionLayer.class);
     private static final Field BATCH_NORM_HELPER = helperField(BatchNormalization.class);
+    private static final Field BATCH_NORM_FAILURES = field(BatchNormalization.class, "helperCountFail");
 
     private OneDnn() {
     }
@@ -83,6 +84,23 @@ public final class OneDnn {
         }
     }
 
+    /**
+     * Whether a layer is batch normalisation that {@link FastBatchNorm} computes: attached and never failed. DL4J
+     * keeps a helper that threw: it counts the failure ({@code helperCountFail}) and, with fallback allowed (the
+     * default), normalises on its own path from then on, logging only.
+     */
+    static boolean fastBatchNorm(Layer layer) {
+        if (!(layer instanceof BatchNormalization) || !(layer.getHelper() instanceof FastBatchNorm)) {
+            return false;
+        }
+        try {
+            return BATCH_NORM_FAILURES.getInt(layer) == 0 || !((org.deeplearning4j.nn.conf.layers.BatchNormalization)
+                    layer.conf().getLayer()).isCudnnAllowFallback();
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read DL4J's " + BATCH_NORM_FAILURES, e);
+        }
+    }
+
     private static void set(Field helper, Layer layer, Object value) {
         try {
             helper.set(layer, value);
@@ -92,12 +110,16 @@ public final class OneDnn {
     }
 
     private static Field helperField(Class<?> layer) {
+        return field(layer, "helper");
+    }
+
+    private static Field field(Class<?> layer, String name) {
         try {
-            Field field = layer.getDeclaredField("helper");
+            Field field = layer.getDeclaredField(name);
             field.setAccessible(true);
             return field;
         } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("this DL4J version has no " + layer.getSimpleName() + ".helper; "
+            throw new IllegalStateException("this DL4J version has no " + layer.getSimpleName() + "." + name + "; "
                     + "hpsearch's fast convolution and batch normalisation paths are written for 1.0.0-M2.1", e);
         }
     }

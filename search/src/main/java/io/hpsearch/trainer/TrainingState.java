@@ -147,7 +147,9 @@ record TrainingState(int epoch, int bestEpoch, List<EpochMetrics> history, int i
         for (long size : array.shape()) {
             out.writeLong(size);
         }
-        INDArray flat = array.ravel(); // row-major: a view of a contiguous array, a copy of any other
+        // ND4J's default order, row-major (hpsearch never changes it): ravel('c') and reshape('c', n) of M2.1 take
+        // the 'c' for a dimension of 99.
+        INDArray flat = array.ravel();
         ByteBuffer values = ByteBuffer.allocate(Math.toIntExact(array.length() * (single ? 4 : 8)));
         if (single) {
             values.asFloatBuffer().put(flat.toFloatVector());

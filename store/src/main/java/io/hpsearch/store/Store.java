@@ -304,16 +304,21 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Drops a running trial's checkpoint and every epoch it trained, in one transaction: it trains from scratch (its
-     * checkpoint could not be read, say).
+     * Drops a worker's running trial's checkpoint and every epoch it trained, in one transaction: it trains from
+     * scratch (its checkpoint could not be read, say). Only while the trial is still this worker's (see
+     * {@link #recordOwnEpoch}); false, and nothing dropped, when another worker took it over.
      */
-    public void discardCheckpoint(long trialId) {
-        useTransaction(h -> {
+    public boolean discardOwnCheckpoint(long trialId, long workerId) {
+        return inTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
+            if (dao.aliveOwn(trialId, workerId, now(h)) == 0) {
+                return false;
+            }
             dao.deleteCheckpoint(trialId);
             dao.deleteEpochs(trialId);
             dao.recountEpochs(trialId);
             dao.setStartedAt(trialId, now(h));
+            return true;
         });
     }
 

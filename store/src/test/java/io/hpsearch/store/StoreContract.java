@@ -168,15 +168,17 @@ abstract class StoreContract {
         // Pruned, failed and discarded trials lose theirs; a cancelled one keeps it for a resume, until the run ends.
         Trial pruned = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k2")).trial();
         epochAndCheckpoint(pruned, live, 1, state);
-        store.pruneTrial(pruned.id(), 1, 0.5, "pruned");
+        assertTrue(store.pruneOwnTrial(pruned.id(), live, 1, 0.5, "pruned"));
         assertTrue(store.checkpoint(pruned.id()).isEmpty());
         Trial failed = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k3")).trial();
         epochAndCheckpoint(failed, live, 1, state);
-        store.finishTrial(failed.id(), TrialState.FAILED, null, "NaN");
+        assertTrue(store.finishOwnTrial(failed.id(), live, TrialState.FAILED, "NaN"));
         assertTrue(store.checkpoint(failed.id()).isEmpty());
         Trial discarded = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k4")).trial();
         epochAndCheckpoint(discarded, live, 1, state);
-        store.discardCheckpoint(discarded.id());
+        assertFalse(store.discardOwnCheckpoint(discarded.id(), w), "another worker's trial keeps its checkpoint");
+        assertTrue(store.checkpoint(discarded.id()).isPresent());
+        assertTrue(store.discardOwnCheckpoint(discarded.id(), live));
         assertTrue(store.checkpoint(discarded.id()).isEmpty());
         assertTrue(store.epochs(discarded.id()).isEmpty(), "a discarded checkpoint's trial starts from scratch");
         assertTrue(Duration.between(store.trial(run, discarded.number()).orElseThrow().startedAt(),
