@@ -23,8 +23,8 @@ import java.util.function.Predicate;
 public final class OneDnn {
     /** JavaCPP's choice of natives; a platform without {@code -onednn} natives falls back to the plain ones. */
     private static final String NATIVES_PROPERTY = "org.bytedeco.javacpp.platform.extension";
-    private static final Field CONVOLUTION_HELPER = helperField(ConvolutionLayer.class);
-    private static final Field BATCH_NORM_HELPER = helperField(BatchNormalization.class);
+    private static final Field CONVOLUTION_HELPER = field(ConvolutionLayer.class, "helper");
+    private static final Field BATCH_NORM_HELPER = field(BatchNormalization.class, "helper");
     private static final Field BATCH_NORM_FAILURES = field(BatchNormalization.class, "helperCountFail");
 
     private OneDnn() {
@@ -107,10 +107,6 @@ public final class OneDnn {
         } catch (IllegalAccessException e) {
             throw new IllegalStateException("cannot set DL4J's " + helper, e);
         }
-    }
-
-    private static Field helperField(Class<?> layer) {
-        return field(layer, "helper");
     }
 
     private static Field field(Class<?> layer, String name) {

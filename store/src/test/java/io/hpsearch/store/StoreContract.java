@@ -542,8 +542,7 @@ abstract class StoreContract {
         Trial pruned = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{}", "k1")).trial();
         Trial failed = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{\"a\":1}", "k2")).trial();
         Trial cancelled = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{\"a\":2}", "k3")).trial();
-        store.recordOwnEpoch(cancelled.id(), w, new EpochMetrics(1, 1, 0.5, 0.4, 0.7, 1));
-        store.saveCheckpoint(cancelled.id(), w, new TrialCheckpoint(1, 1, new byte[]{9}));
+        epochAndCheckpoint(cancelled, w, 1, new byte[]{9});
 
         assertFalse(store.pruneOwnTrial(pruned.id(), other, 1, 0.7, "pruned"), "another worker's trial");
         assertTrue(store.pruneOwnTrial(pruned.id(), w, 1, 0.7, "pruned after epoch 1"));
