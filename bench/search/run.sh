@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Search kinds side by side at the same budget of epochs (bench/README.md, "Search"): random, TPE, each with and
 # without ASHA, and genetic, over several seeds, in one process. Writes bench/results/search.{json,png} and prints
-# the command that reproduces them.
+# the command that reproduces them. Each search is written as it ends: stopped, the same command with the same OUT
+# goes on from the searches written (a file written with other settings is refused, not overwritten).
 #   BUDGET (epochs per search, default 200), SEEDS (5), TRAIN_LIMIT (0: the full 48,000/12,000 split),
 #   KINDS (random,tpe,random+asha,tpe+asha,genetic), SPACE (spaces/fashion-mlp.yaml), DATA (../shared/data/fashion-mnist),
 #   ASHA (the +asha kinds' settings, default "min_epochs: 1, reduction_factor: 3")

@@ -1,5 +1,6 @@
 package io.hpsearch.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.hpsearch.data.FashionMnist;
@@ -24,12 +25,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -37,7 +41,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * search, each over several seeds, side by side in one process. A search stops once its trials have trained the
  * budget's epochs (the trial in flight is cut there and its epochs count). Reports, per search kind, the best
  * validation score against epochs consumed (median and spread over seeds) and the epochs each needed to reach
- * random search's final median best.
+ * random search's final median best. Each search is written to OUT_DIR/search.json as it ends; run again with the
+ * same settings and OUT_DIR, the benchmark keeps the searches it finds there and runs the rest.
  *
  * <p>Arguments: SPACE.yaml FASHION_MNIST_DIR OUT_DIR BUDGET_EPOCHS SEEDS TRAIN_LIMIT(0: all) KINDS(comma list of
  * random,tpe,random+asha,tpe+asha,genetic).
@@ -54,7 +59,6 @@ public final class SearchBench {
     public static void main(String[] args) throws IOException {
         OneDnn.selectNatives();
         Path spaceFile = Path.of(args[0]);
-        FashionMnist data = FashionMnist.load(Path.of(args[1]));
         Path out = Files.createDirectories(Path.of(args[2]));
         int budget = Integer.parseInt(args[3]);
         int seeds = Integer.parseInt(args[4]);
@@ -64,30 +68,106 @@ public final class SearchBench {
         int cores = Runtime.getRuntime().availableProcessors();
         NativeThreads.configure(1);
 
-        List<Trajectory> all = new ArrayList<>();
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("space", spaceFile.getFileName().toString());
+        settings.put("budget_epochs", budget);
+        settings.put("train_limit", trainLimit);
+        settings.put("asha", asha());
+        settings.put("machine", Machine.cpuModel() + ", " + cores + " cores");
+        Path file = out.resolve("search.json");
+        // A run of 11 seeds of three kinds takes about 4 hours here: each search is written as it ends, and a run
+        // started again with the same settings and OUT keeps the searches it finds and runs the rest.
+        List<Trajectory> all;
+        try {
+            all = new ArrayList<>(earlier(file, settings));
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench/search: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        FashionMnist data = FashionMnist.load(Path.of(args[1]));
         for (String kind : kinds) {
             for (int s = 0; s < seeds; s++) {
                 long seed = 1000 + s;
+                if (all.stream().anyMatch(t -> t.kind().equals(kind) && t.seed() == seed)) {
+                    System.out.printf(Locale.ROOT, "%-12s seed %d: kept from an earlier sitting (%s)%n", kind, seed,
+                            file);
+                    continue;
+                }
                 SpaceSpec spec = variant(yaml, spaceFile.toString(), kind, seed, trainLimit);
                 Trajectory t = search(spec, kind, seed, data, budget, cores);
                 all.add(t);
                 System.out.printf(Locale.ROOT, "%-12s seed %d: best %.4f after %d epochs (%d trials, %d pruned, "
                         + "%.0f s)%n", kind, seed, last(t.best()), t.epochs().isEmpty() ? 0
                         : t.epochs().get(t.epochs().size() - 1), t.trials(), t.pruned(), t.seconds());
+                write(file, settings, all, kinds, budget);
             }
         }
-        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("space", spaceFile.getFileName().toString());
-        result.put("budget_epochs", budget);
-        result.put("seeds", seeds);
-        result.put("train_limit", trainLimit);
-        result.put("machine", Machine.cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        Map<String, Object> summary = write(file, settings, all, kinds, budget);
+        System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
+    }
+
+    /** ASHA's settings for the +asha kinds, from the environment (ASHA="min_epochs: 2, reduction_factor: 3"). */
+    static String asha() {
+        return System.getenv().getOrDefault("ASHA", "min_epochs: 1, reduction_factor: 3");
+    }
+
+    /**
+     * Writes every search so far and their summary to {@code file}, whole or not at all (a temporary file moved
+     * over it), so a run stopped in the middle of a write keeps the searches written before, and plots them beside
+     * it (search.png). The summary (returned) covers this run's kinds and any others an earlier sitting ran.
+     */
+    private static Map<String, Object> write(Path file, Map<String, Object> settings, List<Trajectory> all,
+                                             List<String> kinds, int budget) throws IOException {
+        Set<String> reported = new LinkedHashSet<>(kinds);
+        all.forEach(t -> reported.add(t.kind()));
+        Map<String, Object> result = new LinkedHashMap<>(settings);
+        result.put("seeds", all.stream().mapToLong(Trajectory::seed).distinct().count());
         result.put("searches", all);
-        result.put("summary", summary(all, kinds, budget));
-        json.writeValue(out.resolve("search.json").toFile(), result);
-        plot(all, kinds, budget, out.resolve("search.png"));
-        System.out.println(json.writeValueAsString(result.get("summary")));
+        Map<String, Object> summary = summary(all, List.copyOf(reported), budget);
+        result.put("summary", summary);
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), result);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+        plot(all, List.copyOf(reported), budget, file.resolveSibling("search.png"));
+        return summary;
+    }
+
+    /**
+     * The searches an earlier sitting wrote to {@code file}, when it ran with the same {@code settings} (space file
+     * name, budget, training limit, ASHA's settings, machine); none when there is no file. A file written with
+     * other settings is refused, not overwritten: its searches are not comparable with this run's.
+     */
+    static List<Trajectory> earlier(Path file, Map<String, Object> settings) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + " is not a search benchmark's results (" + e.getMessage()
+                    + "): move it away, or give another OUT", e);
+        }
+        for (Map.Entry<String, Object> setting : settings.entrySet()) {
+            JsonNode was = root.path(setting.getKey());
+            if (!was.asText("").equals(String.valueOf(setting.getValue()))) {
+                throw new IllegalArgumentException(file + " holds searches run with " + setting.getKey() + " "
+                        + (was.isMissingNode() ? "unrecorded" : was.toString()) + ", not " + setting.getValue()
+                        + ": give another OUT to start afresh, or the same settings to go on with it");
+            }
+        }
+        List<Trajectory> kept = new ArrayList<>();
+        for (JsonNode t : root.path("searches")) {
+            List<Integer> epochs = new ArrayList<>();
+            t.path("epochs").forEach(e -> epochs.add(e.asInt()));
+            List<Double> best = new ArrayList<>();
+            t.path("best").forEach(b -> best.add(b.isNull() ? null : b.asDouble()));
+            kept.add(new Trajectory(t.path("kind").asText(), t.path("seed").asLong(), epochs, best,
+                    t.path("trials").asInt(), t.path("pruned").asInt(), t.path("seconds").asDouble()));
+        }
+        return kept;
     }
 
     /** The space with the kind's search and pruner, the seed, and the training limit. */
@@ -99,10 +179,8 @@ public final class SearchBench {
             text = "search: " + search + "\n" + text;
         }
         if (kind.endsWith("+asha")) {
-            // ASHA's settings come from the environment (ASHA="min_epochs: 2, reduction_factor: 3"), so the pruner
-            // can be tuned without a rebuild.
-            String asha = System.getenv().getOrDefault("ASHA", "min_epochs: 1, reduction_factor: 3");
-            text = text + "\npruner: {type: asha, " + asha + "}\n";
+            // ASHA's settings come from the environment, so the pruner can be tuned without a rebuild.
+            text = text + "\npruner: {type: asha, " + asha() + "}\n";
         }
         SpaceSpec spec = SpaceParser.parse(text, source).withSeed(seed);
         return trainLimit > 0 ? spec.withTraining(spec.training().withTrainLimit(trainLimit)) : spec;
