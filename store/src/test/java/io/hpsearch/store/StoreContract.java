@@ -109,6 +109,12 @@ abstract class StoreContract {
         assertFalse(store.resumeRun(finished, RunStatus.QUEUED), "a completed run is not resumed");
     }
 
+    /** Claims a new trial of {@code run} (5 planned) for {@code worker}, which must be granted. */
+    private Trial claimed(long run, long worker, String params, String key) {
+        Store.Claim claim = store.claimTrial(run, worker, 5, params, key);
+        return assertInstanceOf(Store.Claim.Started.class, claim, "claim of " + key).trial();
+    }
+
     /** Records an epoch and a checkpoint after it, as a worker does: both must be accepted. */
     private void epochAndCheckpoint(Trial trial, long worker, int epoch, byte[] state) {
         assertTrue(store.recordOwnEpoch(trial.id(), worker, new EpochMetrics(1, epoch, 0.5, 0.4, 0.7 + epoch / 100.0,
@@ -120,7 +126,7 @@ abstract class StoreContract {
     void anInterruptedTrialKeepsItsEpochsUpToItsCheckpointAndLosesItWhenItEnds() throws InterruptedException {
         long run = newRun("cp", Objective.VAL_ACCURACY);
         long w = store.registerWorker("w", 1);
-        Trial cut = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{}", "k1")).trial();
+        Trial cut = claimed(run, w, "{}", "k1");
         byte[] state = new byte[3_000_000]; // a network's weights and optimiser state: megabytes
         state[0] = 1;
         state[state.length - 1] = 2;
@@ -166,15 +172,15 @@ abstract class StoreContract {
         assertFalse(store.saveCheckpoint(cut.id(), live, new TrialCheckpoint(1, 3, state)), "nor takes one");
 
         // Pruned, failed and discarded trials lose theirs; a cancelled one keeps it for a resume, until the run ends.
-        Trial pruned = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k2")).trial();
+        Trial pruned = claimed(run, live, "{}", "k2");
         epochAndCheckpoint(pruned, live, 1, state);
         assertTrue(store.pruneOwnTrial(pruned.id(), live, 1, 0.5, "pruned"));
         assertTrue(store.checkpoint(pruned.id()).isEmpty());
-        Trial failed = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k3")).trial();
+        Trial failed = claimed(run, live, "{}", "k3");
         epochAndCheckpoint(failed, live, 1, state);
         assertTrue(store.finishOwnTrial(failed.id(), live, TrialState.FAILED, "NaN"));
         assertTrue(store.checkpoint(failed.id()).isEmpty());
-        Trial discarded = ((Store.Claim.Started) store.claimTrial(run, live, 5, "{}", "k4")).trial();
+        Trial discarded = claimed(run, live, "{}", "k4");
         epochAndCheckpoint(discarded, live, 1, state);
         assertFalse(store.discardOwnCheckpoint(discarded.id(), w), "another worker's trial keeps its checkpoint");
         assertTrue(store.checkpoint(discarded.id()).isPresent());
@@ -491,7 +497,7 @@ abstract class StoreContract {
         long w = store.registerWorker("h", 7);
         assertInstanceOf(Store.Claim.Started.class, store.claimTrial(run, w, 5, "{\"u\":1}", "u=1"));
         assertInstanceOf(Store.Claim.Duplicate.class, store.claimTrial(run, w, 5, "{\"u\":1}", "u=1"));
-        Trial second = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{\"u\":2}", "u=2")).trial();
+        Trial second = claimed(run, w, "{\"u\":2}", "u=2");
         assertEquals(2, second.number());
         assertEquals("h", second.host());
         assertEquals(7L, second.pid());
@@ -502,7 +508,7 @@ abstract class StoreContract {
         long run = newRun("retry", Objective.VAL_ACCURACY);
         long dead = store.registerWorker("dead", 1);
         long live = store.registerWorker("live", 2);
-        Trial cut = ((Store.Claim.Started) store.claimTrial(run, dead, 5, "{}", "k1")).trial();
+        Trial cut = claimed(run, dead, "{}", "k1");
         store.recordEpoch(cut.id(), new EpochMetrics(1, 1, 0.5, 0.4, 0.7, 1));
         assertTrue(store.claimRetry(run, live, 1).isEmpty(), "a running trial is not taken over");
 
@@ -539,9 +545,9 @@ abstract class StoreContract {
         long run = newRun("own", Objective.VAL_ACCURACY);
         long w = store.registerWorker("w", 1);
         long other = store.registerWorker("other", 2);
-        Trial pruned = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{}", "k1")).trial();
-        Trial failed = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{\"a\":1}", "k2")).trial();
-        Trial cancelled = ((Store.Claim.Started) store.claimTrial(run, w, 5, "{\"a\":2}", "k3")).trial();
+        Trial pruned = claimed(run, w, "{}", "k1");
+        Trial failed = claimed(run, w, "{\"a\":1}", "k2");
+        Trial cancelled = claimed(run, w, "{\"a\":2}", "k3");
         epochAndCheckpoint(cancelled, w, 1, new byte[]{9});
 
         assertFalse(store.pruneOwnTrial(pruned.id(), other, 1, 0.7, "pruned"), "another worker's trial");
@@ -560,6 +566,27 @@ abstract class StoreContract {
         assertEquals("out of memory", f.failureReason());
         assertEquals(TrialState.CANCELLED, store.trial(run, cancelled.number()).orElseThrow().state());
         assertTrue(store.checkpoint(cancelled.id()).isPresent(), "a cancelled trial keeps its checkpoint");
+    }
+
+    @Test
+    void aWorkerLateForItsHeartbeatStillEndsItsTrialWhileNoOtherHasTakenItOver() throws InterruptedException {
+        long run = newRun("late", Objective.VAL_ACCURACY);
+        long late = store.registerWorker("late", 1);
+        long live = store.registerWorker("live", 2);
+        Trial pruned = claimed(run, late, "{}", "k1");
+        Trial failed = claimed(run, late, "{\"a\":1}", "k2");
+        // A grace wide enough that the live worker's heartbeat, just written, is never stale on a loaded machine.
+        Thread.sleep(1_500);
+        store.workerHeartbeat(live, run);
+        assertEquals(0, store.interruptStale(Duration.ofMillis(1_000)), "the run is alive: only the trials are cut");
+        assertEquals(TrialState.INTERRUPTED, store.trial(run, pruned.number()).orElseThrow().state());
+
+        assertFalse(store.pruneOwnTrial(pruned.id(), live, 1, 0.6, "pruned"), "not the other worker's to end");
+        assertTrue(store.pruneOwnTrial(pruned.id(), late, 1, 0.6, "pruned after epoch 1"));
+        assertTrue(store.finishOwnTrial(failed.id(), late, TrialState.FAILED, "out of memory"));
+        assertEquals(TrialState.PRUNED, store.trial(run, pruned.number()).orElseThrow().state());
+        assertEquals(TrialState.FAILED, store.trial(run, failed.number()).orElseThrow().state());
+        assertTrue(store.claimRetry(run, live, 5).isEmpty(), "an ended trial is not retried");
     }
 
     @Test
@@ -586,9 +613,9 @@ abstract class StoreContract {
     void theModelIsReplacedOnlyByABetterTrialInTheRunsDirection() {
         long loss = newRun("loss", Objective.VAL_LOSS);
         long w = store.registerWorker("w", 1);
-        Trial first = ((Store.Claim.Started) store.claimTrial(loss, w, 5, "{}", "a")).trial();
-        Trial worse = ((Store.Claim.Started) store.claimTrial(loss, w, 5, "{}", "b")).trial();
-        Trial better = ((Store.Claim.Started) store.claimTrial(loss, w, 5, "{}", "c")).trial();
+        Trial first = claimed(loss, w, "{}", "a");
+        Trial worse = claimed(loss, w, "{}", "b");
+        Trial better = claimed(loss, w, "{}", "c");
         int[] asked = new int[1];
         store.completeTrial(first, w, 0.5, null, 1, 1, () -> new byte[]{(byte) ++asked[0]});
         store.completeTrial(worse, w, 0.6, null, 1, 1, () -> new byte[]{(byte) ++asked[0]});
@@ -605,7 +632,7 @@ abstract class StoreContract {
         long run = newRun("panel", Objective.VAL_ACCURACY);
         long a = store.registerWorker("alpha", 11);
         long b = store.registerWorker("beta", 22);
-        Trial t1 = ((Store.Claim.Started) store.claimTrial(run, a, 5, "{}", "1")).trial();
+        Trial t1 = claimed(run, a, "{}", "1");
         store.completeTrial(t1, a, 0.5, null, 1, 1, () -> new byte[]{1});
         store.claimTrial(run, b, 5, "{}", "2");
         store.workerHeartbeat(b, run);
