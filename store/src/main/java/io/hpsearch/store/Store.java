@@ -416,11 +416,11 @@ public final class Store implements AutoCloseable {
     /**
      * Takes over, for a worker, a trial of the run whose worker died (INTERRUPTED) and that has been retried fewer
      * than {@code maxRetries} times: it runs again under its number, from its checkpoint (or from scratch without
-     * one), with its retry counted. Empty when
-     * there is none. A conditional update decides between workers that try at once.
+     * one), with its retry counted. Never a trial the worker itself holds (see {@link TrialDao#NOT_MINE}). Empty
+     * when there is none. A conditional update decides between workers that try at once.
      */
     public Optional<Trial> claimRetry(long runId, long workerId, int maxRetries) {
-        for (long trialId : withExtension(TrialDao.class, dao -> dao.retryable(runId, maxRetries))) {
+        for (long trialId : withExtension(TrialDao.class, dao -> dao.retryable(runId, workerId, maxRetries))) {
             Optional<Trial> taken = inTransaction(h -> {
                 TrialDao dao = h.attach(TrialDao.class);
                 Instant now = now(h);

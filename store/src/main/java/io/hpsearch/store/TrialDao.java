@@ -54,16 +54,25 @@ interface TrialDao {
     @SqlQuery("SELECT COALESCE(MAX(trial_number), 0) + 1 FROM trials WHERE run_id = :runId")
     int nextNumber(@Bind("runId") long runId);
 
+    /**
+     * A worker never takes over a trial it holds itself ({@link #NOT_MINE}): one of its own threads may still be
+     * training it (the worker was cut off from the database past the grace and is back), and the worker id is all
+     * that tells the two apart, so ownership ({@link #OWN}) would accept both threads' writes. Another worker, or
+     * a resume by a new process, retrains it; the thread that has it goes on and may end it.
+     */
+    String NOT_MINE = "(worker_id IS NULL OR worker_id <> :workerId)";
+
     @SqlQuery("""
             SELECT id FROM trials WHERE run_id = :runId AND state = 'INTERRUPTED' AND retries < :maxRetries
-            ORDER BY trial_number""")
-    List<Long> retryable(@Bind("runId") long runId, @Bind("maxRetries") int maxRetries);
+              AND\s""" + NOT_MINE + " ORDER BY trial_number")
+    List<Long> retryable(@Bind("runId") long runId, @Bind("workerId") long workerId,
+                         @Bind("maxRetries") int maxRetries);
 
     @SqlUpdate("""
             UPDATE trials SET state = 'RUNNING', retries = retries + 1, worker_id = :workerId, score = NULL,
                               score_std = NULL, best_epoch = NULL, stopped_epoch = NULL, epochs = 0,
                               failure_reason = NULL, finished_at = NULL, started_at = :now, heartbeat_at = :now
-            WHERE id = :id AND state = 'INTERRUPTED' AND retries < :maxRetries""")
+            WHERE id = :id AND state = 'INTERRUPTED' AND retries < :maxRetries AND\s""" + NOT_MINE)
     int retry(@Bind("id") long trialId, @Bind("workerId") long workerId, @Bind("maxRetries") int maxRetries,
               @Bind("now") Instant now);
 

@@ -581,6 +581,9 @@ abstract class StoreContract {
         assertEquals(0, store.interruptStale(Duration.ofMillis(1_000)), "the run is alive: only the trials are cut");
         assertEquals(TrialState.INTERRUPTED, store.trial(run, pruned.number()).orElseThrow().state());
 
+        assertTrue(store.claimRetry(run, late, 5).isEmpty(), "a worker does not take over a trial it holds: its own "
+                + "thread may still be training it");
+        assertEquals(TrialState.INTERRUPTED, store.trial(run, failed.number()).orElseThrow().state());
         assertFalse(store.pruneOwnTrial(pruned.id(), live, 1, 0.6, "pruned"), "not the other worker's to end");
         assertTrue(store.pruneOwnTrial(pruned.id(), late, 1, 0.6, "pruned after epoch 1"));
         assertTrue(store.finishOwnTrial(failed.id(), late, TrialState.FAILED, "out of memory"));
@@ -597,16 +600,18 @@ abstract class StoreContract {
         Thread.sleep(300);
         store.interruptStale(Duration.ofMillis(200));
         store.resumeRun(run, RunStatus.RUNNING);
-        Trial retried = store.claimRetry(run, w, 1).orElseThrow();
+        // Each resume is a new process, a new worker (a worker never takes over a trial it holds itself).
+        Trial retried = store.claimRetry(run, store.registerWorker("w2", 2), 1).orElseThrow();
         Thread.sleep(300);
         store.interruptStale(Duration.ofMillis(200));
         store.resumeRun(run, RunStatus.RUNNING);
-        assertTrue(store.claimRetry(run, w, 1).isEmpty(), "max_retries 1: one retry");
+        long third = store.registerWorker("w3", 3);
+        assertTrue(store.claimRetry(run, third, 1).isEmpty(), "max_retries 1: one retry");
         assertEquals(1, store.failUnretried(run, 1));
         Trial failed = store.trial(run, retried.number()).orElseThrow();
         assertEquals(TrialState.FAILED, failed.state());
         assertTrue(failed.failureReason().contains("max_retries: 1"), failed.failureReason());
-        assertTrue(store.claimFinish(run, w, 1));
+        assertTrue(store.claimFinish(run, third, 1));
     }
 
     @Test
