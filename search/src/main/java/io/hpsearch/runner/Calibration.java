@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -31,7 +33,8 @@ import java.util.stream.Collectors;
  * native thread helps one network or hurts it depends on the CPU: on a 2-core AMD EPYC one trial on 2 threads was
  * 1.2x faster than on 1, on a 2-core Intel Xeon 2x slower (bench/README.md, "Threads"). So before a run trains, the
  * splits worth trying (one worker per core with one thread each, one worker with every core, ...) each train the
- * run's own kind of network for about a second, and the fastest in examples per second, all workers together, wins.
+ * run's own kind of network for about a second, and the fastest in examples per second, all workers together, wins;
+ * within 5 % of it, the split with the most workers does ({@link #pick}).
  * The answer is cached per machine, natives and network shape, so a machine measures a shape once.
  *
  * <p>--workers and --threads still decide what they name: with both the split is theirs; with --threads alone the
@@ -45,6 +48,14 @@ public final class Calibration implements ParallelismPolicy {
     static final Duration WORTH_MEASURING = Duration.ofMinutes(1);
     /** Training rate assumed per core for that estimate: a conservative sustained sgemm rate. */
     private static final double FLOPS_PER_CORE = 20e9;
+    /**
+     * Splits whose measured rates are this close to the fastest's count as equally fast ({@link #pick}): a second's
+     * measurement of the same split varies by a few per cent from one run to the next.
+     */
+    static final double SAME_SPEED = 0.05;
+    /** One "WxT rate" of a cache entry's text; rates are written with thousands separators. */
+    private static final Pattern RATE =
+            Pattern.compile("(\\d+x\\d+) (\\d{1,3}(?:,\\d{3})*)(?!\\d)");
     /** Networks drawn from the space to pick a representative from (the median by cost). */
     private static final int DRAWS = 5;
 
@@ -113,10 +124,13 @@ public final class Calibration implements ParallelismPolicy {
         Map<String, String> cache = readCache();
         String cached = cache.get(key);
         if (cached != null) {
-            Parallelism chosen = parse(cached.split(" ", 2)[0], candidates);
+            // The rates kept are weighed again, so a cache written under an older rule gets today's choice.
+            Map<Parallelism, Double> keptRates = parseRates(cached, candidates);
+            Parallelism chosen = keptRates.size() == candidates.size() ? pick(keptRates)
+                    : parse(cached.split(" ", 2)[0], candidates);
             if (chosen != null) {
                 return new Parallelism(chosen.workers(), chosen.threads(), "measured on this machine before ("
-                        + cached.split(" ", 2)[1] + "; " + cacheFile + ")");
+                        + cached.split(" ", 2)[1] + "; " + cacheFile + ")" + whyNotFastest(chosen, keptRates));
             }
         }
         Map<Parallelism, Double> rates = new LinkedHashMap<>();
@@ -128,15 +142,55 @@ public final class Calibration implements ParallelismPolicy {
         } catch (IllegalStateException e) {
             return unmeasured(candidates, network, "measuring failed: " + e.getMessage());
         }
-        Parallelism best = rates.entrySet().stream().max(Comparator.comparingDouble(Map.Entry::getValue))
-                .orElseThrow().getKey();
+        Parallelism best = pick(rates);
         String measured = rates.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %,.0f",
                 e.getKey().workers() + "x" + e.getKey().threads(), e.getValue())).collect(Collectors.joining(", "))
                 + " examples/s";
         cache.put(key, best.workers() + "x" + best.threads() + " " + measured + ", " + LocalDate.now());
         boolean saved = writeCache(cache);
-        return new Parallelism(best.workers(), best.threads(), "fastest measured here: " + measured
-                + (saved ? "; kept in " + cacheFile : ""));
+        String why = whyNotFastest(best, rates);
+        return new Parallelism(best.workers(), best.threads(), (why.isEmpty() ? "fastest measured here: "
+                : "measured here: ") + measured + (saved ? "; kept in " + cacheFile : "") + why);
+    }
+
+    /**
+     * The split to train with: of those measured within {@link #SAME_SPEED} of the fastest, the one with the most
+     * workers (then the faster). At the same speed, more trials side by side explore more of the space in the same
+     * hours and let a pruner compare trials while they train: with one worker, ASHA's first trial is the only one
+     * at each rung it reaches and passes them all, so a 3-hour search of 30-epoch CNNs on a 2-core machine, where
+     * 2x1 and 1x2 measured 132 and 134 examples/s, trained its first network and little else.
+     */
+    static Parallelism pick(Map<Parallelism, Double> rates) {
+        double fastest = rates.values().stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return rates.entrySet().stream().filter(e -> e.getValue() >= fastest * (1 - SAME_SPEED))
+                .max(Comparator.<Map.Entry<Parallelism, Double>>comparingInt(e -> e.getKey().workers())
+                        .thenComparingDouble(Map.Entry::getValue))
+                .orElseThrow().getKey();
+    }
+
+    /** Why {@code chosen} was taken over a faster split, for the reason printed; empty when it is the fastest. */
+    private static String whyNotFastest(Parallelism chosen, Map<Parallelism, Double> rates) {
+        Double rate = rates.get(chosen);
+        double fastest = rates.values().stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+        if (rate == null || rate >= fastest) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "; %dx%d is within %.0f %% of the fastest and trains more trials side "
+                + "by side", chosen.workers(), chosen.threads(), SAME_SPEED * 100);
+    }
+
+    /** The rates a cache entry's text lists ("2x1 1,320, 1x2 1,340 examples/s"), for the candidates it names. */
+    static Map<Parallelism, Double> parseRates(String cached, List<Parallelism> candidates) {
+        Map<Parallelism, Double> out = new LinkedHashMap<>();
+        String[] choiceAndRates = cached.split(" ", 2);
+        Matcher m = RATE.matcher(choiceAndRates.length == 2 ? choiceAndRates[1] : "");
+        while (m.find()) {
+            Parallelism p = parse(m.group(1), candidates);
+            if (p != null) {
+                out.put(p, Double.parseDouble(m.group(2).replace(",", "")));
+            }
+        }
+        return out;
     }
 
     /**
