@@ -17,5 +17,6 @@ if [ "${1:-}" = "--smoke" ]; then BUDGET=20; SEEDS=1; TRAIN_LIMIT=2000; OUT="$(m
 cp="$("$root/bench/classpath.sh")"
 cd "$root"
 echo "BUDGET=$BUDGET SEEDS=$SEEDS TRAIN_LIMIT=$TRAIN_LIMIT KINDS=$KINDS SPACE=$SPACE ASHA=\"${ASHA:-min_epochs: 1, reduction_factor: 3}\" bench/search/run.sh" >&2
-java -cp "$cp" io.hpsearch.bench.SearchBench "$SPACE" "$DATA" "$OUT" "$BUDGET" "$SEEDS" "$TRAIN_LIMIT" "$KINDS"
+BENCH_COMMIT="$(git describe --always --dirty 2>/dev/null || echo unknown)" \
+  java -cp "$cp" io.hpsearch.bench.SearchBench "$SPACE" "$DATA" "$OUT" "$BUDGET" "$SEEDS" "$TRAIN_LIMIT" "$KINDS"
 echo "Results in $OUT/search.json and $OUT/search.png" >&2

@@ -23,6 +23,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,7 +55,7 @@ public final class SearchBench {
 
     /** One search of one kind and seed: after each trial, epochs consumed so far and the best score so far. */
     record Trajectory(String kind, long seed, List<Integer> epochs, List<Double> best, int trials, int pruned,
-                      double seconds) {
+                      double seconds, String commit) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -72,18 +74,25 @@ public final class SearchBench {
         settings.put("space", spaceFile.getFileName().toString());
         settings.put("budget_epochs", budget);
         settings.put("train_limit", trainLimit);
-        settings.put("asha", asha());
         settings.put("machine", Machine.cpuModel() + ", " + cores + " cores");
+        settings.put("asha", asha());
         Path file = out.resolve("search.json");
         // A run of 11 seeds of three kinds takes about 4 hours here: each search is written as it ends, and a run
         // started again with the same settings and OUT keeps the searches it finds and runs the rest.
         List<Trajectory> all;
         try {
-            all = new ArrayList<>(earlier(file, settings));
+            all = new ArrayList<>(earlier(file, settings, kinds.stream().anyMatch(k -> k.endsWith("+asha"))));
         } catch (IllegalArgumentException e) {
             System.err.println("bench/search: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        if (!all.isEmpty()) {
+            Set<String> commits = new TreeSet<>();
+            all.forEach(t -> commits.add(t.commit()));
+            System.out.printf(Locale.ROOT, "%d search(es) kept from %s, run at commit(s) %s (this is %s); remove the "
+                    + "file, or give another OUT, to run them again%n", all.size(), file, String.join(", ", commits),
+                    COMMIT);
         }
         FashionMnist data = FashionMnist.load(Path.of(args[1]));
         for (String kind : kinds) {
@@ -107,6 +116,9 @@ public final class SearchBench {
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
     }
 
+    /** The commit the benchmark runs at (run.sh passes it), recorded with each search. */
+    private static final String COMMIT = System.getenv().getOrDefault("BENCH_COMMIT", "unknown");
+
     /** ASHA's settings for the +asha kinds, from the environment (ASHA="min_epochs: 2, reduction_factor: 3"). */
     static String asha() {
         return System.getenv().getOrDefault("ASHA", "min_epochs: 1, reduction_factor: 3");
@@ -122,24 +134,32 @@ public final class SearchBench {
         Set<String> reported = new LinkedHashSet<>(kinds);
         all.forEach(t -> reported.add(t.kind()));
         Map<String, Object> result = new LinkedHashMap<>(settings);
-        result.put("seeds", all.stream().mapToLong(Trajectory::seed).distinct().count());
         result.put("searches", all);
         Map<String, Object> summary = summary(all, List.copyOf(reported), budget);
         result.put("summary", summary);
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), result);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-                StandardCopyOption.ATOMIC_MOVE);
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "search", ".json.tmp");
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(tmp.toFile(), result);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
         plot(all, List.copyOf(reported), budget, file.resolveSibling("search.png"));
         return summary;
     }
 
     /**
      * The searches an earlier sitting wrote to {@code file}, when it ran with the same {@code settings} (space file
-     * name, budget, training limit, ASHA's settings, machine); none when there is no file. A file written with
-     * other settings is refused, not overwritten: its searches are not comparable with this run's.
+     * name, budget, training limit, machine, and ASHA's settings when both it and this run have +asha kinds); none
+     * when there is no file. A file written with other settings is refused, not overwritten: its searches are not
+     * comparable with this run's. When this run has no +asha kind, {@code settings} takes the file's ASHA
+     * settings, which its +asha searches ran with.
      */
-    static List<Trajectory> earlier(Path file, Map<String, Object> settings) throws IOException {
+    static List<Trajectory> earlier(Path file, Map<String, Object> settings, boolean ashaKinds) throws IOException {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -150,12 +170,27 @@ public final class SearchBench {
             throw new IllegalArgumentException(file + " is not a search benchmark's results (" + e.getMessage()
                     + "): move it away, or give another OUT", e);
         }
+        boolean fileHasAsha = false;
+        for (JsonNode t : root.path("searches")) {
+            fileHasAsha |= t.path("kind").asText().endsWith("+asha");
+        }
         for (Map.Entry<String, Object> setting : settings.entrySet()) {
             JsonNode was = root.path(setting.getKey());
+            if (setting.getKey().equals("asha") && !(ashaKinds && fileHasAsha)) {
+                if (!ashaKinds && fileHasAsha) {
+                    setting.setValue(was.asText());
+                }
+                continue;
+            }
+            if (was.isMissingNode()) {
+                throw new IllegalArgumentException(file + " does not say which " + setting.getKey() + " its searches "
+                        + "ran with (written before the benchmark recorded it, or not by it): move it away, or give "
+                        + "another OUT");
+            }
             if (!was.asText("").equals(String.valueOf(setting.getValue()))) {
                 throw new IllegalArgumentException(file + " holds searches run with " + setting.getKey() + " "
-                        + (was.isMissingNode() ? "unrecorded" : was.toString()) + ", not " + setting.getValue()
-                        + ": give another OUT to start afresh, or the same settings to go on with it");
+                        + was + ", not " + setting.getValue() + ": give another OUT to start afresh, or the same "
+                        + "settings to go on with it");
             }
         }
         List<Trajectory> kept = new ArrayList<>();
@@ -165,7 +200,8 @@ public final class SearchBench {
             List<Double> best = new ArrayList<>();
             t.path("best").forEach(b -> best.add(b.isNull() ? null : b.asDouble()));
             kept.add(new Trajectory(t.path("kind").asText(), t.path("seed").asLong(), epochs, best,
-                    t.path("trials").asInt(), t.path("pruned").asInt(), t.path("seconds").asDouble()));
+                    t.path("trials").asInt(), t.path("pruned").asInt(), t.path("seconds").asDouble(),
+                    t.path("commit").asText("unknown")));
         }
         return kept;
     }
@@ -221,7 +257,7 @@ public final class SearchBench {
                 consumed.add(total);
                 best.add(bestSoFar);
             }
-            return new Trajectory(kind, seed, consumed, best, consumed.size(), pruned, seconds);
+            return new Trajectory(kind, seed, consumed, best, consumed.size(), pruned, seconds, COMMIT);
         }
     }
 
@@ -241,6 +277,7 @@ public final class SearchBench {
                 curve.add(Map.of("epochs", at, "median", median(bests), "min", Arrays.stream(bests).min().orElse(0),
                         "max", Arrays.stream(bests).max().orElse(0)));
             }
+            k.put("seeds", runs.size());
             k.put("best_by_epochs", curve);
             double[] reach = runs.stream().mapToDouble(t -> epochsToReach(t, target)).toArray();
             k.put("epochs_to_random_median_best_median", median(reach));

@@ -126,11 +126,12 @@ public final class Calibration implements ParallelismPolicy {
         if (cached != null) {
             // The rates kept are weighed again, so a cache written under an older rule gets today's choice.
             Map<Parallelism, Double> keptRates = parseRates(cached, candidates);
-            Parallelism chosen = keptRates.size() == candidates.size() ? pick(keptRates)
-                    : parse(cached.split(" ", 2)[0], candidates);
+            boolean weighed = keptRates.size() == candidates.size();
+            Parallelism chosen = weighed ? pick(keptRates) : parse(cached.split(" ", 2)[0], candidates);
             if (chosen != null) {
                 return new Parallelism(chosen.workers(), chosen.threads(), "measured on this machine before ("
-                        + cached.split(" ", 2)[1] + "; " + cacheFile + ")" + whyNotFastest(chosen, keptRates));
+                        + cached.split(" ", 2)[1] + "; " + cacheFile + ")"
+                        + (weighed ? whyNotFastest(chosen, keptRates) : ""));
             }
         }
         Map<Parallelism, Double> rates = new LinkedHashMap<>();
@@ -288,7 +289,8 @@ public final class Calibration implements ParallelismPolicy {
             Files.createDirectories(cacheFile.toAbsolutePath().getParent());
             Path tmp = Files.createTempFile(cacheFile.toAbsolutePath().getParent(), "threads", ".tmp");
             try (Writer w = Files.newBufferedWriter(tmp)) {
-                p.store(w, "hpsearch: workers x threads measured fastest on this machine (delete to measure again)");
+                p.store(w, "hpsearch: workers x threads measured on this machine, and the split chosen (delete to "
+                        + "measure again)");
             }
             try {
                 Files.move(tmp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
