@@ -18,6 +18,10 @@ public final class Pruners {
             return PercentilePruner.median(m.startupTrials(), m.warmupEpochs(), m.intervalEpochs(), m.minTrials(),
                     objective);
         }
+        if (spec instanceof PrunerSpec.Asha a && a.byTime()) {
+            return new TimedSuccessiveHalvingPruner(a.minMinutes() * 60, a.reductionFactor(),
+                    a.minEarlyStoppingRate(), a.bootstrapCount(), objective);
+        }
         if (spec instanceof PrunerSpec.Asha a) {
             return new SuccessiveHalvingPruner(a.minEpochs(), a.reductionFactor(), a.minEarlyStoppingRate(),
                     a.bootstrapCount(), objective);

@@ -140,11 +140,14 @@ public final class SuccessiveHalvingPruner implements Pruner {
         if (competing.size() <= bootstrapCount) {
             return true;
         }
-        return !promotable(value, competing);
+        return !promotable(value, competing, reductionFactor, maximise);
     }
 
-    /** Optuna's _is_trial_promotable_to_next_rung. */
-    private boolean promotable(double value, List<Double> competing) {
+    /**
+     * Optuna's _is_trial_promotable_to_next_rung: whether {@code value} is among the best
+     * {@code floor(n / reductionFactor)} (at least 1) of {@code competing}, which includes it.
+     */
+    static boolean promotable(double value, List<Double> competing, int reductionFactor, boolean maximise) {
         int promotableIndex = competing.size() / reductionFactor - 1;
         if (promotableIndex == -1) {
             // Fewer trials than the factor: without pausing trials, Optuna lets through only the best so far.

@@ -17,6 +17,7 @@ import io.hpsearch.space.ModelType;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.EpochMetrics;
+import io.hpsearch.store.LearningCurve;
 import io.hpsearch.store.NewRun;
 import io.hpsearch.store.Run;
 import io.hpsearch.store.RunStatus;
@@ -856,12 +857,12 @@ public final class SearchRunner {
          * weigh. Read afresh each time, so other workers' epochs count as soon as they are stored.
          */
         List<TrialRecord> history() {
-            Map<Long, double[]> learning = store.learningCurves(runId, spec.objective());
+            Map<Long, LearningCurve> learning = store.learningCurves(runId, spec.objective());
             List<TrialRecord> out = new ArrayList<>();
             for (Trial t : store.trials(runId)) {
                 TrialParams params = parsed.computeIfAbsent(t.id(), id -> TrialParams.fromMap(readJson(t.params())));
-                out.add(new TrialRecord(t.number(), params, t.state(), t.score(),
-                        learning.getOrDefault(t.id(), new double[0])));
+                LearningCurve curve = learning.getOrDefault(t.id(), LearningCurve.EMPTY);
+                out.add(new TrialRecord(t.number(), params, t.state(), t.score(), curve.values(), curve.seconds()));
             }
             return out;
         }
@@ -899,7 +900,8 @@ public final class SearchRunner {
                     return EpochRule.Decision.CONTINUE;
                 }
                 double[] values = epochs.stream().mapToDouble(spec.objective()::of).toArray();
-                TrialRecord trial = new TrialRecord(trialNumber, params, TrialState.RUNNING, null, values);
+                double[] seconds = epochs.stream().mapToDouble(EpochMetrics::seconds).toArray();
+                TrialRecord trial = new TrialRecord(trialNumber, params, TrialState.RUNNING, null, values, seconds);
                 List<TrialRecord> others = history().stream().filter(t -> t.number() != trialNumber).toList();
                 return pruner.prune(trial, others) ? EpochRule.Decision.PRUNE : EpochRule.Decision.CONTINUE;
             };

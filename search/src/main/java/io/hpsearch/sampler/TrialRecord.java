@@ -11,12 +11,24 @@ import java.util.Arrays;
  *
  * @param score  its score: the objective at its kept epoch for a completed trial, at its last epoch for a pruned
  *               one; null while running, and for failed or cancelled trials
- * @param values the objective after each epoch of its first execution, {@code values[e - 1]} for epoch {@code e};
- *               as many as it has trained so far
+ * @param values  the objective after each epoch of its first execution, {@code values[e - 1]} for epoch {@code e};
+ *                as many as it has trained so far
+ * @param seconds how long each of those epochs took, {@code seconds[e - 1]} for epoch {@code e}: what a pruner
+ *                that judges by training time weighs
  */
-public record TrialRecord(int number, TrialParams params, TrialState state, Double score, double[] values) {
+public record TrialRecord(int number, TrialParams params, TrialState state, Double score, double[] values,
+                          double[] seconds) {
     public TrialRecord {
+        if (values.length != seconds.length) {
+            throw new IllegalArgumentException(values.length + " values for " + seconds.length + " epoch durations");
+        }
         values = values.clone();
+        seconds = seconds.clone();
+    }
+
+    /** A trial whose epochs' durations do not matter to the caller (samplers, and pruners by epochs): 0 s each. */
+    public TrialRecord(int number, TrialParams params, TrialState state, Double score, double[] values) {
+        this(number, params, state, score, values, new double[values.length]);
     }
 
     /** The objective after epoch {@code epoch} (1-based), if the trial got that far. */
@@ -30,15 +42,30 @@ public record TrialRecord(int number, TrialParams params, TrialState state, Doub
         return values.length;
     }
 
+    /** Seconds it trained for its first {@code epoch} epochs. */
+    public double trainedSeconds(int epoch) {
+        double sum = 0;
+        for (int i = 0; i < Math.min(epoch, seconds.length); i++) {
+            sum += seconds[i];
+        }
+        return sum;
+    }
+
     @Override
     public double[] values() {
         return values.clone();
     }
 
     @Override
+    public double[] seconds() {
+        return seconds.clone();
+    }
+
+    @Override
     public boolean equals(Object o) {
         return o instanceof TrialRecord t && number == t.number && params.equals(t.params) && state == t.state
-                && java.util.Objects.equals(score, t.score) && Arrays.equals(values, t.values);
+                && java.util.Objects.equals(score, t.score) && Arrays.equals(values, t.values)
+                && Arrays.equals(seconds, t.seconds);
     }
 
     @Override

@@ -62,14 +62,29 @@ public sealed interface PrunerSpec {
      * {@code minEpochs x reductionFactor^(minEarlyStoppingRate + k)}; a trial passes a rung only when its value
      * there is in the top {@code 1/reductionFactor} of the trials that reached it.
      *
+     * <p>With {@code minMinutes} above 0 the rungs are in minutes of each trial's own training instead of epochs,
+     * as Ray Tune's ASHA with {@code time_attr="time_total_s"}: in a space where one network's epoch costs ten of
+     * another's, the slow one is judged after the same training time, not after the same epochs.
+     *
      * @param minEpochs            epochs before the first rung (min_resource, 1)
+     * @param minMinutes           minutes of training before the first rung; 0: rungs in epochs
      * @param reductionFactor      how much each rung narrows the field (reduction_factor; Optuna's default is 4)
      * @param minEarlyStoppingRate rungs skipped before pruning starts (min_early_stopping_rate, 0)
      * @param bootstrapCount       at each rung, the first this many trials to reach it are pruned there, none
      *                             passing until more have arrived (bootstrap_count, 0)
      */
-    record Asha(int minEpochs, int reductionFactor, int minEarlyStoppingRate, int bootstrapCount)
+    record Asha(int minEpochs, double minMinutes, int reductionFactor, int minEarlyStoppingRate, int bootstrapCount)
             implements PrunerSpec {
+        /** Rungs in epochs. */
+        public Asha(int minEpochs, int reductionFactor, int minEarlyStoppingRate, int bootstrapCount) {
+            this(minEpochs, 0, reductionFactor, minEarlyStoppingRate, bootstrapCount);
+        }
+
+        /** Whether the rungs are in minutes of training rather than epochs. */
+        public boolean byTime() {
+            return minMinutes > 0;
+        }
+
         @Override
         public String type() {
             return "asha";
@@ -79,7 +94,11 @@ public sealed interface PrunerSpec {
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", type());
-            m.put("min_epochs", minEpochs);
+            if (byTime()) {
+                m.put("min_minutes", minMinutes);
+            } else {
+                m.put("min_epochs", minEpochs);
+            }
             m.put("reduction_factor", reductionFactor);
             m.put("min_early_stopping_rate", minEarlyStoppingRate);
             m.put("bootstrap_count", bootstrapCount);

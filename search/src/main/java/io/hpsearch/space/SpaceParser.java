@@ -378,8 +378,16 @@ public final class SpaceParser {
                         p.integer("min_trials", 1, 100_000).orElse(1));
             }
             case "asha" -> {
-                p.allowOnly("type", "min_epochs", "reduction_factor", "min_early_stopping_rate", "bootstrap_count");
-                yield new PrunerSpec.Asha(p.integer("min_epochs", 1, 10_000).orElse(1),
+                p.allowOnly("type", "min_epochs", "min_minutes", "reduction_factor", "min_early_stopping_rate",
+                        "bootstrap_count");
+                Optional<Integer> minEpochs = p.integer("min_epochs", 1, 10_000);
+                Optional<Double> minMinutes = p.decimal("min_minutes", v -> v > 0 && v <= 100_000,
+                        "must be a number of minutes above 0 (at most 100000)");
+                if (minEpochs.isPresent() && minMinutes.isPresent()) {
+                    throw p.error("min_minutes", "rungs are either in epochs (min_epochs) or in minutes of training "
+                            + "(min_minutes): give one of them");
+                }
+                yield new PrunerSpec.Asha(minEpochs.orElse(1), minMinutes.orElse(0.0),
                         p.integer("reduction_factor", 2, 100).orElse(4),
                         p.integer("min_early_stopping_rate", 0, 100).orElse(0),
                         p.integer("bootstrap_count", 0, 100_000).orElse(0));

@@ -33,6 +33,18 @@ final class Histories {
         return new TrialRecord(number, PARAMS, state, score, values);
     }
 
+    /**
+     * A trial whose epochs took {@code secondsPerEpoch} each, with these values: for pruners that judge by training
+     * time.
+     */
+    static TrialRecord timed(int number, TrialState state, double secondsPerEpoch, double... values) {
+        Double score = state == TrialState.COMPLETED || state == TrialState.PRUNED
+                ? Double.valueOf(values[values.length - 1]) : null;
+        double[] seconds = new double[values.length];
+        java.util.Arrays.fill(seconds, secondsPerEpoch);
+        return new TrialRecord(number, PARAMS, state, score, values, seconds);
+    }
+
     /** {@code epochs} copies of {@code value}: a flat learning curve. */
     static double[] flat(double value, int epochs) {
         double[] out = new double[epochs];

@@ -118,4 +118,37 @@ class PruningRunTest {
                     || t.state() == TrialState.CANCELLED), after.toString());
         }
     }
+
+    @Test
+    void ashaInMinutesOfTrainingPrunesTheSlowLearnersFromTheEpochsTheyTookAndTheOthersDid() {
+        // Rungs at 0.006, 0.018, 0.054, 0.16, 0.49 ... seconds of a trial's training: a trial's first epoch passes
+        // several, and each is judged against what the others had after the same training. Nothing would be pruned
+        // if the trial's own epoch durations, or the other trials' as the store keeps them, did not reach the pruner.
+        SpaceSpec spec = SpaceParser.parse("""
+                name: timed
+                search: grid
+                seed: 5
+                pruner: {type: asha, min_minutes: 0.0001, reduction_factor: 3}
+                training: {epochs: 3, batch_size: 64, train_limit: 600}
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: {choice: [32, 16, 8]}
+                  learning_rate: {choice: [0.01, 0.00001]}
+                """, "timed.yaml");
+        Dataset data = FashionMnist.load(DATA).dataset();
+        try (Store store = Store.open(dir.resolve("hpsearch"))) {
+            SearchRunner.Outcome outcome = new SearchRunner(store, data, 1, 1,
+                    RunListener.NONE).run(spec, "name: timed\n");
+
+            assertEquals(RunStatus.COMPLETED, outcome.status(), outcome.message());
+            List<Trial> trials = store.trials(outcome.runId());
+            List<Trial> pruned = trials.stream().filter(t -> t.state() == TrialState.PRUNED).toList();
+            assertTrue(pruned.stream().filter(t -> t.params().contains("1.0E-5")).count() >= 2,
+                    "the slow learners are pruned: " + trials);
+            assertTrue(pruned.stream().allMatch(t -> t.failureReason().startsWith("pruned after epoch "
+                    + t.stoppedEpoch() + " by the asha pruner")), pruned.toString());
+            assertTrue(trials.stream().anyMatch(t -> t.state() == TrialState.COMPLETED), trials.toString());
+        }
+    }
 }

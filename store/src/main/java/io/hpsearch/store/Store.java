@@ -585,20 +585,22 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * The objective after every epoch of each trial's first execution, for all of a run's trials in one query:
-     * what samplers and pruners weigh. Keyed by trial id; epochs in order.
+     * The objective after every epoch of each trial's first execution, and the seconds each epoch took, for all of
+     * a run's trials in one query: what samplers and pruners weigh. Keyed by trial id; epochs in order.
      */
-    public Map<Long, double[]> learningCurves(long runId, Objective objective) {
+    public Map<Long, LearningCurve> learningCurves(long runId, Objective objective) {
         String column = objective == Objective.VAL_LOSS ? "e.val_loss" : "e.val_accuracy";
-        Map<Long, List<Double>> curves = new LinkedHashMap<>();
-        useHandle(h -> h.createQuery("SELECT e.trial_id, " + column + " AS v FROM epochs e "
+        Map<Long, List<double[]>> epochs = new LinkedHashMap<>();
+        useHandle(h -> h.createQuery("SELECT e.trial_id, " + column + " AS v, e.seconds FROM epochs e "
                         + "JOIN trials t ON t.id = e.trial_id WHERE t.run_id = :runId AND e.execution = 1 "
                         + "ORDER BY e.trial_id, e.epoch")
                 .bind("runId", runId)
-                .map((rs, ctx) -> Map.entry(rs.getLong("trial_id"), rs.getDouble("v")))
-                .forEach(e -> curves.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue())));
-        Map<Long, double[]> out = new LinkedHashMap<>();
-        curves.forEach((id, values) -> out.put(id, values.stream().mapToDouble(Double::doubleValue).toArray()));
+                .map((rs, ctx) -> Map.entry(rs.getLong("trial_id"),
+                        new double[]{rs.getDouble("v"), rs.getDouble("seconds")}))
+                .forEach(e -> epochs.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue())));
+        Map<Long, LearningCurve> out = new LinkedHashMap<>();
+        epochs.forEach((id, list) -> out.put(id, new LearningCurve(list.stream().mapToDouble(e -> e[0]).toArray(),
+                list.stream().mapToDouble(e -> e[1]).toArray())));
         return out;
     }
 

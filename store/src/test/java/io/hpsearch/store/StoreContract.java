@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -589,6 +590,22 @@ abstract class StoreContract {
         assertEquals(TrialState.PRUNED, store.trial(run, pruned.number()).orElseThrow().state());
         assertEquals(TrialState.FAILED, store.trial(run, failed.number()).orElseThrow().state());
         assertTrue(store.claimRetry(run, live, 5).isEmpty(), "an ended trial is not retried");
+    }
+
+    @Test
+    void learningCurvesCarryEachEpochsObjectiveAndDurationForTheFirstExecutionOnly() {
+        long run = newRun("curves", Objective.VAL_ACCURACY);
+        long w = store.registerWorker("w", 1);
+        Trial a = claimed(run, w, "{}", "a");
+        Trial b = claimed(run, w, "{\"b\":1}", "b");
+        store.recordEpoch(a.id(), new EpochMetrics(1, 1, 0.9, 0.6, 0.70, 10.0));
+        store.recordEpoch(a.id(), new EpochMetrics(1, 2, 0.7, 0.5, 0.75, 12.5));
+        store.recordEpoch(a.id(), new EpochMetrics(2, 1, 0.8, 0.4, 0.99, 99.0));
+        Map<Long, LearningCurve> accuracy = store.learningCurves(run, Objective.VAL_ACCURACY);
+        assertArrayEquals(new double[]{0.70, 0.75}, accuracy.get(a.id()).values());
+        assertArrayEquals(new double[]{10.0, 12.5}, accuracy.get(a.id()).seconds());
+        assertArrayEquals(new double[]{0.6, 0.5}, store.learningCurves(run, Objective.VAL_LOSS).get(a.id()).values());
+        assertFalse(accuracy.containsKey(b.id()), "a trial without epochs has no curve");
     }
 
     @Test

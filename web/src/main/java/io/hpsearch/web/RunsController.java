@@ -14,6 +14,7 @@ import io.hpsearch.space.SearchKind;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.LearningCurve;
 import io.hpsearch.store.Objective;
 import io.hpsearch.store.Run;
 import io.hpsearch.store.RunSummary;
@@ -139,9 +140,9 @@ public final class RunsController {
      */
     public void curves(Context ctx) {
         Run run = summary(ctx).run();
-        Map<Long, double[]> curves = store.learningCurves(run.id(), run.objective());
+        Map<Long, LearningCurve> curves = store.learningCurves(run.id(), run.objective());
         ctx.json(store.trials(run.id()).stream().map(t -> {
-            double[] values = curves.getOrDefault(t.id(), new double[0]);
+            double[] values = curves.getOrDefault(t.id(), LearningCurve.EMPTY).values();
             Double[] boxed = new Double[values.length];
             for (int i = 0; i < values.length; i++) {
                 boxed[i] = Double.isFinite(values[i]) ? values[i] : null;

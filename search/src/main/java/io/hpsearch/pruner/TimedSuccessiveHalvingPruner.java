@@ -1,0 +1,118 @@
+package io.hpsearch.pruner;
+
+import io.hpsearch.sampler.TrialRecord;
+import io.hpsearch.store.Objective;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalDouble;
+
+/**
+ * Asynchronous successive halving with rungs in seconds of each trial's own training rather than in epochs, as Ray
+ * Tune's ASHA with {@code time_attr="time_total_s"} ({@code pruner: {type: asha, min_minutes: M}}). Rung {@code k}
+ * is at {@code minSeconds x reductionFactor^(minEarlyStoppingRate + k)} seconds. In a space where one network's
+ * epoch costs ten of another's (a CNN with 128 filters at full resolution against one with 32), rungs in epochs
+ * let the slow network hold a worker for hours before its first judgement; in seconds it is judged after the same
+ * training time as the others.
+ *
+ * <p>A trial is judged when an epoch ends: at every rung its training time passed during that epoch (a long epoch
+ * may pass several), with its value after that epoch, against the value every other trial had after the epoch in
+ * which it passed the same rung; it goes on only when it is among the best {@code floor(n / reductionFactor)} (at
+ * least 1) of the {@code n} values at each of those rungs, itself included (Optuna's promotion rule, as
+ * {@link SuccessiveHalvingPruner}). A NaN value is pruned; {@code bootstrapCount} prunes while a rung has been
+ * reached by at most that many trials. Training time is the sum of the trial's epochs' recorded durations, so a
+ * trial continued from a checkpoint keeps the time of the epochs it kept; on machines of different speeds the same
+ * network reaches a rung after different epochs.
+ *
+ * <p>Stateless: a pure function of the trial and the others, read from the store.
+ */
+final class TimedSuccessiveHalvingPruner implements Pruner {
+    private final double minSeconds;
+    private final int reductionFactor;
+    private final int minEarlyStoppingRate;
+    private final int bootstrapCount;
+    private final boolean maximise;
+
+    /**
+     * @param minSeconds seconds of training before the first rung, above 0
+     */
+    TimedSuccessiveHalvingPruner(double minSeconds, int reductionFactor, int minEarlyStoppingRate,
+                                 int bootstrapCount, Objective objective) {
+        if (!(minSeconds > 0) || Double.isInfinite(minSeconds)) {
+            throw new IllegalArgumentException("min_minutes must be above 0 (" + minSeconds / 60 + ")");
+        }
+        if (reductionFactor < 2) {
+            throw new IllegalArgumentException("reduction_factor must be at least 2 (" + reductionFactor + ")");
+        }
+        if (minEarlyStoppingRate < 0 || bootstrapCount < 0) {
+            throw new IllegalArgumentException("min_early_stopping_rate and bootstrap_count cannot be negative");
+        }
+        this.minSeconds = minSeconds;
+        this.reductionFactor = reductionFactor;
+        this.minEarlyStoppingRate = minEarlyStoppingRate;
+        this.bootstrapCount = bootstrapCount;
+        this.maximise = objective.maximise();
+    }
+
+    /** The rungs, in seconds of training, that lie in (after, upTo], in order. */
+    List<Double> rungsBetween(double after, double upTo) {
+        List<Double> out = new ArrayList<>();
+        double rung = minSeconds * Math.pow(reductionFactor, minEarlyStoppingRate);
+        for (; rung <= upTo; rung *= reductionFactor) {
+            if (rung > after) {
+                out.add(rung);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean prune(TrialRecord trial, List<TrialRecord> others) {
+        int epoch = trial.epochs();
+        if (epoch == 0) {
+            return false;
+        }
+        double value = trial.values()[epoch - 1];
+        for (double rung : rungsBetween(trial.trainedSeconds(epoch - 1), trial.trainedSeconds(epoch))) {
+            if (Double.isNaN(value)) {
+                return true;
+            }
+            List<Double> competing = new ArrayList<>();
+            for (TrialRecord t : others) {
+                if (t.number() != trial.number()) {
+                    valueAt(t, rung).ifPresent(v -> {
+                        if (!Double.isNaN(v)) {
+                            competing.add(v);
+                        }
+                    });
+                }
+            }
+            competing.add(value);
+            if (competing.size() <= bootstrapCount
+                    || !SuccessiveHalvingPruner.promotable(value, competing, reductionFactor, maximise)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A trial's value after the epoch in which its training time reached {@code rung}; empty if it has not yet. */
+    static OptionalDouble valueAt(TrialRecord t, double rung) {
+        double trained = 0;
+        double[] seconds = t.seconds();
+        for (int e = 1; e <= seconds.length; e++) {
+            trained += seconds[e - 1];
+            if (trained >= rung) {
+                return t.value(e);
+            }
+        }
+        return OptionalDouble.empty();
+    }
+
+    @Override
+    public String toString() {
+        return "TimedSuccessiveHalvingPruner[minSeconds=" + minSeconds + ", reductionFactor=" + reductionFactor
+                + ", minEarlyStoppingRate=" + minEarlyStoppingRate + ", bootstrapCount=" + bootstrapCount
+                + ", maximise=" + maximise + "]";
+    }
+}
