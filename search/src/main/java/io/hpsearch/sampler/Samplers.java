@@ -61,7 +61,6 @@ public final class Samplers {
             case RANDOM -> "random search";
             case TPE -> "TPE search (" + spec.options().tpe().startupTrials() + " random trials first)";
             case GENETIC -> "genetic search (population " + spec.options().genetic().populationSize() + ")";
-        } + (spec.options().pruner().type().equals("none") ? "" : ", " + spec.options().pruner().type()
-                + " pruning");
+        } + (spec.options().pruner().type().equals("none") ? "" : ", " + spec.options().pruner().label());
     }
 }

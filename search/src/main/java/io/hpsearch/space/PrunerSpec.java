@@ -17,6 +17,11 @@ public sealed interface PrunerSpec {
     /** As stored with the run. */
     Map<String, Object> describe();
 
+    /** For people, after the search's description: "asha pruning". */
+    default String label() {
+        return type() + " pruning";
+    }
+
     record None() implements PrunerSpec {
         @Override
         public String type() {
@@ -83,6 +88,23 @@ public sealed interface PrunerSpec {
         /** Whether the rungs are in minutes of training rather than epochs. */
         public boolean byTime() {
             return minMinutes > 0;
+        }
+
+        /** "asha pruning at 15, 45, 135 ... minutes of each trial's training" when the rungs are in minutes. */
+        @Override
+        public String label() {
+            if (!byTime()) {
+                return PrunerSpec.super.label();
+            }
+            double first = minMinutes * Math.pow(reductionFactor, minEarlyStoppingRate);
+            return String.format(java.util.Locale.ROOT, "%s pruning at %s, %s, %s ... minutes of each trial's "
+                    + "training", type(), minutes(first), minutes(first * reductionFactor),
+                    minutes(first * reductionFactor * reductionFactor));
+        }
+
+        private static String minutes(double m) {
+            return new java.math.BigDecimal(m).round(new java.math.MathContext(3)).stripTrailingZeros()
+                    .toPlainString();
         }
 
         @Override

@@ -94,5 +94,7 @@ class TimedSuccessiveHalvingPrunerTest {
         assertEquals(List.of(150.0, 450.0), timed.rungsBetween(0, 500));
         assertEquals(2.5, spec.options().pruner().describe().get("min_minutes"));
         assertFalse(spec.options().pruner().describe().containsKey("min_epochs"));
+        assertEquals("random search, asha pruning at 2.5, 7.5, 22.5 ... minutes of each trial's training",
+                io.hpsearch.sampler.Samplers.describe(spec));
     }
 }
