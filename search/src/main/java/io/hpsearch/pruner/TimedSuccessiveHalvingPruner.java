@@ -2,6 +2,7 @@ package io.hpsearch.pruner;
 
 import io.hpsearch.sampler.TrialRecord;
 import io.hpsearch.store.Objective;
+import io.hpsearch.store.TrialState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,7 +20,8 @@ import java.util.OptionalDouble;
  * may pass several), with its value after that epoch, against the value every other trial had after the epoch in
  * which it passed the same rung; it goes on only when it is among the best {@code floor(n / reductionFactor)} (at
  * least 1) of the {@code n} values at each of those rungs, itself included (Optuna's promotion rule, as
- * {@link SuccessiveHalvingPruner}). A NaN value is pruned; {@code bootstrapCount} prunes while a rung has been
+ * {@link SuccessiveHalvingPruner}; Ray Tune judges only the highest rung passed, against a percentile of the others'
+ * values). A pruned trial counts at the rungs below its last epoch and at the lowest its last epoch passed. A NaN value is pruned; {@code bootstrapCount} prunes while a rung has been
  * reached by at most that many trials. Training time is the sum of the trial's epochs' recorded durations, so a
  * trial continued from a checkpoint keeps the time of the epochs it kept; on machines of different speeds the same
  * network reaches a rung after different epochs.
@@ -79,7 +81,7 @@ final class TimedSuccessiveHalvingPruner implements Pruner {
             }
             List<Double> competing = new ArrayList<>();
             for (TrialRecord t : others) {
-                if (t.number() != trial.number()) {
+                if (t.number() != trial.number() && judgedAt(t, rung)) {
                     valueAt(t, rung).ifPresent(v -> {
                         if (!Double.isNaN(v)) {
                             competing.add(v);
@@ -94,6 +96,21 @@ final class TimedSuccessiveHalvingPruner implements Pruner {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether a trial that reached {@code rung} holds a value there. Optuna records a trial's value at a rung just
+     * before judging it there, so a trial pruned at one rung has none at the rungs above. Here a pruned trial's last
+     * epoch may have passed several rungs, and which one pruned it is not stored: it counts at the lowest of them
+     * only, the one that prunes it in the common case (each rung is harder to pass than the one below).
+     */
+    private boolean judgedAt(TrialRecord t, double rung) {
+        int last = t.epochs();
+        if (t.state() != TrialState.PRUNED || last == 0) {
+            return true;
+        }
+        List<Double> inLastEpoch = rungsBetween(t.trainedSeconds(last - 1), t.trainedSeconds(last));
+        return inLastEpoch.isEmpty() || rung <= inLastEpoch.get(0);
     }
 
     /** A trial's value after the epoch in which its training time reached {@code rung}; empty if it has not yet. */

@@ -103,7 +103,7 @@ public sealed interface PrunerSpec {
         }
 
         private static String minutes(double m) {
-            return new java.math.BigDecimal(m).round(new java.math.MathContext(3)).stripTrailingZeros()
+            return new java.math.BigDecimal(m).round(new java.math.MathContext(6)).stripTrailingZeros()
                     .toPlainString();
         }
 

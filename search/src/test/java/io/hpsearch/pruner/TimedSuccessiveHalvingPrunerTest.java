@@ -71,6 +71,18 @@ class TimedSuccessiveHalvingPrunerTest {
     }
 
     @Test
+    void aTrialPrunedAtOneRungHoldsNoValueAtTheRungsAboveItThatItsLastEpochPassed() {
+        // A slow trial's single 40-minute epoch passed the 10- and 30-minute rungs; it was pruned at the first.
+        TrialRecord prunedSlow = timed(1, TrialState.PRUNED, 2400, 0.99);
+        TrialRecord runningSlow = timed(2, TrialState.RUNNING, 2400, 0.99);
+        TrialRecord judged = timed(3, TrialState.RUNNING, 600, 0.80, 0.82, 0.85);
+        assertFalse(pruner.prune(judged, List.of(prunedSlow)), "at 30 minutes the pruned trial does not compete");
+        assertTrue(pruner.prune(judged, List.of(runningSlow)), "a trial still training passed both rungs: it does");
+        assertTrue(pruner.prune(timed(3, TrialState.RUNNING, 600, 0.80), List.of(prunedSlow)),
+                "at 10 minutes it does");
+    }
+
+    @Test
     void nanIsPrunedAtARungAndBootstrapCountPrunesTheFirstArrivals() {
         assertTrue(pruner.prune(timed(1, TrialState.RUNNING, 600, Double.NaN), List.of()));
         TimedSuccessiveHalvingPruner bootstrap = new TimedSuccessiveHalvingPruner(600, 3, 0, 1,
