@@ -115,11 +115,9 @@ final class TimedSuccessiveHalvingPruner implements Pruner {
 
     /** A trial's value after the epoch in which its training time reached {@code rung}; empty if it has not yet. */
     static OptionalDouble valueAt(TrialRecord t, double rung) {
-        double trained = 0;
-        double[] seconds = t.seconds();
-        for (int e = 1; e <= seconds.length; e++) {
-            trained += seconds[e - 1];
-            if (trained >= rung) {
+        // The same sum as the judged trial's own rung crossing (trainedSeconds), so both sides place a rung alike.
+        for (int e = 1; e <= t.epochs(); e++) {
+            if (t.trainedSeconds(e) >= rung) {
                 return t.value(e);
             }
         }
