@@ -1,8 +1,8 @@
 package io.hpsearch.pruner;
 
-import io.hpsearch.sampler.TrialRecord;
 import io.hpsearch.store.Objective;
 import io.hpsearch.store.TrialState;
+import io.hpsearch.trial.TrialRecord;
 
 import java.util.ArrayList;
 import java.util.Arrays;

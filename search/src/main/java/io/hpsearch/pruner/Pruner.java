@@ -1,6 +1,6 @@
 package io.hpsearch.pruner;
 
-import io.hpsearch.sampler.TrialRecord;
+import io.hpsearch.trial.TrialRecord;
 
 import java.util.List;
 
@@ -20,4 +20,13 @@ public interface Pruner {
      * @return whether to stop it now, as pruned
      */
     boolean prune(TrialRecord trial, List<TrialRecord> others);
+
+    /**
+     * How far a pruned trial got on this pruner's scale: TPE ranks pruned trials by it, then by their last value
+     * (Optuna's {@code _get_pruned_trial_score} ranks by the last step reported). Epochs, unless the pruner
+     * judges by something else.
+     */
+    default int progress(TrialRecord pruned) {
+        return pruned.epochs();
+    }
 }

@@ -1,7 +1,7 @@
 package io.hpsearch.pruner;
 
-import io.hpsearch.sampler.TrialRecord;
 import io.hpsearch.store.Objective;
+import io.hpsearch.trial.TrialRecord;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,8 +1,8 @@
 package io.hpsearch.pruner;
 
-import io.hpsearch.sampler.TrialRecord;
 import io.hpsearch.store.Objective;
 import io.hpsearch.store.TrialState;
+import io.hpsearch.trial.TrialRecord;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +96,22 @@ final class TimedSuccessiveHalvingPruner implements Pruner {
             }
         }
         return false;
+    }
+
+    /**
+     * The rungs at which a trial was judged: in seconds, a network pruned at the first rung after twenty short
+     * epochs got less far than one pruned at the second after two long ones, though it trained more epochs.
+     */
+    @Override
+    public int progress(TrialRecord pruned) {
+        int last = pruned.epochs();
+        if (last == 0) {
+            return 0;
+        }
+        // Every rung before its last epoch, and the lowest its last epoch passed (see judgedAt).
+        double before = pruned.trainedSeconds(last - 1);
+        boolean judgedLast = !rungsBetween(before, pruned.trainedSeconds(last)).isEmpty();
+        return rungsBetween(0, before).size() + (judgedLast ? 1 : 0);
     }
 
     /**

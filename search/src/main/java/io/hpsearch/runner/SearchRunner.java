@@ -12,7 +12,6 @@ import io.hpsearch.pruner.Pruner;
 import io.hpsearch.pruner.Pruners;
 import io.hpsearch.sampler.Sampler;
 import io.hpsearch.sampler.Samplers;
-import io.hpsearch.sampler.TrialRecord;
 import io.hpsearch.space.ModelType;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
@@ -28,8 +27,9 @@ import io.hpsearch.store.Trial;
 import io.hpsearch.store.TrialCheckpoint;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trainer.CheckpointException;
-import io.hpsearch.trainer.NativeThreads;
 import io.hpsearch.trainer.EpochRule;
+import io.hpsearch.trainer.NativeThreads;
+import io.hpsearch.trainer.Net;
 import io.hpsearch.trainer.NetworkCost;
 import io.hpsearch.trainer.TestEvaluator;
 import io.hpsearch.trainer.TrainingListener;
@@ -37,7 +37,7 @@ import io.hpsearch.trainer.TrialFailedException;
 import io.hpsearch.trainer.TrialPrunedException;
 import io.hpsearch.trainer.TrialTrainer;
 import io.hpsearch.trial.TrialParams;
-import io.hpsearch.trainer.Net;
+import io.hpsearch.trial.TrialRecord;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -473,8 +473,13 @@ public final class SearchRunner {
                     listener.trialLeft(trial.number(), lostNote(trial));
                 }
             } catch (TrialPrunedException e) {
-                String reason = "pruned after epoch " + e.epoch() + " by the " + spec.options().pruner().type()
-                        + " pruner: its " + spec.objective().key() + " trailed the other trials'";
+                // The training time too: under rungs in minutes it, not the epoch, is what the pruner judged by.
+                double s = e.trainedSeconds();
+                String trained = s < 120 ? String.format(Locale.ROOT, "%.0f s", s)
+                        : String.format(Locale.ROOT, "%.1f minutes", s / 60);
+                String reason = "pruned after epoch " + e.epoch() + " (" + trained + " of training) by the "
+                        + spec.options().pruner().type() + " pruner: its " + spec.objective().key()
+                        + " trailed the other trials'";
                 double last = spec.objective().of(e.last());
                 if (store.pruneOwnTrial(trial.id(), workerId(), e.epoch(), last, reason)) {
                     listener.trialFinished(trial.number(), TrialState.PRUNED, last, reason);
@@ -861,8 +866,8 @@ public final class SearchRunner {
             List<TrialRecord> out = new ArrayList<>();
             for (Trial t : store.trials(runId)) {
                 TrialParams params = parsed.computeIfAbsent(t.id(), id -> TrialParams.fromMap(readJson(t.params())));
-                LearningCurve curve = learning.getOrDefault(t.id(), LearningCurve.EMPTY);
-                out.add(new TrialRecord(t.number(), params, t.state(), t.score(), curve.values(), curve.seconds()));
+                out.add(new TrialRecord(t.number(), params, t.state(), t.score(),
+                        learning.getOrDefault(t.id(), LearningCurve.EMPTY)));
             }
             return out;
         }
@@ -901,7 +906,8 @@ public final class SearchRunner {
                 }
                 double[] values = epochs.stream().mapToDouble(spec.objective()::of).toArray();
                 double[] seconds = epochs.stream().mapToDouble(EpochMetrics::seconds).toArray();
-                TrialRecord trial = new TrialRecord(trialNumber, params, TrialState.RUNNING, null, values, seconds);
+                TrialRecord trial = new TrialRecord(trialNumber, params, TrialState.RUNNING, null,
+                        new LearningCurve(values, seconds));
                 List<TrialRecord> others = history().stream().filter(t -> t.number() != trialNumber).toList();
                 return pruner.prune(trial, others) ? EpochRule.Decision.PRUNE : EpochRule.Decision.CONTINUE;
             };

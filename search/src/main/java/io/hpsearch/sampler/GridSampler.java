@@ -3,6 +3,7 @@ package io.hpsearch.sampler;
 import io.hpsearch.space.ModelSpec;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.trial.TrialParams;
+import io.hpsearch.trial.TrialRecord;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 

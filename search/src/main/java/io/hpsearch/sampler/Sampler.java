@@ -1,6 +1,7 @@
 package io.hpsearch.sampler;
 
 import io.hpsearch.trial.TrialParams;
+import io.hpsearch.trial.TrialRecord;
 
 import java.util.ArrayList;
 import java.util.List;

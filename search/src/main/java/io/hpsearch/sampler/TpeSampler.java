@@ -1,5 +1,6 @@
 package io.hpsearch.sampler;
 
+import io.hpsearch.pruner.Pruners;
 import io.hpsearch.space.ModelSpec;
 import io.hpsearch.space.Param;
 import io.hpsearch.space.SearchOptions;
@@ -7,6 +8,7 @@ import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
+import io.hpsearch.trial.TrialRecord;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -19,6 +21,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.stream.Stream;
 
 /**
@@ -44,6 +47,8 @@ final class TpeSampler implements Sampler {
     private final ModelSpec model;
     private final SearchOptions.Tpe options;
     private final boolean maximise;
+    /** How far a pruned trial got, as the run's pruner measures it: TPE ranks pruned trials by it. */
+    private final ToIntFunction<TrialRecord> progress;
     private final long seed;
     private final Optional<BigInteger> spaceSize;
     /** The domain of every searched parameter key that can occur (units_1 ... units_max); Fixed ones absent. */
@@ -55,6 +60,7 @@ final class TpeSampler implements Sampler {
         this.model = spec.model();
         this.options = spec.options().tpe();
         this.maximise = spec.objective().maximise();
+        this.progress = Pruners.of(spec.options().pruner(), spec.objective())::progress;
         this.seed = spec.seed();
         this.spaceSize = SpaceSize.finiteNetworks(spec);
         for (ModelSpec.Entry entry : model.entries()) {
@@ -100,7 +106,8 @@ final class TpeSampler implements Sampler {
         Random rng = new Random(mix(seed * 1_000_003L + all.size() + 1));
         List<TrialRecord> finished = all.stream().filter(TpeSplit::finished).toList();
         // Optuna's n_startup_trials: random until that many trials have finished (completed or pruned).
-        Model tpe = finished.size() < options.startupTrials() ? null : new Model(TpeSplit.of(all, maximise));
+        Model tpe = finished.size() < options.startupTrials() ? null
+                : new Model(TpeSplit.of(all, maximise, progress));
         for (int attempt = 0; tpe != null && attempt < TPE_ATTEMPTS; attempt++) {
             TrialParams params = draw(key -> tpe.draw(key, rng), rng);
             if (!known.contains(params.key())) {

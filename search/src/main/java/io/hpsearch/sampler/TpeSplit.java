@@ -1,16 +1,19 @@
 package io.hpsearch.sampler;
 
 import io.hpsearch.store.TrialState;
+import io.hpsearch.trial.TrialRecord;
 
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 /**
  * TPE's division of the run's trials into the good ("below": l(x) is built from them) and the rest ("above":
  * g(x)), as Optuna's {@code _split_trials} does for one objective: completed trials ranked by score, then pruned
- * ones ranked by how far they got and their value there, and running ones always above (the constant liar: a
- * trial still training counts as a bad result, so a second worker does not propose next to it).
+ * ones ranked by how far they got on the pruner's scale (epochs, or rungs judged at for rungs in minutes) and
+ * their value there, and running ones always above (the constant liar: a trial still training counts as a bad
+ * result, so a second worker does not propose next to it).
  *
  * @param below the good trials, in trial-number order
  * @param above the others, in trial-number order (the default weights favour the newest)
@@ -35,8 +38,10 @@ record TpeSplit(List<TrialRecord> below, List<TrialRecord> above) {
     /**
      * Splits the finished and running {@code trials} (others are ignored): the best {@code gamma(finished)}
      * finished ones below.
+     *
+     * @param progress how far a pruned trial got: the run's pruner's {@link io.hpsearch.pruner.Pruner#progress}
      */
-    static TpeSplit of(List<TrialRecord> trials, boolean maximise) {
+    static TpeSplit of(List<TrialRecord> trials, boolean maximise, ToIntFunction<TrialRecord> progress) {
         List<TrialRecord> complete = new ArrayList<>();
         List<TrialRecord> pruned = new ArrayList<>();
         List<TrialRecord> running = new ArrayList<>();
@@ -51,7 +56,7 @@ record TpeSplit(List<TrialRecord> below, List<TrialRecord> above) {
         // Stable sorts: equal scores keep trial-number order, as Python's sorted does.
         Comparator<TrialRecord> byScore = Comparator.comparingDouble(TrialRecord::score);
         complete.sort(maximise ? byScore.reversed() : byScore);
-        pruned.sort(prunedOrder(maximise));
+        pruned.sort(prunedOrder(maximise, progress));
         List<TrialRecord> below = new ArrayList<>();
         List<TrialRecord> above = new ArrayList<>(running);
         for (List<TrialRecord> ranked : List.of(complete, pruned)) {
@@ -66,11 +71,11 @@ record TpeSplit(List<TrialRecord> below, List<TrialRecord> above) {
     }
 
     /**
-     * Optuna's {@code _get_pruned_trial_score} order: pruned later first, then by the value at the last epoch in
-     * the objective's direction (NaN last); a trial pruned before any epoch value after all the others.
+     * Optuna's {@code _get_pruned_trial_score} order: further on {@code progress} first, then by the value at the
+     * last epoch in the objective's direction (NaN last); a trial pruned before any epoch value after all the others.
      */
-    static Comparator<TrialRecord> prunedOrder(boolean maximise) {
-        return Comparator.<TrialRecord>comparingDouble(t -> t.epochs() > 0 ? -t.epochs() : 1)
+    static Comparator<TrialRecord> prunedOrder(boolean maximise, ToIntFunction<TrialRecord> progress) {
+        return Comparator.<TrialRecord>comparingDouble(t -> t.epochs() > 0 ? -progress.applyAsInt(t) : 1)
                 .thenComparingDouble(t -> {
                     if (t.epochs() == 0) {
                         return 0.0;

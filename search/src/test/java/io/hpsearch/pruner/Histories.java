@@ -1,9 +1,9 @@
 package io.hpsearch.pruner;
 
-import io.hpsearch.sampler.TrialRecord;
 import io.hpsearch.space.ModelType;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
+import io.hpsearch.trial.TrialRecord;
 
 import java.util.Map;
 
@@ -42,7 +42,7 @@ final class Histories {
                 ? Double.valueOf(values[values.length - 1]) : null;
         double[] seconds = new double[values.length];
         java.util.Arrays.fill(seconds, secondsPerEpoch);
-        return new TrialRecord(number, PARAMS, state, score, values, seconds);
+        return new TrialRecord(number, PARAMS, state, score, new io.hpsearch.store.LearningCurve(values, seconds));
     }
 
     /** {@code epochs} copies of {@code value}: a flat learning curve. */

@@ -1,10 +1,10 @@
 package io.hpsearch.pruner;
 
-import io.hpsearch.sampler.TrialRecord;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.Objective;
 import io.hpsearch.store.TrialState;
+import io.hpsearch.trial.TrialRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -46,6 +46,18 @@ class TimedSuccessiveHalvingPrunerTest {
         // 0.70, after 5 minutes of training against its 40.
         assertFalse(new SuccessiveHalvingPruner(1, 3, 0, 0, Objective.VAL_ACCURACY)
                 .prune(Histories.running(2, 0.82), List.of(Histories.running(1, 0.70, 0.80))));
+    }
+
+    @Test
+    void progressCountsTheRungsATrialWasJudgedAtNotItsEpochs() {
+        // Twenty 1-minute epochs: judged at 10 minutes only. One 40-minute epoch: at 10 minutes (it passed 10 and
+        // 30, and a pruned trial counts at the lowest of its last epoch's rungs). Three: 10 and 30, then 90.
+        assertEquals(1, pruner.progress(timed(1, TrialState.PRUNED, 60, Histories.flat(0.5, 20))));
+        assertEquals(1, pruner.progress(timed(2, TrialState.PRUNED, 2400, 0.5)));
+        assertEquals(3, pruner.progress(timed(3, TrialState.PRUNED, 2400, 0.5, 0.6, 0.7)));
+        assertEquals(0, pruner.progress(timed(4, TrialState.RUNNING, 60)), "no epoch yet");
+        assertEquals(20, Pruner.NONE.progress(timed(1, TrialState.PRUNED, 60, Histories.flat(0.5, 20))),
+                "pruners by epochs count epochs, as Optuna counts steps");
     }
 
     @Test

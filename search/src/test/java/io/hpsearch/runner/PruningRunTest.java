@@ -4,6 +4,7 @@ import io.hpsearch.data.Dataset;
 import io.hpsearch.data.FashionMnist;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
+import io.hpsearch.store.EpochMetrics;
 import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.RunSummary;
 import io.hpsearch.store.Store;
@@ -51,8 +52,8 @@ class PruningRunTest {
             assertTrue(pruned.size() >= 2, "the slow learners are pruned: " + ranked);
             for (Trial t : pruned) {
                 assertTrue(t.stoppedEpoch() < 4 && t.epochs() == t.stoppedEpoch(), "pruned early: " + t);
-                assertTrue(t.failureReason().startsWith("pruned after epoch " + t.stoppedEpoch() + " by the median "
-                        + "pruner"), t.failureReason());
+                assertTrue(t.failureReason().matches("pruned after epoch " + t.stoppedEpoch()
+                        + " \\(\\d+ s of training\\) by the median pruner: .*"), t.failureReason());
                 assertEquals(store.epochs(t.id()).get(t.stoppedEpoch() - 1).valAccuracy(), t.score(), 1e-12,
                         "a pruned trial's score is its last epoch's objective");
             }
@@ -146,8 +147,12 @@ class PruningRunTest {
             List<Trial> pruned = trials.stream().filter(t -> t.state() == TrialState.PRUNED).toList();
             assertTrue(pruned.stream().filter(t -> t.params().contains("1.0E-5")).count() >= 2,
                     "the slow learners are pruned: " + trials);
-            assertTrue(pruned.stream().allMatch(t -> t.failureReason().startsWith("pruned after epoch "
-                    + t.stoppedEpoch() + " by the asha pruner")), pruned.toString());
+            for (Trial t : pruned) {
+                // The reason states the training time the pruner judged, as the store has it.
+                double trained = store.epochs(t.id()).stream().mapToDouble(EpochMetrics::seconds).sum();
+                assertTrue(t.failureReason().startsWith("pruned after epoch " + t.stoppedEpoch() + " ("
+                        + Math.round(trained) + " s of training) by the asha pruner"), t.failureReason());
+            }
             assertTrue(trials.stream().anyMatch(t -> t.state() == TrialState.COMPLETED), trials.toString());
         }
     }

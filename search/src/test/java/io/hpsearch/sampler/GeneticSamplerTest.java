@@ -6,6 +6,7 @@ import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
+import io.hpsearch.trial.TrialRecord;
 import org.deeplearning4j.arbiter.optimize.generator.genetic.Chromosome;
 import org.junit.jupiter.api.Test;
 

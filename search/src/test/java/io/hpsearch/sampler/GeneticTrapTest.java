@@ -4,6 +4,7 @@ import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
+import io.hpsearch.trial.TrialRecord;
 import org.apache.commons.math3.random.JDKRandomGenerator;
 import org.apache.commons.math3.random.RandomGenerator;
 import org.deeplearning4j.arbiter.optimize.api.Candidate;

@@ -5,6 +5,7 @@ import io.hpsearch.pruner.SuccessiveHalvingPruner;
 import io.hpsearch.store.Objective;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
+import io.hpsearch.trial.TrialRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import io.hpsearch.space.SpaceSize;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
+import io.hpsearch.trial.TrialRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

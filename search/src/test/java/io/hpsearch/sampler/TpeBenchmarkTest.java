@@ -1,5 +1,7 @@
 package io.hpsearch.sampler;
 
+import io.hpsearch.trial.TrialRecord;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -1,10 +1,11 @@
 package io.hpsearch.sampler;
 
+import io.hpsearch.space.ModelType;
 import io.hpsearch.space.Param;
 import io.hpsearch.space.ParamType;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trial.TrialParams;
-import io.hpsearch.space.ModelType;
+import io.hpsearch.trial.TrialRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -213,20 +214,38 @@ class TpePiecesTest {
             trials.add(record(i, TrialState.PRUNED, null, new double[0]));
         }
         // 13 finished (the failed one left out): gamma(13) = 2 good trials, both completed.
-        TpeSplit split = TpeSplit.of(trials, true);
+        TpeSplit split = TpeSplit.of(trials, true, TrialRecord::epochs);
         assertEquals(List.of(1, 3), split.below().stream().map(TrialRecord::number).toList());
         assertTrue(split.above().stream().anyMatch(t -> t.number() == 5), "running trials are bad results");
         assertTrue(split.above().stream().noneMatch(t -> t.number() == 6));
         // Pruned: the one that got further first, then by value: 4 (2 epochs), 7 (0.9), 2 (0.6), then no value.
         List<TrialRecord> pruned = new java.util.ArrayList<>(trials.stream()
                 .filter(t -> t.state() == TrialState.PRUNED).toList());
-        pruned.sort(TpeSplit.prunedOrder(true));
+        pruned.sort(TpeSplit.prunedOrder(true, TrialRecord::epochs));
         assertEquals(List.of(4, 7, 2, 8), pruned.stream().limit(4).map(TrialRecord::number).toList());
-        pruned.sort(TpeSplit.prunedOrder(false));
+        pruned.sort(TpeSplit.prunedOrder(false, TrialRecord::epochs));
         assertEquals(List.of(4, 2, 7, 8), pruned.stream().limit(4).map(TrialRecord::number).toList());
         // With few completed trials, the best pruned ones fill the good set.
-        TpeSplit fewComplete = TpeSplit.of(trials.stream().filter(t -> t.number() != 3).toList(), true);
+        TpeSplit fewComplete = TpeSplit.of(trials.stream().filter(t -> t.number() != 3).toList(), true,
+                TrialRecord::epochs);
         assertEquals(List.of(1, 4), fewComplete.below().stream().map(TrialRecord::number).toList());
+    }
+
+    @Test
+    void prunedTrialsRankByThePrunersProgressBeforeTheirValue() {
+        // Trial 1 trained more epochs, trial 2 got further on the pruner's scale (rungs in minutes, say).
+        List<TrialRecord> pruned = new java.util.ArrayList<>(List.of(
+                record(1, TrialState.PRUNED, 0.9, new double[]{0.5, 0.6, 0.7, 0.8, 0.9}),
+                record(2, TrialState.PRUNED, 0.6, new double[]{0.5, 0.6})));
+        java.util.function.ToIntFunction<TrialRecord> rungs = t -> t.number() == 2 ? 2 : 1;
+        pruned.sort(TpeSplit.prunedOrder(true, rungs));
+        assertEquals(List.of(2, 1), pruned.stream().map(TrialRecord::number).toList());
+        pruned.sort(TpeSplit.prunedOrder(true, TrialRecord::epochs));
+        assertEquals(List.of(1, 2), pruned.stream().map(TrialRecord::number).toList());
+        // The same progress: the better last value first.
+        pruned.sort(TpeSplit.prunedOrder(true, t -> 1));
+        assertEquals(List.of(1, 2), pruned.stream().map(TrialRecord::number).toList());
+        assertEquals(List.of(2), TpeSplit.of(pruned, true, rungs).below().stream().map(TrialRecord::number).toList());
     }
 
     private static TrialRecord record(int number, TrialState state, Double score, double[] values) {
