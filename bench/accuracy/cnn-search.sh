@@ -29,6 +29,11 @@ echo "SPACE=$SPACE DB=$work bench/accuracy/cnn-search.sh (commit $(git rev-parse
 status() { hp show 1 --db "$work/hpsearch" --format json 2>/dev/null \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["run"]["status"])' 2>/dev/null || echo NONE; }
 start=$(date +%s)
+# Each sitting's length, rewritten every minute while it runs: a sitting ended by a killed machine (where nothing
+# after the run is reached) keeps its length to the minute.
+mkdir -p "$work/sittings"
+( while sleep 60; do echo "$(( $(date +%s) - start ))" >"$work/sittings/$start"; done ) &
+clock=$!
 case "$(status)" in
   NONE) hp run "$SPACE" --db "$work/hpsearch" --data "$DATA" ${MAX_MINUTES:+--max-minutes "$MAX_MINUTES"} \
           >>"$work/search.log" 2>&1 || true ;;
@@ -38,7 +43,8 @@ started with" >&2
      # Marked interrupted once its heartbeat is older than the grace; a killed process left it RUNNING.
      hp resume 1 --db "$work/hpsearch" --data "$DATA" --heartbeat-grace 2 >>"$work/search.log" 2>&1 || true ;;
 esac
-echo "$(( $(date +%s) - start ))" >>"$work/sittings.seconds"
+kill "$clock" 2>/dev/null || true
+echo "$(( $(date +%s) - start ))" >"$work/sittings/$start"
 tail -30 "$work/search.log" >&2
 [ "$(status)" = COMPLETED ] || { echo "run 1 is $(status), not finished: run the script again with DB=$work" >&2; exit 1; }
 hp show 1 --db "$work/hpsearch" --format json >"$work/show.json"
@@ -49,7 +55,10 @@ work, out, space, name, goal = sys.argv[1:]
 goal = float(goal)
 show = json.load(open(f"{work}/show.json"))
 trials = json.load(open(f"{work}/trials.json"))
-sittings = [int(l) for l in open(f"{work}/sittings.seconds") if l.strip()]
+# sittings.seconds: the lengths written by this script before sittings/ (one line per sitting that ended itself).
+legacy = f"{work}/sittings.seconds"
+sittings = [int(l) for l in open(legacy) if l.strip()] if os.path.exists(legacy) else []
+sittings += [int(open(f"{work}/sittings/{f}").read()) for f in sorted(os.listdir(f"{work}/sittings"), key=int)]
 cpu = os.environ["BENCH_CPU"]
 states = collections.Counter(t["state"] for t in trials)
 best = trials[0]
