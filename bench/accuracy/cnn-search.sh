@@ -32,7 +32,8 @@ start=$(date +%s)
 # Each sitting's length, rewritten every minute while it runs: a sitting ended by a killed machine (where nothing
 # after the run is reached) keeps its length to the minute.
 mkdir -p "$work/sittings"
-( while sleep 60; do echo "$(( $(date +%s) - start ))" >"$work/sittings/$start"; done ) &
+# The clock stops with this script ($$ is its pid in the subshell too), killed or not.
+( while sleep 60 && kill -0 $$ 2>/dev/null; do echo "$(( $(date +%s) - start ))" >"$work/sittings/$start"; done ) &
 clock=$!
 case "$(status)" in
   NONE) hp run "$SPACE" --db "$work/hpsearch" --data "$DATA" ${MAX_MINUTES:+--max-minutes "$MAX_MINUTES"} \
