@@ -104,14 +104,9 @@ final class TimedSuccessiveHalvingPruner implements Pruner {
      */
     @Override
     public int progress(TrialRecord pruned) {
-        int last = pruned.epochs();
-        if (last == 0) {
-            return 0;
-        }
-        // Every rung before its last epoch, and the lowest its last epoch passed (see judgedAt).
-        double before = pruned.trainedSeconds(last - 1);
-        boolean judgedLast = !rungsBetween(before, pruned.trainedSeconds(last)).isEmpty();
-        return rungsBetween(0, before).size() + (judgedLast ? 1 : 0);
+        // The rungs it passed at which it holds a value: the rule that places it among the others (judgedAt).
+        return (int) rungsBetween(0, pruned.trainedSeconds(pruned.epochs())).stream()
+                .filter(rung -> judgedAt(pruned, rung)).count();
     }
 
     /**
