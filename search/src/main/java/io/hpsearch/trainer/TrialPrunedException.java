@@ -2,18 +2,21 @@ package io.hpsearch.trainer;
 
 import io.hpsearch.store.EpochMetrics;
 
+import java.util.List;
+
 /**
- * A trial its run's pruner stopped; {@code last} holds the metrics of the epoch it stopped after, and
- * {@code trainedSeconds} the training time of all its epochs (those kept from a checkpoint included).
+ * A trial its run's pruner stopped, with what it trained: the metrics of the epoch it stopped after, and the
+ * training time of all its epochs (those kept from a checkpoint included).
  */
 public final class TrialPrunedException extends RuntimeException {
     private final EpochMetrics last;
     private final double trainedSeconds;
 
-    public TrialPrunedException(EpochMetrics last, double trainedSeconds) {
-        super("pruned after epoch " + last.epoch(), null, false, false);
-        this.last = last;
-        this.trainedSeconds = trainedSeconds;
+    /** @param history its epochs, ending with the one it stopped after */
+    public TrialPrunedException(List<EpochMetrics> history) {
+        super("pruned after epoch " + history.get(history.size() - 1).epoch(), null, false, false);
+        this.last = history.get(history.size() - 1);
+        this.trainedSeconds = history.stream().mapToDouble(EpochMetrics::seconds).sum();
     }
 
     public double trainedSeconds() {

@@ -176,7 +176,7 @@ public final class TrialTrainer {
                 listener.epochEnded(metrics);
                 decision = decide(allRules, history);
                 if (decision == EpochRule.Decision.PRUNE) {
-                    throw new TrialPrunedException(metrics, history.stream().mapToDouble(EpochMetrics::seconds).sum());
+                    throw new TrialPrunedException(history);
                 }
                 if (decision == EpochRule.Decision.CONTINUE && epoch < training.epochs()) {
                     // What a checkpoint after this epoch holds, copied only if the listener asks for it.
