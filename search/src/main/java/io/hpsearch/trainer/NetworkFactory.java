@@ -37,8 +37,8 @@ public final class NetworkFactory {
     }
 
     /**
-     * The trial's network, initialised, with the fast convolution path attached: a stack for mlp and cnn, a graph
-     * for resnet. The one place that chooses between them.
+     * The trial's network, initialised, with the fast paths attached ({@link OneDnn}): a stack for mlp and cnn, a
+     * graph for resnet. The one place that chooses between them.
      */
     public static Net network(TrialParams params, long seed, InputShape shape, int classes) {
         if (params.type() == ModelType.RESNET) {
