@@ -26,7 +26,9 @@ print(f"{r['cores']} cores ({r['cpu']}; {r.get('cpu_flags', 'flags not recorded'
       f"(`{r['space']}`).")
 print()
 print("Roofline, ND4J sgemm 1024x1024 float: " + ", ".join(
-    f"{v:.1f} GFLOPS with {k.split('_')[0]} thread(s)" for k, v in sgemm.items()) + ".")
+    f"{v:.1f} GFLOPS with {k.split('_')[0]} thread(s)" for k, v in sgemm.items()) + "."
+      + (f" The same product through mmuli, the path DL4J's own dense layers take: {r['mmuli_gflops_1_thread']:.1f}"
+         " GFLOPS on 1 thread." if "mmuli_gflops_1_thread" in r else ""))
 print()
 hp1 = next(h for h in r["hpsearch"] if h["workers"] == 1 and h["threads_per_worker"] == 1)
 hp_by_net = {p["network"]: p for p in hp1["per_network"]}

@@ -65,6 +65,9 @@ public final class ThroughputBench {
             log("sgemm 1024x1024, %d thread(s): %.1f GFLOPS", threads, roofline.get(threads + "_threads"));
         }
         out.put("sgemm_gflops", roofline);
+        double mmuli = OnThread.call(1, () -> Roofline.mmuliGflops(1024, 5));
+        log("the same product through mmuli (DL4J's dense layers' path), 1 thread: %.1f GFLOPS", mmuli);
+        out.put("mmuli_gflops_1_thread", mmuli);
 
         List<Map<String, Object>> raw = new ArrayList<>();
         Map<Integer, Double> rawTotal = new LinkedHashMap<>();
