@@ -4,7 +4,7 @@
 # best trial's network, every parameter fixed, retrained from scratch with 3 other seeds (mean and spread of their
 # test accuracy: does the figure hold?). Writes bench/results/NAME.{json,md}.
 #   SPACE (spaces/fashion-mlp-search.yaml), NAME (mlp-search), DATA (../shared/data/fashion-mnist),
-#   SEEDS ("101 102 103"), OUT
+#   SEEDS ("101 102 103"), OUT, KEEP (where the search's files are kept for REUSE; default a new temporary folder)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -28,6 +28,7 @@ else
   hp show 1 --db "$work/search/hpsearch" --format json >"$work/search.json"
   hp trials 1 --db "$work/search/hpsearch" --format json --top 1 >"$work/best.json"
   echo "search files kept for REUSE in ${KEEP:=$(mktemp -d)}" >&2
+  mkdir -p "$KEEP"
   cp "$work/search.json" "$work/best.json" "$work/search.seconds" "$KEEP/"
 fi
 search_s=$(cat "$work/search.seconds")

@@ -250,10 +250,21 @@ public final class Calibration implements ParallelismPolicy {
         return drawn.get(drawn.size() / 2);
     }
 
-    /** What decides the answer: the machine, the natives loaded, the network's kind and size, the splits tried. */
+    /**
+     * hpsearch's own training paths, as a part of every cache key: measurements taken before a path changed how fast
+     * a network trains, and so which split wins, are measured again rather than reused. Change it with such a path
+     * ("dense-gemm": {@code FastDenseLayer}, whose products take half the time of DL4J's, changed the balance
+     * between a worker's arithmetic and its bookkeeping).
+     */
+    static final String TRAINING_PATHS = "dense-gemm";
+
+    /**
+     * What decides the answer: the machine, the natives loaded, hpsearch's training paths, the network's kind and size,
+     * the splits tried.
+     */
     private String key(TrialParams network, long macs, int batchSize, TrainingData data, List<Parallelism> tried) {
         return String.join("|", Cpu.model().orElse(System.getProperty("os.arch")), cores + " cores",
-                System.getProperty("org.bytedeco.javacpp.platform.extension", ""), network.type().key(),
+                System.getProperty("org.bytedeco.javacpp.platform.extension", ""), TRAINING_PATHS, network.type().key(),
                 macs + " macs", "batch " + batchSize, data.shape().toString(),
                 tried.stream().map(p -> p.workers() + "x" + p.threads()).collect(Collectors.joining(",")));
     }

@@ -19,9 +19,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * produce (a column-major weight gradient, a column-major input gradient then transposed), and ND4J answers with a
  * slower path and copies: on one core here a 128 x 512 by 512 x 512 product took 1.1 ms forward, 0.85 ms for the
  * weight gradient and 1.0 ms for the input gradient, against 0.46-0.53 ms for each as a plain gemm into the layout it
- * writes (bench/throughput). And {@code MultiLayerNetwork} asks layer 0 for the gradient with respect to the
- * network's input, which nothing reads: for an MLP on 784 pixels, a product as large as the first layer's forward
- * pass. This layer computes the same activations and gradients (to float rounding) with {@code Nd4j.gemm} into
+ * writes (bench/README.md, "Dense layers"). And {@code MultiLayerNetwork} asks layer 0 for the gradient with respect
+ * to the network's input, which nothing reads: for an MLP on 784 pixels, a product as large as the first layer's
+ * forward pass. This layer computes the same activations and gradients (to float rounding) with {@code Nd4j.gemm} into
  * row-major arrays, the weight gradient written as its transpose into the same column-major view, and skips the
  * input gradient of the first layer.
  *

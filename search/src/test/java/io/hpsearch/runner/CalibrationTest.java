@@ -114,6 +114,8 @@ class CalibrationTest {
         assertEquals(1, kept.size(), kept.toString());
         String key = kept.stringPropertyNames().iterator().next();
         assertTrue(key.contains("|2 cores|") && key.contains("|mlp|") && key.contains("|batch 64|"), key);
+        // Measured with today's training paths: an older hpsearch's rates are not reused.
+        assertTrue(key.contains("|" + Calibration.TRAINING_PATHS + "|"), key);
         assertTrue(kept.getProperty(key).startsWith(measured.workers() + "x" + measured.threads() + " "),
                 kept.getProperty(key));
 
