@@ -904,10 +904,8 @@ public final class SearchRunner {
                     // network below the completed ones.
                     return EpochRule.Decision.CONTINUE;
                 }
-                double[] values = epochs.stream().mapToDouble(spec.objective()::of).toArray();
-                double[] seconds = epochs.stream().mapToDouble(EpochMetrics::seconds).toArray();
                 TrialRecord trial = new TrialRecord(trialNumber, params, TrialState.RUNNING, null,
-                        new LearningCurve(values, seconds));
+                        LearningCurve.of(epochs, spec.objective()));
                 List<TrialRecord> others = history().stream().filter(t -> t.number() != trialNumber).toList();
                 return pruner.prune(trial, others) ? EpochRule.Decision.PRUNE : EpochRule.Decision.CONTINUE;
             };

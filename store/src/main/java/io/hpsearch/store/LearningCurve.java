@@ -1,6 +1,7 @@
 package io.hpsearch.store;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.OptionalDouble;
 
 /**
@@ -17,6 +18,12 @@ public record LearningCurve(double[] values, double[] seconds) {
         }
         values = values.clone();
         seconds = seconds.clone();
+    }
+
+    /** The curve of epochs as a trainer reports them (one execution's, in order), scored by the run's objective. */
+    public static LearningCurve of(List<EpochMetrics> epochs, Objective objective) {
+        return new LearningCurve(epochs.stream().mapToDouble(objective::of).toArray(),
+                epochs.stream().mapToDouble(EpochMetrics::seconds).toArray());
     }
 
     /** A curve whose epochs' durations do not matter (samplers, pruners by epochs, tests): 0 s each. */

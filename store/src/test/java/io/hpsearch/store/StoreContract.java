@@ -606,6 +606,9 @@ abstract class StoreContract {
         assertArrayEquals(new double[]{10.0, 12.5}, accuracy.get(a.id()).seconds());
         assertArrayEquals(new double[]{0.6, 0.5}, store.learningCurves(run, Objective.VAL_LOSS).get(a.id()).values());
         assertFalse(accuracy.containsKey(b.id()), "a trial without epochs has no curve");
+        // The runner builds a running trial's curve from its epochs in memory: the same curve the store reads back.
+        assertEquals(LearningCurve.of(List.of(new EpochMetrics(1, 1, 0.9, 0.6, 0.70, 10.0),
+                new EpochMetrics(1, 2, 0.7, 0.5, 0.75, 12.5)), Objective.VAL_ACCURACY), accuracy.get(a.id()));
     }
 
     @Test
