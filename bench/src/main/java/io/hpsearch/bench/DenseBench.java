@@ -65,9 +65,9 @@ public final class DenseBench {
                                                double sgemm, int batchSize) {
         MultiLayerNetwork dl4j = new MultiLayerNetwork(network.conf().clone());
         dl4j.init();
-        MultiLayerNetwork plain = new MultiLayerNetwork(network.conf().clone());
-        plain.init();
-        Net hpsearch = OneDnn.attach(Net.of(plain));
+        MultiLayerNetwork same = new MultiLayerNetwork(network.conf().clone());
+        same.init();
+        Net hpsearch = OneDnn.attach(Net.of(same)); // its dense layers become FastDenseLayers
         double[] dl4jMs = new double[rounds];
         double[] fastMs = new double[rounds];
         int next = 0;
