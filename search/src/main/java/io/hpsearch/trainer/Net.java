@@ -29,6 +29,12 @@ public final class Net implements AutoCloseable {
     /** How often a leaky network has the garbage collector free what it left (see collectOccasionally). */
     private static final Duration LEAKY_INTERVAL = Duration.ofSeconds(3);
     /**
+     * How often a network looks whether it is due one: a fraction of the interval, so that a collection skipped
+     * because another ran moments ago comes once that one is an interval old, not an interval after the skip (checked
+     * only every 3 s, a collection 2.9 s before the check pushed the next to 6 s: twice the arrays waiting).
+     */
+    private static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
+    /**
      * How recent a whole-heap collection may be for a closing network to skip its own: what a closed network leaves
      * is a few MB (bench/throughput's 100-trial run grew by 2 MB a trial with no collection at all), so one
      * collection every 10 s holds any number of short trials, where one per trial stopped every worker for 0.1 s
@@ -102,7 +108,7 @@ public final class Net implements AutoCloseable {
      */
     private void collectOccasionally() {
         long now = System.nanoTime();
-        if (now - lastCheck > LEAKY_INTERVAL.toNanos()) {
+        if (now - lastCheck > CHECK_INTERVAL.toNanos()) {
             if (leavesArrays()) {
                 collectUnlessWithin(LEAKY_INTERVAL);
             }

@@ -131,9 +131,25 @@ class NetTest {
             assertTrue(net.leavesArrays());
             INDArray images = Nd4j.rand(DataType.FLOAT, 128, 784);
             // ~100 MB left per batch of 128: 30 batches would add ~3 GB; a collection every 3 s leaves up to ~3 s
-            // of batches (well under 1 GB here) waiting for it.
-            long grew = ResidentGrowth.kib(1, 30, () -> net.output(images));
+            // of batches waiting for it. Each batch takes at least 0.3 s, so that a faster machine does not fit more
+            // of them into those 3 s (at most 11: ~1.1 GB): the bound holds on any machine.
+            long grew = ResidentGrowth.kib(1, 30, () -> paced(Duration.ofMillis(300), () -> net.output(images)));
             assertTrue(grew < 1536 * 1024, "resident memory grew by " + grew / 1024 + " MiB over 30 batches");
+        }
+    }
+
+    /** Runs {@code step}, then sleeps what is left of {@code least}. */
+    private static void paced(Duration least, Runnable step) {
+        long end = System.nanoTime() + least.toNanos();
+        step.run();
+        long left = end - System.nanoTime();
+        if (left > 0) {
+            try {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
         }
     }
 
