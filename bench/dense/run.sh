@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Dense layers' two paths side by side in one process (DenseBench): DL4J 1.0.0-M2.1's own against hpsearch's
-# FastDenseLayer, on one ND4J thread, taking turns a round of minibatches at a time, on the six networks of
+# An MLP's training step two ways side by side in one process (DenseBench): DL4J 1.0.0-M2.1's own against hpsearch's
+# (FastDenseLayer and FastAdam), on one ND4J thread, taking turns a round of minibatches at a time, on the six networks of
 # bench/throughput/space.yaml. Writes bench/results/dense.json. About 2 minutes here; run it on a quiet machine.
 #   BATCHES (50 a round), ROUNDS (5), DATA (../shared/data/fashion-mnist)
 set -euo pipefail

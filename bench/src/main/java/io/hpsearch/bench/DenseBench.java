@@ -19,8 +19,9 @@ import java.util.Map;
 import static io.hpsearch.bench.ThroughputBench.log;
 
 /**
- * Dense layers' two paths side by side in one process, on one ND4J thread: DL4J 1.0.0-M2.1's own dense layers and
- * hpsearch's {@code FastDenseLayer} (attached by {@code OneDnn.attach}), training the six networks of
+ * An MLP's training step two ways side by side in one process, on one ND4J thread: DL4J 1.0.0-M2.1's own
+ * ({@code MultiLayerNetwork.fit}) and hpsearch's ({@code Net.fit} on a network given hpsearch's {@code FastDenseLayer}
+ * by {@code OneDnn.attach}, which also steps Adam with {@code FastAdam}), training the six networks of
  * bench/throughput/space.yaml on the same minibatches. The two take turns, a round of minibatches each, so that a
  * busy machine slows both alike; each path's time per minibatch is the median over rounds.
  *

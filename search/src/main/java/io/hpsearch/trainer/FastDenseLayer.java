@@ -22,8 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * writes (bench/README.md, "Dense layers"). And {@code MultiLayerNetwork} asks layer 0 for the gradient with respect
  * to the network's input, which nothing reads: for an MLP on 784 pixels, a product as large as the first layer's
  * forward pass. This layer computes the same activations and gradients (to float rounding) with {@code Nd4j.gemm} into
- * row-major arrays, the weight gradient written as its transpose into the same column-major view, and skips the
- * input gradient of the first layer.
+ * row-major arrays, the weight gradient written as its transpose into the same column-major view, skips the
+ * input gradient of the first layer, and keeps the forward pass's pre-activation for backprop, which DL4J computes
+ * again with a fourth product.
  *
  * <p>Only the plain case is taken over: layer normalisation, a mask or weight noise keep DL4J's code. The
  * configuration is untouched, so saved models are plain DL4J's and load without hpsearch.
@@ -33,6 +34,14 @@ final class FastDenseLayer extends DenseLayer {
     private static final String B = DefaultParamInitializer.BIAS_KEY;
     /** False for a network's first layer, whose input gradient nothing reads. */
     private final boolean inputGradient;
+    /**
+     * The pre-activation of the last training forward pass, and the input it was computed from: DL4J's backprop
+     * computes it again (a fourth product per layer and step, as large as the forward one), this layer takes it from
+     * here. It lives in the activations' workspace, which MultiLayerNetwork keeps open from the forward pass through
+     * backprop; taken once, and dropped by any other forward pass or clear().
+     */
+    private INDArray forwardZ;
+    private INDArray forwardInput;
 
     private FastDenseLayer(DenseLayer original, boolean inputGradient) {
         super(original.conf(), original.getDataType());
@@ -94,12 +103,38 @@ final class FastDenseLayer extends DenseLayer {
     }
 
     @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        forwardZ = null;
+        forwardInput = null;
+        if (!training || dl4jsCase()) {
+            return super.activate(training, workspaceMgr);
+        }
+        INDArray z = preOutputWithPreNorm(true, false, workspaceMgr).getFirst();
+        // DL4J's activation functions overwrite their argument: they get a copy, z stays for backprop.
+        INDArray activation = layerConf().getActivationFn()
+                .getActivation(workspaceMgr.dup(ArrayType.ACTIVATIONS, z), true);
+        forwardZ = z;
+        forwardInput = input;
+        return activation;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        forwardZ = null;
+        forwardInput = null;
+    }
+
+    @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         if (dl4jsCase()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
         assertInputSet(true);
-        INDArray z = preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
+        INDArray z = forwardZ != null && forwardInput == input ? forwardZ
+                : preOutputWithPreNorm(true, true, workspaceMgr).getFirst();
+        forwardZ = null;
+        forwardInput = null;
         INDArray delta = layerConf().getActivationFn().backprop(z, epsilon).getFirst();
         // The same gradients, in the same order, as BaseLayer.backpropGradient: bias, then weights.
         Gradient gradient = new DefaultGradient();

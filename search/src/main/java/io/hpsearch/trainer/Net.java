@@ -59,6 +59,8 @@ public final class Net implements AutoCloseable {
     private final MultiLayerNetwork stack;
     private final ComputationGraph graph;
     private long lastCheck = System.nanoTime();
+    /** Whether the updater's Adam is {@link FastAdam}: given at the first fit, again after a schedule replaced it. */
+    private boolean fastAdam;
 
     private Net(MultiLayerNetwork stack, ComputationGraph graph) {
         this.stack = stack;
@@ -84,6 +86,12 @@ public final class Net implements AutoCloseable {
     }
 
     public void fit(DataSet batch) {
+        if (!fastAdam) {
+            // Here rather than when the network is built: an updater made for a network that only predicts would
+            // hold twice its weights in Adam's moments for nothing.
+            FastAdam.attach(stack != null ? stack.getUpdater() : graph.getUpdater());
+            fastAdam = true;
+        }
         if (stack != null) {
             stack.fit(batch);
         } else {
@@ -170,6 +178,7 @@ public final class Net implements AutoCloseable {
         if (before != updaterState()) {
             release(before);
         }
+        fastAdam = false; // DL4J built a new updater, with its own Adam
     }
 
     /** The updater's state (Adam's moments, say), the updater created first if it was not yet. */

@@ -19,7 +19,9 @@ import java.util.function.Predicate;
  * reference CNN at 21 images/s here; the helper, which runs libnd4j's conv2d op (oneDNN's convolution in the
  * {@code -onednn} natives), at 236 images/s, with the same gradients to float rounding (bench/conv). Batch
  * normalisation layers lose their helper the same way; they get {@link FastBatchNorm}. Dense layers of a stack get
- * {@link FastDenseLayer}, whose products take ND4J's fast gemm path (1.1-1.5x DL4J's step on the MLPs, bench/dense).
+ * {@link FastDenseLayer}, whose products take ND4J's fast gemm path and skip the two nobody needs (with
+ * {@link FastAdam}, which {@link Net} gives the updater at the first fit, 1.4-2.3x DL4J's step on the MLPs,
+ * bench/dense).
  */
 public final class OneDnn {
     /** JavaCPP's choice of natives; a platform without {@code -onednn} natives falls back to the plain ones. */

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,6 +20,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,6 +69,41 @@ class FastDenseLayerTest {
             assertSame(FastDenseLayer.class, network.layers()[0].getClass());
             assertSame(FastDenseLayer.class, network.layers()[1].getClass());
         }
+    }
+
+    @Test
+    void backpropTakesThePreActivationOfTheForwardPassInsteadOfComputingItAgain() {
+        NativeThreads.configure(1);
+        MultiLayerConfiguration conf = new NeuralNetConfiguration.Builder()
+                .seed(7).updater(new Adam(1e-3)).weightInit(WeightInit.RELU).dataType(DataType.FLOAT)
+                .list()
+                .layer(new DenseLayer.Builder().nIn(784).nOut(64).activation(Activation.RELU).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(64).nOut(10)
+                        .activation(Activation.SOFTMAX).build())
+                .build();
+        MultiLayerNetwork network = new MultiLayerNetwork(conf);
+        network.init();
+        FastDenseLayer.attach(network);
+        network.initGradientsView();
+        FastDenseLayer layer = (FastDenseLayer) network.getLayer(0);
+        LayerWorkspaceMgr noWorkspaces = LayerWorkspaceMgr.noWorkspaces();
+        INDArray features = batch(0).getFeatures();
+        INDArray epsilon = Nd4j.rand(DataType.FLOAT, 64, 64);
+
+        layer.setInput(features, noWorkspaces);
+        layer.activate(true, noWorkspaces);
+        INDArray forward = layer.getParam("W").dup();
+        // Weights changed between the passes: a recomputed pre-activation would see them, the kept one does not.
+        layer.getParam("W").muli(-1);
+        INDArray kept = layer.backpropGradient(epsilon, noWorkspaces).getFirst().getGradientFor("W").dup();
+        INDArray recomputed = layer.backpropGradient(epsilon, noWorkspaces).getFirst().getGradientFor("W").dup();
+        assertNotEquals(kept, recomputed, "both backprops used the same pre-activation: the forward pass's was not kept, or kept past its one use");
+
+        layer.getParam("W").assign(forward);
+        layer.setInput(features, noWorkspaces);
+        layer.activate(false, noWorkspaces);
+        assertEquals(kept, layer.backpropGradient(epsilon, noWorkspaces).getFirst().getGradientFor("W"),
+                "the gradient from the kept pre-activation differs from one computed with the forward pass's weights");
     }
 
     private static INDArray initial(MultiLayerConfiguration conf) {
