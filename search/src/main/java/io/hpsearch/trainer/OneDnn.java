@@ -69,13 +69,15 @@ public final class OneDnn {
 
     /**
      * The same for a stack or a graph, and a stack's plain dense layers become {@link FastDenseLayer}s (DL4J's dense
-     * layer misses the fast path of its matrix products the way its convolutions miss oneDNN).
+     * layer misses the fast path of its matrix products the way its convolutions miss oneDNN); every plain dropout
+     * gets {@link FastDropout} (its masks are not DL4J's: the network trains as DL4J's would, not to the same weights).
      */
     public static Net attach(Net network) {
         if (network.model() instanceof MultiLayerNetwork stack) {
             FastDenseLayer.attach(stack);
         }
         attach(network.layers(), network.params().dataType());
+        FastDropout.attach(network.layers(), network.params().dataType());
         return network;
     }
 
