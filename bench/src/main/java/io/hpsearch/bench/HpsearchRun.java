@@ -26,12 +26,22 @@ final class HpsearchRun {
      * @param testSeconds    the final test-set evaluation of the best network
      * @param trainingWindow from the first trial's start to the last trial's end
      * @param epochSecondsByNetwork each trial's summed epoch seconds, by its network's parameter key
+     * @param busiestWorkerSeconds the epoch seconds of the worker that trained longest
      */
     record Timing(int workers, int threads, double wallSeconds, double epochSeconds, double testSeconds,
-                  double trainingWindow, long examples, Map<String, Double> epochSecondsByNetwork) {
+                  double trainingWindow, long examples, Map<String, Double> epochSecondsByNetwork,
+                  double busiestWorkerSeconds) {
         /** The overhead: 1 - time in training and evaluation (per worker) / wall time. */
         double overhead() {
             return 1 - (epochSeconds / workers + testSeconds) / wallSeconds;
+        }
+
+        /**
+         * The part of {@link #overhead} the busiest worker spent outside its epochs and the test evaluation; the
+         * rest is the others' idle time at the end, when they had no trial left (unequal networks on N workers).
+         */
+        double busiestWorkerOverhead() {
+            return 1 - (busiestWorkerSeconds + testSeconds) / wallSeconds;
         }
     }
 
@@ -64,7 +74,7 @@ final class HpsearchRun {
             }
             return new Timing(outcome.throughput().workers(), outcome.throughput().threadsPerWorker(), wall,
                     epochSeconds, clock.testSeconds(), clock.trainingWindow(),
-                    outcome.throughput().examples(), byNetwork);
+                    outcome.throughput().examples(), byNetwork, clock.busiestWorkerSeconds());
         }
     }
 
@@ -73,6 +83,17 @@ final class HpsearchRun {
         private long firstStart;
         private long lastFinish;
         private long tested;
+        /** Epoch seconds by worker thread: each worker reports its own trials' epochs on its own thread. */
+        private final Map<Long, Double> byWorker = new java.util.HashMap<>();
+
+        @Override
+        public synchronized void epochEnded(int number, EpochMetrics metrics) {
+            byWorker.merge(Thread.currentThread().getId(), metrics.seconds(), Double::sum);
+        }
+
+        synchronized double busiestWorkerSeconds() {
+            return byWorker.values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        }
 
         @Override
         public synchronized void trialStarted(int number, TrialParams params) {

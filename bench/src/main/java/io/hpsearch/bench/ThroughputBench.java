@@ -124,6 +124,7 @@ public final class ThroughputBench {
             row.put("examples_per_second", workload.trainingExamples() / t.wallSeconds());
             row.put("gflops", workload.flops() / t.wallSeconds() / 1e9);
             row.put("overhead", t.overhead());
+            row.put("overhead_busiest_worker", t.busiestWorkerOverhead());
             if (workers == 1 && t.threads() == 1) {
                 row.put("overhead_vs_plain_loop", 1 - rawTotal.get(1) / t.wallSeconds());
                 List<Map<String, Object>> perNetwork = new ArrayList<>();
