@@ -46,8 +46,16 @@ import java.util.stream.Collectors;
 public final class Calibration implements ParallelismPolicy {
     /** A run estimated to train for less than this is not measured. */
     static final Duration WORTH_MEASURING = Duration.ofMinutes(1);
-    /** Training rate assumed per core for that estimate: a conservative sustained sgemm rate. */
-    private static final double FLOPS_PER_CORE = 20e9;
+    /**
+     * The share of a core's measured gemm rate that training is assumed to sustain, for that estimate: a little under
+     * what MLPs reached in bench/throughput (0.30 of 192 GFLOPS on an AMD EPYC, validation and bookkeeping
+     * included), so that a doubtful run is measured. A constant rate (20 GFLOPS, a slow core's) made a 16-s
+     * six-network run look like 103 s there, and it spent seconds measuring; 0.25 of an Intel Xeon's 69 GFLOPS is
+     * still that rate.
+     */
+    private static final double GEMM_SHARE = 0.25;
+    /** How long the gemm rate behind the estimate is measured. */
+    private static final Duration GEMM_TIME = Duration.ofMillis(30);
     /**
      * Splits whose measured rates are this close to the fastest's count as equally fast ({@link #pick}): a second's
      * measurement of the same split varies by a few per cent from one run to the next.
@@ -114,7 +122,7 @@ public final class Calibration implements ParallelismPolicy {
         int classes = data.classes().size();
         long macs = NetworkCost.forwardMacs(network, data.shape(), classes);
         double estimate = 6.0 * macs * data.train().size() * spec.training().epochs() * plannedTrials
-                / (FLOPS_PER_CORE * cores);
+                / (GEMM_SHARE * ThroughputProbe.gemmFlopsPerSecond(GEMM_TIME) * cores);
         if (estimate < worthMeasuring.toSeconds()) {
             return unmeasured(candidates, network, String.format(Locale.ROOT,
                     "about %.0f s of training is not worth measuring", estimate));

@@ -3,7 +3,10 @@ package io.hpsearch.trainer;
 import io.hpsearch.data.Examples;
 import io.hpsearch.data.InputShape;
 import io.hpsearch.trial.TrialParams;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -90,6 +93,36 @@ public final class ThroughputProbe {
             rate += examples[w] / seconds[w];
         }
         return rate;
+    }
+
+    /**
+     * This core's single-precision matrix-multiply rate, in floating-point operations a second: 256 x 256 products
+     * through ND4J's gemm (OpenBLAS, on the calling thread: {@link NativeThreads} keeps it at one) for about
+     * {@code time}, after a few untimed ones. 20-50 ms tell a 190-GFLOPS core from a 70-GFLOPS one.
+     */
+    public static double gemmFlopsPerSecond(Duration time) {
+        int n = 256;
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        try {
+            for (int i = 0; i < 5; i++) {
+                Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+            }
+            long reps = 0;
+            long start = System.nanoTime();
+            long now;
+            do {
+                Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+                reps++;
+                now = System.nanoTime();
+            } while (now - start < time.toNanos());
+            return 2.0 * n * n * n * reps / ((now - start) / 1e9);
+        } finally {
+            a.close();
+            b.close();
+            c.close();
+        }
     }
 
     private static DataSet batchAt(Examples train, int[] order, int index, int batch, int classes) {
