@@ -1,8 +1,11 @@
 package io.hpsearch.bench;
 
+import io.hpsearch.trainer.ThroughputProbe;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import java.time.Duration;
 
 /**
  * The machine's ceiling for dense layers: ND4J's single-precision matrix multiply, through {@code Nd4j.gemm} into a
@@ -16,28 +19,23 @@ final class Roofline {
 
     /** GFLOPS of repeated n x n float matrix products with the current ND4J thread settings. */
     static double sgemmGflops(int n, double seconds) {
-        return gflops(n, seconds, true);
+        return ThroughputProbe.gemmFlopsPerSecond(n, Duration.ofNanos((long) (seconds * 1e9))) / 1e9;
     }
 
     /** The same product through {@code mmuli}, DL4J's own dense layers' path, for comparison. */
     static double mmuliGflops(int n, double seconds) {
-        return gflops(n, seconds, false);
-    }
-
-    private static double gflops(int n, double seconds, boolean gemm) {
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray c = Nd4j.create(DataType.FLOAT, n, n);
-        Runnable product = gemm ? () -> Nd4j.gemm(a, b, c, false, false, 1.0, 0.0) : () -> a.mmuli(b, c);
         for (int i = 0; i < 3; i++) {
-            product.run();
+            a.mmuli(b, c);
         }
         long reps = 0;
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         long now;
         do {
-            product.run();
+            a.mmuli(b, c);
             reps++;
             now = System.nanoTime();
         } while (now < end);

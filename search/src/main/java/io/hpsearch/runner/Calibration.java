@@ -54,7 +54,8 @@ public final class Calibration implements ParallelismPolicy {
      * still that rate.
      */
     private static final double GEMM_SHARE = 0.25;
-    /** How long the gemm rate behind the estimate is measured. */
+    /** The products (GEMM_SIZE square) and how long the gemm rate behind the estimate is measured. */
+    private static final int GEMM_SIZE = 256;
     private static final Duration GEMM_TIME = Duration.ofMillis(30);
     /**
      * Splits whose measured rates are this close to the fastest's count as equally fast ({@link #pick}): a second's
@@ -122,7 +123,7 @@ public final class Calibration implements ParallelismPolicy {
         int classes = data.classes().size();
         long macs = NetworkCost.forwardMacs(network, data.shape(), classes);
         double estimate = 6.0 * macs * data.train().size() * spec.training().epochs() * plannedTrials
-                / (GEMM_SHARE * ThroughputProbe.gemmFlopsPerSecond(GEMM_TIME) * cores);
+                / (GEMM_SHARE * ThroughputProbe.gemmFlopsPerSecond(GEMM_SIZE, GEMM_TIME) * cores);
         if (estimate < worthMeasuring.toSeconds()) {
             return unmeasured(candidates, network, String.format(Locale.ROOT,
                     "about %.0f s of training is not worth measuring", estimate));

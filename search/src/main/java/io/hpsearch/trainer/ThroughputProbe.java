@@ -96,17 +96,17 @@ public final class ThroughputProbe {
     }
 
     /**
-     * This core's single-precision matrix-multiply rate, in floating-point operations a second: 256 x 256 products
-     * through ND4J's gemm (OpenBLAS, on the calling thread: {@link NativeThreads} keeps it at one) for about
-     * {@code time}, after a few untimed ones. 20-50 ms tell a 190-GFLOPS core from a 70-GFLOPS one.
+     * This core's single-precision matrix-multiply rate, in floating-point operations a second: n x n products
+     * through ND4J's gemm into a row-major array, on the threads ND4J is set to (in a run {@link NativeThreads} keeps
+     * OpenBLAS on the calling thread), for about {@code time}, after three untimed ones. Calibration takes 30 ms of 256 x 256 products, enough to
+     * tell a 190-GFLOPS core from a 70-GFLOPS one; bench/'s roofline takes seconds of 1024 x 1024 ones.
      */
-    public static double gemmFlopsPerSecond(Duration time) {
-        int n = 256;
+    public static double gemmFlopsPerSecond(int n, Duration time) {
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray c = Nd4j.create(DataType.FLOAT, n, n);
         try {
-            for (int i = 0; i < 5; i++) {
+            for (int i = 0; i < 3; i++) {
                 Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
             }
             long reps = 0;

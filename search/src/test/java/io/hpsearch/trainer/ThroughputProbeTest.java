@@ -15,7 +15,7 @@ class ThroughputProbeTest {
     void measuresAPlausibleGemmRateInAboutTheTimeAsked() {
         NativeThreads.configure(1);
         long start = System.nanoTime();
-        double flops = ThroughputProbe.gemmFlopsPerSecond(Duration.ofMillis(50));
+        double flops = ThroughputProbe.gemmFlopsPerSecond(256, Duration.ofMillis(50));
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(flops > 1e9 && flops < 1e12, "gemm rate " + flops / 1e9 + " GFLOPS");
         assertTrue(seconds < 1.0, "took " + seconds + " s for 50 ms of measuring");
