@@ -4,7 +4,7 @@
 # the command that reproduces them. Each search is written as it ends: stopped, the same command with the same OUT
 # goes on from the searches written (a file written with other settings is refused, not overwritten).
 #   BUDGET (epochs per search, default 200), SEEDS (5), TRAIN_LIMIT (0: the full 48,000/12,000 split),
-#   KINDS (random,tpe,random+asha,tpe+asha,genetic), SPACE (spaces/fashion-mlp.yaml), DATA (../shared/data/fashion-mnist),
+#   KINDS (random,tpe,random+asha,tpe+asha,genetic; also tpe-multivariate[+asha]), SPACE (spaces/fashion-mlp.yaml), DATA (../shared/data/fashion-mnist),
 #   ASHA (the +asha kinds' settings, default "min_epochs: 1, reduction_factor: 3")
 #   --smoke: a minute's check that everything runs (20 epochs, 1 seed, 2,000 training examples).
 set -euo pipefail

@@ -47,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * same settings and OUT_DIR, the benchmark keeps the searches it finds there and runs the rest.
  *
  * <p>Arguments: SPACE.yaml FASHION_MNIST_DIR OUT_DIR BUDGET_EPOCHS SEEDS TRAIN_LIMIT(0: all) KINDS(comma list of
- * random,tpe,random+asha,tpe+asha,genetic).
+ * random,tpe,random+asha,tpe+asha,genetic; tpe-multivariate and tpe-multivariate+asha model TPE's parameters
+ * jointly).
  */
 public final class SearchBench {
     private SearchBench() {
@@ -209,10 +210,18 @@ public final class SearchBench {
     /** The space with the kind's search and pruner, the seed, and the training limit. */
     static SpaceSpec variant(String yaml, String source, String kind, long seed, int trainLimit) {
         String search = kind.replace("+asha", "");
+        // tpe-multivariate: TPE with its parameters modelled jointly (tpe: {multivariate: true}).
+        boolean multivariate = search.equals("tpe-multivariate");
+        if (multivariate) {
+            search = "tpe";
+        }
         String text = yaml.replaceAll("(?m)^search:.*$", "search: " + search)
                 .replaceAll("(?m)^max_trials:.*$", "max_trials: 100000");
         if (!text.contains("search:")) {
             text = "search: " + search + "\n" + text;
+        }
+        if (multivariate) {
+            text = text + "\ntpe: {multivariate: true}\n";
         }
         if (kind.endsWith("+asha")) {
             // ASHA's settings come from the environment, so the pruner can be tuned without a rebuild.

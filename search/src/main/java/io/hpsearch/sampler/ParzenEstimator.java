@@ -5,8 +5,9 @@ import java.util.Random;
 
 /**
  * One parameter's Parzen estimator: a weighted mixture of one kernel per observation plus a prior kernel, as
- * Optuna 4's univariate {@code _ParzenEstimator} builds it. TPE builds one from the good trials, l(x), and one from
- * the rest, g(x). Values are a {@link TpeDomain}'s internal ones.
+ * Optuna 4's {@code _ParzenEstimator} builds it. TPE builds one from the good trials, l(x), and one from the rest,
+ * g(x). Values are a {@link TpeDomain}'s internal ones. The kernels can also be read one by one ({@link
+ * #sampleKernel}, {@link #logKernel}): {@link MultivariateParzenEstimator} multiplies several parameters' kernel k.
  */
 sealed interface ParzenEstimator {
     /** Optuna's magic clip: no kernel narrower than the range over min(100, kernels + 1). */
@@ -17,18 +18,44 @@ sealed interface ParzenEstimator {
      * newest) in {@code domain}.
      */
     static ParzenEstimator of(TpeDomain domain, double[] observations, double priorWeight) {
+        return of(domain, observations, priorWeight, 0);
+    }
+
+    /**
+     * As {@link #of(TpeDomain, double[], double)}, its numerical kernels as wide as Optuna's multivariate TPE makes
+     * them when the parameter is one of {@code dimensions} modelled jointly (0: univariate, widths from the gaps).
+     */
+    static ParzenEstimator of(TpeDomain domain, double[] observations, double priorWeight, int dimensions) {
         double[] weights = mixtureWeights(observations.length, priorWeight);
         if (domain instanceof TpeDomain.Categorical categorical) {
             return Categorical.of(categorical.choices().size(), observations, priorWeight, weights);
         }
-        return Numerical.of((TpeDomain.Numeric) domain, observations, weights);
+        return Numerical.of((TpeDomain.Numeric) domain, observations, weights, dimensions);
     }
 
+    /** The mixture's weights: the observations' kernels, oldest first, then the prior's. */
+    double[] weights();
+
+    /** A draw from kernel {@code k} alone. */
+    double sampleKernel(int k, Random rng);
+
+    /** Kernel {@code k}'s log density (log probability for grid and categorical parameters) at {@code x}. */
+    double logKernel(int k, double x);
+
     /** A draw: pick a kernel by its weight, then draw from it. */
-    double sample(Random rng);
+    default double sample(Random rng) {
+        return sampleKernel(pick(rng, weights()), rng);
+    }
 
     /** The mixture's log density (log probability for grid and categorical parameters) at {@code x}. */
-    double logPdf(double x);
+    default double logPdf(double x) {
+        double[] w = weights();
+        double[] terms = new double[w.length];
+        for (int k = 0; k < w.length; k++) {
+            terms[k] = Math.log(w[k]) + logKernel(k, x);
+        }
+        return logSumExp(terms);
+    }
 
     /**
      * Optuna's default_weights(n): equal weights for fewer than 25 observations; beyond, the oldest n - 25 ramp up
@@ -63,7 +90,7 @@ sealed interface ParzenEstimator {
     }
 
     /** Picks a kernel index with probability {@code weights[k]}. */
-    private static int pick(Random rng, double[] weights) {
+    static int pick(Random rng, double[] weights) {
         double u = rng.nextDouble();
         double cumulative = 0;
         for (int k = 0; k < weights.length - 1; k++) {
@@ -76,7 +103,7 @@ sealed interface ParzenEstimator {
     }
 
     /** log(sum_k exp(terms[k])), safe when every term is -infinity. */
-    private static double logSumExp(double[] terms) {
+    static double logSumExp(double[] terms) {
         double max = Double.NEGATIVE_INFINITY;
         for (double t : terms) {
             max = Math.max(max, t);
@@ -118,27 +145,23 @@ sealed interface ParzenEstimator {
         }
 
         @Override
-        public double sample(Random rng) {
-            double[] row = probabilities[pick(rng, weights)];
-            return pick(rng, row);
+        public double sampleKernel(int k, Random rng) {
+            return pick(rng, probabilities[k]);
         }
 
         @Override
-        public double logPdf(double x) {
-            int c = (int) x;
-            double[] terms = new double[weights.length];
-            for (int k = 0; k < weights.length; k++) {
-                terms[k] = Math.log(weights[k]) + Math.log(probabilities[k][c]);
-            }
-            return logSumExp(terms);
+        public double logKernel(int k, double x) {
+            return Math.log(probabilities[k][(int) x]);
         }
     }
 
     /**
      * Optuna's numerical kernels: truncated normals on the range (widened by half a step each side for a grid,
-     * in log space for a log range), one at each observation, its width the larger gap to its neighbours (the
-     * extreme ones the gap to their only neighbour: consider_endpoints false), clipped by the magic clip to
-     * [range / min(100, n + 2), range]; the prior kernel sits mid-range with the range as its width.
+     * in log space for a log range), one at each observation, and the prior kernel mid-range with the range as its
+     * width. Univariate, an observation's kernel is as wide as the larger gap to its neighbours among the
+     * observations and the prior's centre (the extreme ones the gap to their only neighbour: consider_endpoints
+     * false); in a multivariate model of d parameters every kernel is 0.2 n^(-1/(d+4)) of the range wide (Scott's
+     * rule, as Optuna's). Either way the magic clip keeps widths in [range / min(100, n + 2), range].
      *
      * @param low  the lower bound in model space (log, widened)
      * @param high the upper bound in model space
@@ -148,7 +171,10 @@ sealed interface ParzenEstimator {
     record Numerical(TpeDomain.Numeric domain, double[] weights, double[] mus, double[] sigmas, double low,
                      double high, double step, double[] logMass) implements ParzenEstimator {
 
-        static Numerical of(TpeDomain.Numeric domain, double[] observations, double[] weights) {
+        /** Optuna's SIGMA0_MAGNITUDE: a multivariate kernel's width for one observation, as a share of the range. */
+        static final double SIGMA0_MAGNITUDE = 0.2;
+
+        static Numerical of(TpeDomain.Numeric domain, double[] observations, double[] weights, int dimensions) {
             double low = domain.low() - domain.step() / 2;
             double high = domain.high() + domain.step() / 2;
             double[] mus = observations.clone();
@@ -159,7 +185,8 @@ sealed interface ParzenEstimator {
                     mus[i] = Math.log(mus[i]);
                 }
             }
-            double[] sigmas = sigmas(mus, low, high);
+            double[] sigmas = dimensions > 0 ? scottSigmas(mus.length, dimensions, low, high)
+                    : sigmas(mus, low, high);
             int n = mus.length;
             mus = Arrays.copyOf(mus, n + 1);
             sigmas = Arrays.copyOf(sigmas, n + 1);
@@ -174,41 +201,60 @@ sealed interface ParzenEstimator {
             return new Numerical(domain, weights, mus, sigmas, low, high, domain.step(), logMass);
         }
 
-        /** Optuna's univariate bandwidths (the observations only; the prior's is set apart). */
+        /**
+         * Optuna's univariate bandwidths of the observations {@code mus}: the prior's centre sits among them as a
+         * neighbour (Optuna's "dependency on prior_mu"), but its own width is set apart.
+         */
         static double[] sigmas(double[] mus, double low, double high) {
             int n = mus.length;
-            Integer[] order = new Integer[n];
-            for (int i = 0; i < n; i++) {
+            double[] withPrior = Arrays.copyOf(mus, n + 1);
+            withPrior[n] = 0.5 * (low + high);
+            Integer[] order = new Integer[n + 1];
+            for (int i = 0; i <= n; i++) {
                 order[i] = i;
             }
-            Arrays.sort(order, (i, j) -> Double.compare(mus[i], mus[j]));
-            double[] sorted = new double[n + 2];
+            // A stable sort, as numpy's argsort of Optuna's (the prior, last, after an equal observation).
+            Arrays.sort(order, (i, j) -> Double.compare(withPrior[i], withPrior[j]));
+            double[] sorted = new double[n + 3];
             sorted[0] = low;
-            for (int i = 0; i < n; i++) {
-                sorted[i + 1] = mus[order[i]];
+            for (int i = 0; i <= n; i++) {
+                sorted[i + 1] = withPrior[order[i]];
             }
-            sorted[n + 1] = high;
-            double[] sortedSigmas = new double[n];
-            for (int i = 0; i < n; i++) {
+            sorted[n + 2] = high;
+            double[] sortedSigmas = new double[n + 1];
+            for (int i = 0; i <= n; i++) {
                 sortedSigmas[i] = Math.max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
             }
-            if (n + 2 >= 4) {
+            if (n >= 1) {
                 // consider_endpoints false: the range's ends do not widen the extreme kernels.
                 sortedSigmas[0] = sorted[2] - sorted[1];
-                sortedSigmas[n - 1] = sorted[n] - sorted[n - 1];
+                sortedSigmas[n] = sorted[n + 1] - sorted[n];
             }
-            double max = high - low;
-            double min = (high - low) / Math.min(MAGIC_CLIP_MAX_DIVISOR, 1.0 + (n + 1));
             double[] sigmas = new double[n];
-            for (int i = 0; i < n; i++) {
-                sigmas[order[i]] = Math.min(max, Math.max(min, sortedSigmas[i]));
+            for (int i = 0; i <= n; i++) {
+                if (order[i] < n) {
+                    sigmas[order[i]] = clip(sortedSigmas[i], n, low, high);
+                }
             }
             return sigmas;
         }
 
+        /** Optuna's multivariate bandwidth: the same for every one of the n observations. */
+        static double[] scottSigmas(int n, int dimensions, double low, double high) {
+            double sigma = SIGMA0_MAGNITUDE * Math.pow(Math.max(n, 1), -1.0 / (dimensions + 4)) * (high - low);
+            double[] sigmas = new double[n];
+            Arrays.fill(sigmas, clip(sigma, n, low, high));
+            return sigmas;
+        }
+
+        /** The magic clip: no kernel narrower than the range over min(100, kernels + 1), none wider than it. */
+        private static double clip(double sigma, int n, double low, double high) {
+            double min = (high - low) / Math.min(MAGIC_CLIP_MAX_DIVISOR, 1.0 + (n + 1));
+            return Math.min(high - low, Math.max(min, sigma));
+        }
+
         @Override
-        public double sample(Random rng) {
-            int k = pick(rng, weights);
+        public double sampleKernel(int k, Random rng) {
             double x = TruncatedNormal.sample(rng, mus[k], sigmas[k], low, high);
             if (domain.log()) {
                 x = Math.exp(x);
@@ -220,26 +266,18 @@ sealed interface ParzenEstimator {
         }
 
         @Override
-        public double logPdf(double x) {
-            double[] terms = new double[weights.length];
+        public double logKernel(int k, double x) {
             if (step > 0) {
                 // A grid point's probability: its kernel's mass over [x - step/2, x + step/2], renormalised.
-                for (int k = 0; k < weights.length; k++) {
-                    double a = (x - step / 2 - mus[k]) / sigmas[k];
-                    double b = (x + step / 2 - mus[k]) / sigmas[k];
-                    terms[k] = Math.log(weights[k]) + TruncatedNormal.logGaussMass(a, b) - logMass[k];
-                }
-                return logSumExp(terms);
+                double a = (x - step / 2 - mus[k]) / sigmas[k];
+                double b = (x + step / 2 - mus[k]) / sigmas[k];
+                return TruncatedNormal.logGaussMass(a, b) - logMass[k];
             }
             double t = domain.log() ? Math.log(x) : x;
             if (t < low || t > high) {
                 return Double.NEGATIVE_INFINITY;
             }
-            for (int k = 0; k < weights.length; k++) {
-                terms[k] = Math.log(weights[k]) + TruncatedNormal.normLogPdf((t - mus[k]) / sigmas[k])
-                        - logMass[k] - Math.log(sigmas[k]);
-            }
-            return logSumExp(terms);
+            return TruncatedNormal.normLogPdf((t - mus[k]) / sigmas[k]) - logMass[k] - Math.log(sigmas[k]);
         }
     }
 }

@@ -32,7 +32,10 @@ import java.util.stream.Stream;
  *
  * <p>The space's conditional structure is respected: a group's layer count is drawn first, then the parameters of
  * each layer that exists, each modelled only on the trials that have it (units_3 from trials with three layers or
- * more); a parameter fewer than {@code startup_trials} finished trials have is drawn from its prior.
+ * more); a parameter fewer than {@code startup_trials} finished trials have is drawn from its prior. With {@code
+ * multivariate: true} the parameters are modelled in groups, jointly within each (Optuna's multivariate TPE with
+ * group decomposition): the parameters every network has (the layer counts, the shared ones, the layers every
+ * network has), then each optional layer's parameters (units_3 and dropout_3 together).
  *
  * <p>Never proposes a network the run has (or that this sampler proposed): a repeat is drawn again, by TPE a few
  * times, then at random, and an exhausted finite space gives empty. Each proposal draws from a generator seeded by
@@ -53,6 +56,12 @@ final class TpeSampler implements Sampler {
     private final Optional<BigInteger> spaceSize;
     /** The domain of every searched parameter key that can occur (units_1 ... units_max); Fixed ones absent. */
     private final Map<String, TpeDomain> domains = new HashMap<>();
+    /**
+     * With multivariate on, the groups of searched keys modelled jointly, in the space's order, and each key's
+     * group; empty otherwise.
+     */
+    private final List<List<String>> groups = new ArrayList<>();
+    private final Map<String, Integer> groupOf = new HashMap<>();
     /** What this sampler has proposed, by key: until the run's trials list them, they count as running. */
     private final Map<String, TrialParams> proposed = new LinkedHashMap<>();
 
@@ -76,6 +85,50 @@ final class TpeSampler implements Sampler {
                 }
             }
         }
+        if (options.multivariate()) {
+            for (List<String> group : groups(model)) {
+                List<String> searched = group.stream().filter(domains::containsKey).toList();
+                if (!searched.isEmpty()) {
+                    searched.forEach(key -> groupOf.put(key, groups.size()));
+                    groups.add(searched);
+                }
+            }
+        }
+    }
+
+    /**
+     * Optuna's group decomposition, known here from the space instead of read from the trials: the keys every
+     * network has (shared parameters, layer counts, and the layers below a group's smallest count) form the first
+     * group; layer i of a group, where some networks lack it, is a group of its own. Fixed parameters included.
+     */
+    static List<List<String>> groups(ModelSpec model) {
+        List<String> always = new ArrayList<>();
+        List<List<String>> optional = new ArrayList<>();
+        for (ModelSpec.Entry entry : model.entries()) {
+            if (entry instanceof ModelSpec.Shared shared) {
+                always.add(shared.key());
+                continue;
+            }
+            ModelSpec.Group group = (ModelSpec.Group) entry;
+            always.add(group.key());
+            int minCount = group.count().discreteValues().orElseThrow().stream().mapToInt(v -> (Integer) v).min()
+                    .orElseThrow();
+            for (int i = 1; i <= group.maxCount(); i++) {
+                List<String> layer = new ArrayList<>();
+                for (ModelSpec.LayerParam p : group.perLayer()) {
+                    layer.add(p.key() + "_" + i);
+                }
+                if (i <= minCount) {
+                    always.addAll(layer);
+                } else {
+                    optional.add(layer);
+                }
+            }
+        }
+        List<List<String>> all = new ArrayList<>();
+        all.add(always);
+        all.addAll(optional);
+        return all;
     }
 
     private void addDomain(String key, Param param) {
@@ -109,7 +162,9 @@ final class TpeSampler implements Sampler {
         Model tpe = finished.size() < options.startupTrials() ? null
                 : new Model(TpeSplit.of(all, maximise, progress));
         for (int attempt = 0; tpe != null && attempt < TPE_ATTEMPTS; attempt++) {
-            TrialParams params = draw(key -> tpe.draw(key, rng), rng);
+            // A group's joint draw, made at its first key and read for the others of this network.
+            Map<Integer, double[]> joint = new HashMap<>();
+            TrialParams params = draw(key -> tpe.draw(key, rng, joint), rng);
             if (!known.contains(params.key())) {
                 return Optional.of(propose(params));
             }
@@ -177,14 +232,52 @@ final class TpeSampler implements Sampler {
         return domains.get(key).external(draw.of(key));
     }
 
-    /** TPE over one split of the trials: estimators built per parameter on first use. */
+    /** TPE over one split of the trials: estimators built per parameter (or group) on first use. */
     private final class Model {
         private final TpeSplit split;
         /** l(x) and g(x) per key; absent: not built yet; null pair entries: the parameter is drawn from its prior. */
         private final Map<String, ParzenEstimator[]> estimators = new HashMap<>();
+        /** The same per group, multivariate; null: the group is drawn from its prior. */
+        private final Map<Integer, MultivariateParzenEstimator[]> jointEstimators = new HashMap<>();
 
         Model(TpeSplit split) {
             this.split = split;
+        }
+
+        /** {@code key}'s value in the network being drawn; {@code joint} holds its groups drawn so far. */
+        double draw(String key, Random rng, Map<Integer, double[]> joint) {
+            Integer group = groupOf.get(key);
+            if (group == null) {
+                return draw(key, rng);
+            }
+            double[] values = joint.computeIfAbsent(group, g -> drawGroup(g, rng));
+            return values[groups.get(group).indexOf(key)];
+        }
+
+        private double[] drawGroup(int group, Random rng) {
+            List<String> keys = groups.get(group);
+            MultivariateParzenEstimator[] lg = jointEstimators.computeIfAbsent(group, g -> buildGroup(keys));
+            if (lg == null) {
+                return keys.stream().mapToDouble(key -> domains.get(key).samplePrior(rng)).toArray();
+            }
+            return TpeSampler.draw(lg[0], lg[1], options.candidates(), rng);
+        }
+
+        private MultivariateParzenEstimator[] buildGroup(List<String> keys) {
+            List<TpeDomain> groupDomains = keys.stream().map(domains::get).toList();
+            double[][] below = observations(split.below(), keys, groupDomains);
+            double[][] above = observations(split.above(), keys, groupDomains);
+            // The startup rule per group, on the finished trials that have the whole group.
+            long relevant = Stream.concat(split.below().stream(), split.above().stream())
+                    .filter(TpeSplit::finished)
+                    .filter(t -> internal(t, keys, groupDomains) != null)
+                    .count();
+            if (relevant < options.startupTrials()) {
+                return null;
+            }
+            return new MultivariateParzenEstimator[]{
+                    MultivariateParzenEstimator.of(groupDomains, below, options.priorWeight()),
+                    MultivariateParzenEstimator.of(groupDomains, above, options.priorWeight())};
         }
 
         double draw(String key, Random rng) {
@@ -223,6 +316,41 @@ final class TpeSampler implements Sampler {
             }
         }
         return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /** The trials' internal values of the {@code keys}, in their order; trials lacking one (or a misfit) skipped. */
+    static double[][] observations(List<TrialRecord> trials, List<String> keys, List<TpeDomain> domains) {
+        return trials.stream().map(t -> internal(t, keys, domains)).filter(java.util.Objects::nonNull)
+                .toArray(double[][]::new);
+    }
+
+    /** One trial's internal values of the {@code keys}; null when it lacks one or one does not fit. */
+    private static double[] internal(TrialRecord t, List<String> keys, List<TpeDomain> domains) {
+        double[] x = new double[keys.size()];
+        for (int j = 0; j < x.length; j++) {
+            Object value = t.params().asMap().get(keys.get(j));
+            OptionalDouble internal = value == null ? OptionalDouble.empty() : domains.get(j).internal(value);
+            if (internal.isEmpty()) {
+                return null;
+            }
+            x[j] = internal.getAsDouble();
+        }
+        return x;
+    }
+
+    /** The joint acquisition: {@code candidates} draws from l, the first with the largest log l(x) - log g(x). */
+    static double[] draw(MultivariateParzenEstimator l, MultivariateParzenEstimator g, int candidates, Random rng) {
+        double[] best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < candidates; c++) {
+            double[] x = l.sample(rng);
+            double score = l.logPdf(x) - g.logPdf(x);
+            if (c == 0 || score > bestScore) {
+                best = x;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 
     /**

@@ -20,9 +20,11 @@ public record SearchOptions(Tpe tpe, Genetic genetic, PrunerSpec pruner) {
      * @param startupTrials random trials before the model takes over (n_startup_trials)
      * @param candidates    draws from the good trials' density, the best l(x)/g(x) taken (n_ei_candidates)
      * @param priorWeight   weight of the prior kernel beside the trials' kernels (prior_weight)
+     * @param multivariate  parameters that always occur together are modelled jointly, as Optuna's
+     *                      {@code multivariate=True, group=True}; off by default, as there
      */
-    public record Tpe(int startupTrials, int candidates, double priorWeight) {
-        public static final Tpe DEFAULT = new Tpe(10, 24, 1.0);
+    public record Tpe(int startupTrials, int candidates, double priorWeight, boolean multivariate) {
+        public static final Tpe DEFAULT = new Tpe(10, 24, 1.0, false);
     }
 
     /**
@@ -43,7 +45,7 @@ public record SearchOptions(Tpe tpe, Genetic genetic, PrunerSpec pruner) {
         Map<String, Object> m = new LinkedHashMap<>();
         if (kind == SearchKind.TPE) {
             m.put("tpe", Map.of("startup_trials", tpe.startupTrials(), "candidates", tpe.candidates(),
-                    "prior_weight", tpe.priorWeight()));
+                    "prior_weight", tpe.priorWeight(), "multivariate", tpe.multivariate()));
         }
         if (kind == SearchKind.GENETIC) {
             m.put("genetic", Map.of("population_size", genetic.populationSize(), "crossover_rate",

@@ -322,12 +322,13 @@ public final class SpaceParser {
             if (search != SearchKind.TPE) {
                 throw top.error("tpe", "applies to search: tpe only");
             }
-            t.allowOnly("startup_trials", "candidates", "prior_weight");
+            t.allowOnly("startup_trials", "candidates", "prior_weight", "multivariate");
             SearchOptions.Tpe d = SearchOptions.Tpe.DEFAULT;
             return new SearchOptions.Tpe(t.integer("startup_trials", 1, 100_000).orElse(d.startupTrials()),
                     t.integer("candidates", 1, 10_000).orElse(d.candidates()),
                     t.decimal("prior_weight", v -> v >= 0 && v <= 100, "must be between 0 and 100")
-                            .orElse(d.priorWeight()));
+                            .orElse(d.priorWeight()),
+                    t.flag("multivariate").orElse(d.multivariate()));
         }).orElse(SearchOptions.Tpe.DEFAULT);
     }
 

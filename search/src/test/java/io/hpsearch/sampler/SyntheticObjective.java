@@ -40,7 +40,12 @@ final class SyntheticObjective {
     }
 
     static SpaceSpec space(long seed) {
-        return SpaceParser.parse(SPACE, "synthetic-mlp.yaml").withSeed(seed);
+        return space(seed, "");
+    }
+
+    /** The space with {@code more} YAML appended (e.g. "tpe: {multivariate: true}"). */
+    static SpaceSpec space(long seed, String more) {
+        return SpaceParser.parse(SPACE + more, "synthetic-mlp.yaml").withSeed(seed);
     }
 
     /** The score, like a validation accuracy: at most about {@link #OPTIMUM}. */

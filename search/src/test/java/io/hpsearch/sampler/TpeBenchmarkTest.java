@@ -35,6 +35,8 @@ class TpeBenchmarkTest {
                 seed -> new RandomSampler(SyntheticObjective.space(seed)), ALL);
         double tpe = SyntheticObjective.medianBest(SEEDS, TRIALS,
                 seed -> new TpeSampler(SyntheticObjective.space(seed)), ALL);
+        double multivariate = SyntheticObjective.medianBest(SEEDS, TRIALS,
+                seed -> new TpeSampler(SyntheticObjective.space(seed, "tpe: {multivariate: true}\n")), ALL);
         // Broken: the history is ignored once the random start-up is over (TPE sees no finished trial).
         double blind = SyntheticObjective.medianBest(SEEDS, TRIALS,
                 seed -> new TpeSampler(SyntheticObjective.space(seed)), h -> h.size() < 10 ? h : List.of());
@@ -42,10 +44,13 @@ class TpeBenchmarkTest {
         double shuffled = SyntheticObjective.medianBest(SEEDS, TRIALS,
                 seed -> new TpeSampler(SyntheticObjective.space(seed)), TpeBenchmarkTest::shuffleScores);
         System.out.printf("synthetic MLP space, %d seeds x %d trials, median best (optimum %.3f): random %.4f, "
-                        + "TPE %.4f (%+.4f), TPE ignoring history %.4f (%+.4f), TPE on shuffled scores %.4f (%+.4f);"
-                        + " %.1f s%n", SEEDS, TRIALS, SyntheticObjective.OPTIMUM, random, tpe, tpe - random, blind,
-                blind - random, shuffled, shuffled - random, (System.nanoTime() - start) / 1e9);
+                        + "TPE %.4f (%+.4f), multivariate TPE %.4f (%+.4f), TPE ignoring history %.4f (%+.4f), "
+                        + "TPE on shuffled scores %.4f (%+.4f); %.1f s%n", SEEDS, TRIALS, SyntheticObjective.OPTIMUM,
+                random, tpe, tpe - random, multivariate, multivariate - random, blind, blind - random, shuffled,
+                shuffled - random, (System.nanoTime() - start) / 1e9);
         assertTrue(tpe >= random + MARGIN, "TPE " + tpe + " beats random " + random + " by " + MARGIN);
+        assertTrue(multivariate >= random + MARGIN,
+                "multivariate TPE " + multivariate + " beats random " + random + " by " + MARGIN);
         assertTrue(blind < random + MARGIN, "TPE ignoring history " + blind + " must not reach the margin");
         assertTrue(shuffled < random + MARGIN, "TPE on shuffled scores " + shuffled + " must not reach the margin");
     }

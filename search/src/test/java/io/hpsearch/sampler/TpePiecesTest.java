@@ -139,23 +139,28 @@ class TpePiecesTest {
     @Test
     void numericalKernelsHaveOptunasBandwidthsAndDensity() {
         TpeDomain.Numeric unit = new TpeDomain.Numeric(0, 1, 0, false, null);
-        // Sorted with the ends: 0 | .2 .5 .9 | 1; widths are the larger gap to a neighbour, the extreme kernels'
-        // the gap to their inner neighbour: .3 .4 .4; the magic clip's floor 1/min(100, 5) = .2 changes none.
-        assertArrayEquals(new double[]{0.3, 0.4, 0.4},
+        // Sorted with the ends and the prior's centre (.5, after the equal observation): 0 | .2 .5 (.5) .9 | 1;
+        // widths are the larger gap to a neighbour, the extreme kernels' the gap to their inner neighbour:
+        // .3 .3 .4; the magic clip's floor 1/min(100, 5) = .2 changes none.
+        assertArrayEquals(new double[]{0.3, 0.3, 0.4},
                 ParzenEstimator.Numerical.sigmas(new double[]{0.2, 0.5, 0.9}, 0, 1), 1e-12);
+        // Two observations: the prior's centre between them halves their widths (.7 each without it).
+        assertArrayEquals(new double[]{0.3, 0.4},
+                ParzenEstimator.Numerical.sigmas(new double[]{0.2, 0.9}, 0, 1), 1e-12);
         ParzenEstimator e = ParzenEstimator.of(unit, new double[]{0.2, 0.5, 0.9}, 1.0);
-        // logsumexp of log(1/4) + truncnorm.logpdf over the kernels (.2,.3) (.5,.4) (.9,.4) and the prior (.5, 1).
-        assertEquals(0.09093257995532955, e.logPdf(0.3), 1e-12);
-        assertEquals(-0.16871026094972486, e.logPdf(0.95), 1e-12);
+        // logsumexp of log(1/4) + truncnorm.logpdf over the kernels (.2,.3) (.5,.3) (.9,.4) and the prior (.5, 1).
+        assertEquals(0.10484945766825005, e.logPdf(0.3), 1e-12);
+        assertEquals(-0.2279159025958747, e.logPdf(0.95), 1e-12);
     }
 
     @Test
     void stepParametersAreModelledOnTheWidenedRangeAndDrawnOnTheGrid() {
         TpeDomain domain = TpeDomain.of(new Param.Range(ParamType.INTEGER, 1, 4, null, false));
-        // Observed 2, 2, 3 on [0.5, 4.5]: widths 0 -> clip .8, 1, 1; the prior (2.5, 4). Probabilities of the
-        // grid points are the kernels' masses over [x - 1/2, x + 1/2] (computed with scipy.special.ndtr).
+        // Observed 2, 2, 3 on [0.5, 4.5], the prior's centre 2.5 among them: widths 0, .5, .5, all clipped to
+        // 4/min(100, 5) = .8; the prior (2.5, 4). Probabilities of the grid points are the kernels' masses over
+        // [x - 1/2, x + 1/2] (computed with scipy.special.ndtr).
         ParzenEstimator e = ParzenEstimator.of(domain, new double[]{2, 2, 3}, 1.0);
-        double[] expected = {0.20289250654548627, 0.3536929934021626, 0.2937063442086593, 0.1497081558436919};
+        double[] expected = {0.18977157663548772, 0.36681392331216106, 0.30682727411865784, 0.13658722593369335};
         for (int x = 1; x <= 4; x++) {
             assertEquals(expected[x - 1], Math.exp(e.logPdf(x)), 1e-12);
         }
