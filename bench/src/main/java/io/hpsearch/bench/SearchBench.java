@@ -77,12 +77,13 @@ public final class SearchBench {
         settings.put("train_limit", trainLimit);
         settings.put("machine", Machine.cpuModel() + ", " + cores + " cores");
         settings.put("asha", asha());
+        settings.put("tpe", tpe());
         Path file = out.resolve("search.json");
         // A run of 11 seeds of three kinds takes about 4 hours here: each search is written as it ends, and a run
         // started again with the same settings and OUT keeps the searches it finds and runs the rest.
         List<Trajectory> all;
         try {
-            all = new ArrayList<>(earlier(file, settings, kinds.stream().anyMatch(k -> k.endsWith("+asha"))));
+            all = new ArrayList<>(earlier(file, settings, kinds));
         } catch (IllegalArgumentException e) {
             System.err.println("bench/search: " + e.getMessage());
             System.exit(2);
@@ -126,6 +127,26 @@ public final class SearchBench {
     }
 
     /**
+     * TPE's settings for the tpe kinds, from the environment (TPE="startup_trials: 5"); empty: the space's (Optuna's)
+     * defaults.
+     */
+    static String tpe() {
+        return System.getenv().getOrDefault("TPE", "").trim();
+    }
+
+    /**
+     * Whether a kind's searches depend on a setting that only some kinds use: ASHA's on the +asha kinds, TPE's on
+     * the tpe kinds. Every other setting applies to all kinds.
+     */
+    static boolean uses(String kind, String setting) {
+        return switch (setting) {
+            case "asha" -> kind.endsWith("+asha");
+            case "tpe" -> kind.startsWith("tpe");
+            default -> true;
+        };
+    }
+
+    /**
      * Writes every search so far and their summary to {@code file}, whole or not at all (a temporary file moved
      * over it), so a run stopped in the middle of a write keeps the searches written before, and plots them beside
      * it (search.png). The summary (returned) covers this run's kinds and any others an earlier sitting ran.
@@ -155,12 +176,13 @@ public final class SearchBench {
 
     /**
      * The searches an earlier sitting wrote to {@code file}, when it ran with the same {@code settings} (space file
-     * name, budget, training limit, machine, and ASHA's settings when both it and this run have +asha kinds); none
-     * when there is no file. A file written with other settings is refused, not overwritten: its searches are not
-     * comparable with this run's. When this run has no +asha kind, {@code settings} takes the file's ASHA
-     * settings, which its +asha searches ran with.
+     * name, budget, training limit, machine, and ASHA's or TPE's settings when both it and this run have kinds that
+     * use them); none when there is no file. A file written with other settings is refused, not overwritten: its
+     * searches are not comparable with this run's. When this run has no kind that uses ASHA's (TPE's) settings,
+     * {@code settings} takes the file's, which its searches ran with. A file written before the benchmark recorded
+     * TPE's settings ran TPE with the space's defaults.
      */
-    static List<Trajectory> earlier(Path file, Map<String, Object> settings, boolean ashaKinds) throws IOException {
+    static List<Trajectory> earlier(Path file, Map<String, Object> settings, List<String> kinds) throws IOException {
         if (!Files.exists(file)) {
             return List.of();
         }
@@ -171,14 +193,17 @@ public final class SearchBench {
             throw new IllegalArgumentException(file + " is not a search benchmark's results (" + e.getMessage()
                     + "): move it away, or give another OUT", e);
         }
-        boolean fileHasAsha = false;
-        for (JsonNode t : root.path("searches")) {
-            fileHasAsha |= t.path("kind").asText().endsWith("+asha");
-        }
         for (Map.Entry<String, Object> setting : settings.entrySet()) {
-            JsonNode was = root.path(setting.getKey());
-            if (setting.getKey().equals("asha") && !(ashaKinds && fileHasAsha)) {
-                if (!ashaKinds && fileHasAsha) {
+            String key = setting.getKey();
+            JsonNode was = key.equals("tpe") && root.path(key).isMissingNode()
+                    ? new ObjectMapper().getNodeFactory().textNode("") : root.path(key);
+            boolean runUses = kinds.stream().anyMatch(k -> uses(k, key));
+            boolean fileUses = false;
+            for (JsonNode t : root.path("searches")) {
+                fileUses |= uses(t.path("kind").asText(), key);
+            }
+            if (!(runUses && fileUses)) {
+                if (!runUses && fileUses) {
                     setting.setValue(was.asText());
                 }
                 continue;
@@ -220,8 +245,13 @@ public final class SearchBench {
         if (!text.contains("search:")) {
             text = "search: " + search + "\n" + text;
         }
-        if (multivariate) {
-            text = text + "\ntpe: {multivariate: true}\n";
+        if (search.equals("tpe")) {
+            // TPE's settings come from the environment too (TPE="startup_trials: 5").
+            String options = (multivariate ? "multivariate: true" : "") + (multivariate && !tpe().isEmpty() ? ", " : "")
+                    + tpe();
+            if (!options.isEmpty()) {
+                text = text + "\ntpe: {" + options + "}\n";
+            }
         }
         if (kind.endsWith("+asha")) {
             // ASHA's settings come from the environment, so the pruner can be tuned without a rebuild.
