@@ -54,9 +54,18 @@ public final class SearchBench {
     private SearchBench() {
     }
 
-    /** One search of one kind and seed: after each trial, epochs consumed so far and the best score so far. */
+    /**
+     * One search of one kind and seed: after each trial, epochs consumed so far and the best score so far; and each
+     * trial's network, state and per-epoch validation accuracy, so a result can be taken apart without running the
+     * search again (which networks ASHA let through, what TPE proposed after its random start). Files written before
+     * the benchmark kept trials have none.
+     */
     record Trajectory(String kind, long seed, List<Integer> epochs, List<Double> best, int trials, int pruned,
-                      double seconds, String commit) {
+                      double seconds, String commit, List<TrialDetail> details) {
+    }
+
+    /** One trial of a search, in trial-number order. */
+    record TrialDetail(int number, String state, Double score, String params, List<Double> valAccuracy) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -225,9 +234,17 @@ public final class SearchBench {
             t.path("epochs").forEach(e -> epochs.add(e.asInt()));
             List<Double> best = new ArrayList<>();
             t.path("best").forEach(b -> best.add(b.isNull() ? null : b.asDouble()));
+            List<TrialDetail> details = new ArrayList<>();
+            for (JsonNode d : t.path("details")) {
+                List<Double> curve = new ArrayList<>();
+                d.path("valAccuracy").forEach(v -> curve.add(v.asDouble()));
+                details.add(new TrialDetail(d.path("number").asInt(), d.path("state").asText(),
+                        d.path("score").isNumber() ? d.path("score").asDouble() : null, d.path("params").asText(),
+                        curve));
+            }
             kept.add(new Trajectory(t.path("kind").asText(), t.path("seed").asLong(), epochs, best,
                     t.path("trials").asInt(), t.path("pruned").asInt(), t.path("seconds").asDouble(),
-                    t.path("commit").asText("unknown")));
+                    t.path("commit").asText("unknown"), details));
         }
         return kept;
     }
@@ -284,7 +301,10 @@ public final class SearchBench {
             int total = 0;
             int pruned = 0;
             Double bestSoFar = null;
+            List<TrialDetail> details = new ArrayList<>();
             for (Trial t : scratch.store().trials(outcome.runId())) {
+                details.add(new TrialDetail(t.number(), t.state().name(), t.score(), t.params(),
+                        scratch.store().epochs(t.id()).stream().map(EpochMetrics::valAccuracy).toList()));
                 total += t.epochs();
                 if (t.state() == TrialState.PRUNED) {
                     pruned++;
@@ -296,7 +316,7 @@ public final class SearchBench {
                 consumed.add(total);
                 best.add(bestSoFar);
             }
-            return new Trajectory(kind, seed, consumed, best, consumed.size(), pruned, seconds, COMMIT);
+            return new Trajectory(kind, seed, consumed, best, consumed.size(), pruned, seconds, COMMIT, details);
         }
     }
 
