@@ -328,6 +328,9 @@ public final class SearchBench {
         out.put("random_final_median_best", target);
         for (String kind : kinds) {
             List<Trajectory> runs = all.stream().filter(t -> t.kind().equals(kind)).toList();
+            if (runs.isEmpty()) {
+                continue; // a kind of this run stopped before its first search ended
+            }
             Map<String, Object> k = new LinkedHashMap<>();
             List<Map<String, Object>> curve = new ArrayList<>();
             for (int step = 1; step <= 10; step++) {
