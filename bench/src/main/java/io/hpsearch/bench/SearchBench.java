@@ -414,10 +414,11 @@ public final class SearchBench {
 
     /** Median best-so-far against epochs, one line per kind, as a PNG (no plotting library needed). */
     private static void plot(List<Trajectory> all, List<String> kinds, int budget, Path file) throws IOException {
-        int w = 900;
+        // The legend on the right is as wide as the longest kind's name (at most 8 pixels a character at 12 points).
+        int right = Math.max(170, 40 + 8 * kinds.stream().mapToInt(String::length).max().orElse(0));
+        int w = 730 + right;
         int h = 560;
         int left = 80;
-        int right = 170;
         int top = 40;
         int bottom = 60;
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
