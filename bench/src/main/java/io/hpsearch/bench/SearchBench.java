@@ -3,6 +3,7 @@ package io.hpsearch.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.hpsearch.data.FashionMnist;
 import io.hpsearch.runner.RunListener;
 import io.hpsearch.runner.SearchRunner;
@@ -205,7 +206,7 @@ public final class SearchBench {
         for (Map.Entry<String, Object> setting : settings.entrySet()) {
             String key = setting.getKey();
             JsonNode was = key.equals("tpe") && root.path(key).isMissingNode()
-                    ? new ObjectMapper().getNodeFactory().textNode("") : root.path(key);
+                    ? TextNode.valueOf("") : root.path(key);
             boolean runUses = kinds.stream().anyMatch(k -> uses(k, key));
             boolean fileUses = false;
             for (JsonNode t : root.path("searches")) {
@@ -264,10 +265,15 @@ public final class SearchBench {
         }
         if (search.equals("tpe")) {
             // TPE's settings come from the environment too (TPE="startup_trials: 5").
-            String options = (multivariate ? "multivariate: true" : "") + (multivariate && !tpe().isEmpty() ? ", " : "")
-                    + tpe();
+            List<String> options = new ArrayList<>();
+            if (multivariate) {
+                options.add("multivariate: true");
+            }
+            if (!tpe().isEmpty()) {
+                options.add(tpe());
+            }
             if (!options.isEmpty()) {
-                text = text + "\ntpe: {" + options + "}\n";
+                text = text + "\ntpe: {" + String.join(", ", options) + "}\n";
             }
         }
         if (kind.endsWith("+asha")) {

@@ -40,8 +40,8 @@ import java.util.stream.Stream;
  * <p>Never proposes a network the run has (or that this sampler proposed): a repeat is drawn again by TPE's
  * acquisition a few times; if it still repeats, the proposal is the unseen network with the largest l(x)/g(x) of
  * {@code candidates} drawn from l(x) (so it stays near the good trials); only then a random one, and an exhausted
- * finite space gives empty. Each proposal draws from a generator seeded by
- * the seed and the number of trials known, so the same history gives the same proposal, resumed or not.
+ * finite space gives empty. Each proposal draws from a generator seeded by the seed and the number of trials known,
+ * so the same history gives the same proposal, resumed or not.
  */
 final class TpeSampler implements Sampler {
     /** TPE draws of a whole network (each the acquisition's best of its candidates) before a repeat is redrawn. */
@@ -50,7 +50,8 @@ final class TpeSampler implements Sampler {
      * After those, networks drawn straight from l(x), the good trials' density, of which the unseen one with the
      * largest l(x)/g(x) is proposed: a search that has found its region keeps proposing the best network, and a
      * random network in its place is a trial thrown away (measured: from the 46th trial on, real TPE + ASHA
-     * searches proposed the learning rate no good trial had about as often as random search does). At most this many draws, before falling back to random ones.
+     * searches proposed the learning rate no good trial had about as often as random search does). At most this
+     * many draws, before falling back to random ones.
      */
     private static final int GOOD_DENSITY_DRAWS = 1_000;
     /** Random draws allowed per proposal in a space of unknown size, as for random search. */
@@ -301,9 +302,7 @@ final class TpeSampler implements Sampler {
             if (lg == null) {
                 return keys.stream().mapToDouble(key -> domains.get(key).samplePrior(rng)).toArray();
             }
-            double[] x = TpeSampler.draw(lg[0], lg[1], candidates, rng);
-            drawing.logRatio += lg[0].logPdf(x) - lg[1].logPdf(x);
-            return x;
+            return TpeSampler.draw(lg[0], lg[1], candidates, rng, drawing);
         }
 
         private MultivariateParzenEstimator[] buildGroup(List<String> keys) {
@@ -329,9 +328,7 @@ final class TpeSampler implements Sampler {
             if (lg == null) {
                 return domain.samplePrior(rng);
             }
-            double x = TpeSampler.draw(lg[0], lg[1], candidates, rng);
-            drawing.logRatio += lg[0].logPdf(x) - lg[1].logPdf(x);
-            return x;
+            return TpeSampler.draw(lg[0], lg[1], candidates, rng, drawing);
         }
 
         private ParzenEstimator[] build(String key, TpeDomain domain) {
@@ -383,8 +380,12 @@ final class TpeSampler implements Sampler {
         return x;
     }
 
-    /** The joint acquisition: {@code candidates} draws from l, the first with the largest log l(x) - log g(x). */
-    static double[] draw(MultivariateParzenEstimator l, MultivariateParzenEstimator g, int candidates, Random rng) {
+    /**
+     * The joint acquisition: {@code candidates} draws from l, the first with the largest log l(x) - log g(x), which
+     * is added to {@code drawing}'s.
+     */
+    private static double[] draw(MultivariateParzenEstimator l, MultivariateParzenEstimator g, int candidates,
+                                 Random rng, Drawing drawing) {
         double[] best = null;
         double bestScore = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < candidates; c++) {
@@ -395,14 +396,15 @@ final class TpeSampler implements Sampler {
                 bestScore = score;
             }
         }
+        drawing.logRatio += bestScore;
         return best;
     }
 
     /**
-     * Optuna's acquisition: {@code candidates} draws from l, the first with the largest log l(x) - log g(x).
-     * Grid and categorical draws repeat, so each value's ratio is worked out once.
+     * Optuna's acquisition: {@code candidates} draws from l, the first with the largest log l(x) - log g(x), which
+     * is added to {@code drawing}'s. Grid and categorical draws repeat, so each value's ratio is worked out once.
      */
-    static double draw(ParzenEstimator l, ParzenEstimator g, int candidates, Random rng) {
+    private static double draw(ParzenEstimator l, ParzenEstimator g, int candidates, Random rng, Drawing drawing) {
         double best = Double.NaN;
         double bestScore = Double.NEGATIVE_INFINITY;
         Map<Double, Double> scores = new HashMap<>();
@@ -414,6 +416,7 @@ final class TpeSampler implements Sampler {
                 bestScore = score;
             }
         }
+        drawing.logRatio += bestScore;
         return best;
     }
 }

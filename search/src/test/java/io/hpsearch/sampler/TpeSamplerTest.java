@@ -242,6 +242,14 @@ class TpeSamplerTest {
                     }
                 }
             }
+            if (seed == 0) {
+                // The hand-built networks are the samplers' own (equal keys), so TPE knows them as tried.
+                List<TrialParams> whole = new RandomSampler(spec).take(1_000);
+                assertEquals(200, whole.size());
+                for (TrialRecord good : history) {
+                    assertTrue(whole.contains(good.params()), "a network of the space: " + good.params());
+                }
+            }
             // Everything else tried is worse, the other learning rate most of all.
             for (TrialParams p : new RandomSampler(spec.withSeed(seed + 1000L)).take(40)) {
                 if (history.stream().noneMatch(t -> t.params().equals(p))) {
