@@ -22,17 +22,19 @@ import java.util.OptionalDouble;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.ToIntFunction;
-import java.util.stream.Stream;
 
 /**
- * Tree-structured Parzen Estimator, as Optuna 4's TPESampler with its defaults (univariate, constant liar on):
+ * Tree-structured Parzen Estimator, as Optuna 4's TPESampler with its defaults (univariate), but its constant liar
+ * always on (off by default in Optuna; here it is what keeps two workers from proposing the same network):
  * the first {@code startup_trials} trials are random; after them each parameter is drawn {@code candidates} times
  * from l(x), the density of the best gamma(n) = min(ceil(0.1 n), 25) finished trials, and the draw with the
  * largest l(x)/g(x) is taken, g(x) being the density of the other trials, running ones included.
  *
  * <p>The space's conditional structure is respected: a group's layer count is drawn first, then the parameters of
  * each layer that exists, each modelled only on the trials that have it (units_3 from trials with three layers or
- * more); a parameter fewer than {@code startup_trials} finished trials have is drawn from its prior. With {@code
+ * more). As in Optuna, the random start counts the run's finished trials, not each parameter's: after it units_4
+ * is drawn by TPE too, from the few trials that have it (where no good trial has it, l(x) is the prior alone and
+ * g(x) steers away from the values the others had). With {@code
  * multivariate: true} the parameters are modelled in groups, jointly within each (Optuna's multivariate TPE with
  * group decomposition): the parameters every network has (the layer counts, the shared ones, the layers every
  * network has), then each optional layer's parameters (units_3 and dropout_3 together).
@@ -263,8 +265,7 @@ final class TpeSampler implements Sampler {
 
     /**
      * One network being drawn: its groups' joint draws so far, and the sum of its drawn values' log l(x) - log g(x)
-     * (its acquisition: the product of the ratios of its parameters, or groups, which TPE models independently; a
-     * parameter drawn from its prior adds nothing).
+     * (its acquisition: the product of the ratios of its parameters, or groups, which TPE models independently).
      */
     private static final class Drawing {
         final Map<Integer, double[]> joint = new HashMap<>();
@@ -274,9 +275,9 @@ final class TpeSampler implements Sampler {
     /** TPE over one split of the trials: estimators built per parameter (or group) on first use. */
     private final class Model {
         private final TpeSplit split;
-        /** l(x) and g(x) per key; absent: not built yet; null pair entries: the parameter is drawn from its prior. */
+        /** l(x) and g(x) per key; absent: not built yet. */
         private final Map<String, ParzenEstimator[]> estimators = new HashMap<>();
-        /** The same per group, multivariate; null: the group is drawn from its prior. */
+        /** The same per group, multivariate. */
         private final Map<Integer, MultivariateParzenEstimator[]> jointEstimators = new HashMap<>();
 
         Model(TpeSplit split) {
@@ -299,9 +300,6 @@ final class TpeSampler implements Sampler {
         private double[] drawGroup(int group, Random rng, Drawing drawing, int candidates) {
             List<String> keys = groups.get(group);
             MultivariateParzenEstimator[] lg = jointEstimators.computeIfAbsent(group, g -> buildGroup(keys));
-            if (lg == null) {
-                return keys.stream().mapToDouble(key -> domains.get(key).samplePrior(rng)).toArray();
-            }
             return TpeSampler.draw(lg[0], lg[1], candidates, rng, drawing);
         }
 
@@ -309,14 +307,6 @@ final class TpeSampler implements Sampler {
             List<TpeDomain> groupDomains = keys.stream().map(domains::get).toList();
             double[][] below = observations(split.below(), keys, groupDomains);
             double[][] above = observations(split.above(), keys, groupDomains);
-            // The startup rule per group, on the finished trials that have the whole group.
-            long relevant = Stream.concat(split.below().stream(), split.above().stream())
-                    .filter(TpeSplit::finished)
-                    .filter(t -> internal(t, keys, groupDomains) != null)
-                    .count();
-            if (relevant < options.startupTrials()) {
-                return null;
-            }
             return new MultivariateParzenEstimator[]{
                     MultivariateParzenEstimator.of(groupDomains, below, options.priorWeight()),
                     MultivariateParzenEstimator.of(groupDomains, above, options.priorWeight())};
@@ -325,23 +315,12 @@ final class TpeSampler implements Sampler {
         private double drawOne(String key, Random rng, Drawing drawing, int candidates) {
             TpeDomain domain = domains.get(key);
             ParzenEstimator[] lg = estimators.computeIfAbsent(key, k -> build(k, domain));
-            if (lg == null) {
-                return domain.samplePrior(rng);
-            }
             return TpeSampler.draw(lg[0], lg[1], candidates, rng, drawing);
         }
 
         private ParzenEstimator[] build(String key, TpeDomain domain) {
             double[] below = observations(split.below(), key, domain);
             double[] above = observations(split.above(), key, domain);
-            // Per parameter, the startup rule again: units_4 stays random until enough trials had four layers.
-            long relevant = Stream.concat(split.below().stream(), split.above().stream())
-                    .filter(TpeSplit::finished)
-                    .filter(t -> domain.internal(t.params().asMap().get(key)).isPresent())
-                    .count();
-            if (relevant < options.startupTrials()) {
-                return null;
-            }
             return new ParzenEstimator[]{ParzenEstimator.of(domain, below, options.priorWeight()),
                     ParzenEstimator.of(domain, above, options.priorWeight())};
         }

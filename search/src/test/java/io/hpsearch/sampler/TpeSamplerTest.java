@@ -266,6 +266,43 @@ class TpeSamplerTest {
         assertTrue(right >= 0.75 * seeds, "proposals with the good trials' learning rate: " + right + " of " + seeds);
     }
 
+    /**
+     * As in Optuna, TPE's random start counts the run's finished trials, not each parameter's: once it is over, a
+     * parameter only one trial has (units_4) is drawn by TPE from that trial. Here the best trial is the only one
+     * with four layers, and its fourth layer has 32 units; a rule that kept units_4 random until ten trials had
+     * four layers gave 32 in about a fifth of the four-layer proposals.
+     */
+    @Test
+    void afterTheRandomStartAParameterFewTrialsHaveIsModelledFromThem() {
+        int fourLayers = 0;
+        int units32 = 0;
+        for (int seed = 0; seed < 60; seed++) {
+            SpaceSpec spec = mlp(seed);
+            List<TrialRecord> history = new ArrayList<>();
+            List<TrialParams> random = new RandomSampler(spec.withSeed(seed + 1000L)).take(200);
+            for (TrialParams p : random) {
+                if (history.size() < 10 && p.integer("hidden_layers", 0) < 4) {
+                    history.add(new TrialRecord(history.size() + 1, p, TrialState.COMPLETED,
+                            0.80 + 0.001 * history.size(), new double[]{0}));
+                }
+            }
+            Map<String, Object> best = new LinkedHashMap<>(random.stream()
+                    .filter(p -> p.integer("hidden_layers", 0) == 4).findFirst().orElseThrow().asMap());
+            best.put("units_4", 32);
+            history.add(new TrialRecord(11, TrialParams.fromMap(best), TrialState.COMPLETED, 0.90,
+                    new double[]{0.90}));
+            TrialParams next = new TpeSampler(spec).next(history).orElseThrow();
+            if (next.integer("hidden_layers", 0) == 4) {
+                fourLayers++;
+                if (next.integer("units_4", 0) == 32) {
+                    units32++;
+                }
+            }
+        }
+        assertTrue(fourLayers >= 15, "TPE proposes the best trial's four layers (" + fourLayers + " of 60)");
+        assertTrue(units32 >= 0.8 * fourLayers, "and its fourth layer's 32 units: " + units32 + " of " + fourLayers);
+    }
+
     private static TrialRecord trial(int number, double inputDropout, int units, double dropout,
                                      double learningRate, double score) {
         Map<String, Object> values = new LinkedHashMap<>();
