@@ -203,7 +203,8 @@ sealed interface ParzenEstimator {
 
         /**
          * Optuna's univariate bandwidths of the observations {@code mus}: the prior's centre sits among them as a
-         * neighbour (Optuna's "dependency on prior_mu"), but its own width is set apart.
+         * neighbour (Optuna's "dependency on prior_mu", from 3.1 to 4.8; 4.9 removed it), but its own width is set
+         * apart.
          */
         static double[] sigmas(double[] mus, double low, double high) {
             int n = mus.length;
