@@ -26,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code search: tpe} as a sampler: determinism, the conditional space, repeats, exhaustion, the constant liar. */
 class TpeSamplerTest {
 
+    /** The reference MLP space's shape, with its layer count and learning rate chosen per test. */
     private static final String MLP = """
             name: mlp
             search: tpe
@@ -34,11 +35,11 @@ class TpeSamplerTest {
             model:
               type: mlp
               input_dropout: {min: 0.0, max: 0.3, step: 0.1}
-              hidden_layers: {min: 1, max: 4}
+              hidden_layers: %s
               units: {choice: [512, 256, 128, 64, 32]}
               dropout: {min: 0.0, max: 0.4, step: 0.1}
               optimizer: adam
-              learning_rate: {min: 0.00001, max: 0.1, log: true}
+              learning_rate: %s
             """;
 
     private static final String TINY = """
@@ -52,8 +53,18 @@ class TpeSamplerTest {
               learning_rate: {choice: [0.01, 0.001]}
             """;
 
+    /** One to four layers, a log-scale learning rate. */
     static SpaceSpec mlp(long seed) {
-        return SpaceParser.parse(MLP.formatted(seed), "mlp.yaml");
+        return mlp(seed, "{min: 1, max: 4}", "{min: 0.00001, max: 0.1, log: true}");
+    }
+
+    /** One layer and two learning rates: 200 networks in all. */
+    private static SpaceSpec small(long seed) {
+        return mlp(seed, "{min: 1, max: 1}", "{choice: [0.01, 0.001]}");
+    }
+
+    private static SpaceSpec mlp(long seed, String hiddenLayers, String learningRate) {
+        return SpaceParser.parse(MLP.formatted(seed, hiddenLayers, learningRate), "mlp.yaml");
     }
 
     /** A score that prefers two layers of 256 units and a learning rate near 3e-3. */
@@ -205,21 +216,6 @@ class TpeSamplerTest {
         }
     }
 
-    private static final String SMALL = """
-            name: small
-            search: tpe
-            seed: %d
-            objective: val_accuracy
-            model:
-              type: mlp
-              input_dropout: {min: 0.0, max: 0.3, step: 0.1}
-              hidden_layers: {min: 1, max: 1}
-              units: {choice: [512, 256, 128, 64, 32]}
-              dropout: {min: 0.0, max: 0.4, step: 0.1}
-              optimizer: adam
-              learning_rate: {choice: [0.01, 0.001]}
-            """;
-
     /**
      * A search that has found its region: the acquisition keeps proposing the networks the run already has there.
      * The redraw must stay in the region (from l(x)), not fall back to random networks: here half of which have the
@@ -231,7 +227,7 @@ class TpeSamplerTest {
         int right = 0;
         int seeds = 200;
         for (int seed = 0; seed < seeds; seed++) {
-            SpaceSpec spec = SpaceParser.parse(SMALL.formatted(seed), "small.yaml");
+            SpaceSpec spec = small(seed);
             List<TrialRecord> history = new ArrayList<>();
             // The good region, all of it tried: lr 0.001, the two widest layers, little dropout.
             for (double in : new double[]{0.0, 0.1}) {
