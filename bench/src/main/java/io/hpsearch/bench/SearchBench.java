@@ -30,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -37,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -56,17 +58,23 @@ public final class SearchBench {
     }
 
     /**
-     * One search of one kind and seed: after each trial, epochs consumed so far and the best score so far; and each
-     * trial's network, state and per-epoch validation accuracy, so a result can be taken apart without running the
-     * search again (which networks ASHA let through, what TPE proposed after its random start). Files written before
-     * the benchmark kept trials have none.
+     * One search of one kind and seed: after each trial, in the order they ended, the epochs all workers had
+     * consumed and the best score so far (see {@link #CLOCK}); and each trial's network, state and per-epoch
+     * validation accuracy, so a result can be taken apart without running the search again (which networks ASHA let
+     * through, what TPE proposed after its random start). Files written before the benchmark kept trials have none.
      */
     record Trajectory(String kind, long seed, List<Integer> epochs, List<Double> best, int trials, int pruned,
                       double seconds, String commit, List<TrialDetail> details) {
     }
 
-    /** One trial of a search, in trial-number order. */
-    record TrialDetail(int number, String state, Double score, String params, List<Double> valAccuracy) {
+    /**
+     * One trial of a search, in trial-number order.
+     *
+     * @param endedAt the search's epochs (all workers') consumed when the trial's last epoch ended; null for a
+     *                trial without an epoch, and in files written before the benchmark recorded it
+     */
+    record TrialDetail(int number, String state, Double score, String params, List<Double> valAccuracy,
+                       Integer endedAt) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -88,6 +96,7 @@ public final class SearchBench {
         settings.put("machine", Machine.cpuModel() + ", " + cores + " cores");
         settings.put("asha", asha());
         settings.put("tpe", tpe());
+        settings.put("clock", CLOCK);
         Path file = out.resolve("search.json");
         // A run of 11 seeds of three kinds takes about 4 hours here: each search is written as it ends, and a run
         // started again with the same settings and OUT keeps the searches it finds and runs the rest.
@@ -127,6 +136,14 @@ public final class SearchBench {
         Map<String, Object> summary = write(file, settings, all, kinds, budget);
         System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(summary));
     }
+
+    /**
+     * How epochs consumed are counted, recorded with the results: a trial counts once its last epoch has ended, at
+     * the epochs every worker had trained by then. Files written before counted each trial at the sum of its own
+     * and its lower-numbered trials' epochs, which credits a long trial earlier than it ended when the other worker
+     * ran later-numbered short ones beside it (pruned searches), and are refused: they do not compare.
+     */
+    static final String CLOCK = "trial end";
 
     /** The commit the benchmark runs at (run.sh passes it), recorded with each search. */
     private static final String COMMIT = System.getenv().getOrDefault("BENCH_COMMIT", "unknown");
@@ -241,7 +258,7 @@ public final class SearchBench {
                 d.path("valAccuracy").forEach(v -> curve.add(v.asDouble()));
                 details.add(new TrialDetail(d.path("number").asInt(), d.path("state").asText(),
                         d.path("score").isNumber() ? d.path("score").asDouble() : null, d.path("params").asText(),
-                        curve));
+                        curve, d.path("endedAt").isInt() ? d.path("endedAt").asInt() : null));
             }
             kept.add(new Trajectory(t.path("kind").asText(), t.path("seed").asLong(), epochs, best,
                     t.path("trials").asInt(), t.path("pruned").asInt(), t.path("seconds").asDouble(),
@@ -288,11 +305,15 @@ public final class SearchBench {
                                      int workers) throws IOException {
         try (ScratchStore scratch = ScratchStore.create("hpsearch-search-bench")) {
             AtomicInteger epochs = new AtomicInteger();
+            // Per trial, the epochs all workers had consumed when its last epoch ended: when its score was known.
+            Map<Integer, Integer> endedAt = new ConcurrentHashMap<>();
             SearchRunner[] runner = new SearchRunner[1];
             RunListener stopAtBudget = new RunListener() {
                 @Override
                 public void epochEnded(int trialNumber, EpochMetrics metrics) {
-                    if (epochs.incrementAndGet() >= budget) {
+                    int consumed = epochs.incrementAndGet();
+                    endedAt.put(trialNumber, consumed);
+                    if (consumed >= budget) {
                         runner[0].cancel();
                     }
                 }
@@ -302,24 +323,29 @@ public final class SearchBench {
             long start = System.nanoTime();
             SearchRunner.Outcome outcome = runner[0].run(spec, "name: bench\n");
             double seconds = (System.nanoTime() - start) / 1e9;
-            List<Integer> consumed = new ArrayList<>();
-            List<Double> best = new ArrayList<>();
-            int total = 0;
-            int pruned = 0;
-            Double bestSoFar = null;
+            List<Trial> trials = scratch.store().trials(outcome.runId());
             List<TrialDetail> details = new ArrayList<>();
-            for (Trial t : scratch.store().trials(outcome.runId())) {
+            int pruned = 0;
+            for (Trial t : trials) {
                 details.add(new TrialDetail(t.number(), t.state().name(), t.score(), t.params(),
-                        scratch.store().epochs(t.id()).stream().map(EpochMetrics::valAccuracy).toList()));
-                total += t.epochs();
+                        scratch.store().epochs(t.id()).stream().map(EpochMetrics::valAccuracy).toList(),
+                        endedAt.get(t.number())));
                 if (t.state() == TrialState.PRUNED) {
                     pruned++;
                 }
+            }
+            // The trajectory in the order the trials ended (a trial without an epoch cost nothing: first).
+            List<Trial> byEnd = new ArrayList<>(trials);
+            byEnd.sort(Comparator.comparingInt(t -> endedAt.getOrDefault(t.number(), 0)));
+            List<Integer> consumed = new ArrayList<>();
+            List<Double> best = new ArrayList<>();
+            Double bestSoFar = null;
+            for (Trial t : byEnd) {
                 if (t.state() == TrialState.COMPLETED && (bestSoFar == null
                         || spec.objective().beats(t.score(), bestSoFar, 0))) {
                     bestSoFar = t.score();
                 }
-                consumed.add(total);
+                consumed.add(endedAt.getOrDefault(t.number(), 0));
                 best.add(bestSoFar);
             }
             return new Trajectory(kind, seed, consumed, best, consumed.size(), pruned, seconds, COMMIT, details);
