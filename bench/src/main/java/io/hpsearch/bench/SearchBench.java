@@ -10,6 +10,7 @@ import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.store.EpochMetrics;
+import io.hpsearch.store.Store;
 import io.hpsearch.store.Trial;
 import io.hpsearch.store.TrialState;
 import io.hpsearch.trainer.NativeThreads;
@@ -30,7 +31,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +39,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -70,11 +70,11 @@ public final class SearchBench {
     /**
      * One trial of a search, in trial-number order.
      *
-     * @param endedAt the search's epochs (all workers') consumed when the trial's last epoch ended; null for a
-     *                trial without an epoch, and in files written before the benchmark recorded it
+     * @param endedAt the epochs the search had trained (all workers) when the trial finished, as
+     *                {@link Store#finishes} counts them; null in files written before the benchmark recorded it
      */
     record TrialDetail(int number, String state, Double score, String params, List<Double> valAccuracy,
-                       Integer endedAt) {
+                       Long endedAt) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -138,10 +138,11 @@ public final class SearchBench {
     }
 
     /**
-     * How epochs consumed are counted, recorded with the results: a trial counts once its last epoch has ended, at
-     * the epochs every worker had trained by then. Files written before counted each trial at the sum of its own
-     * and its lower-numbered trials' epochs, which credits a long trial earlier than it ended when the other worker
-     * ran later-numbered short ones beside it (pruned searches), and are refused: they do not compare.
+     * How epochs consumed are counted, recorded with the results: a trial counts once it has finished, at the
+     * epochs every worker had trained by then ({@link Store#finishes}). Files written before counted each trial at
+     * the sum of its own and its lower-numbered trials' epochs, which credits a long trial earlier than it ended
+     * when the other worker ran later-numbered short ones beside it (pruned searches), and are refused: they do not
+     * compare.
      */
     static final String CLOCK = "trial end";
 
@@ -258,7 +259,7 @@ public final class SearchBench {
                 d.path("valAccuracy").forEach(v -> curve.add(v.asDouble()));
                 details.add(new TrialDetail(d.path("number").asInt(), d.path("state").asText(),
                         d.path("score").isNumber() ? d.path("score").asDouble() : null, d.path("params").asText(),
-                        curve, d.path("endedAt").isInt() ? d.path("endedAt").asInt() : null));
+                        curve, d.path("endedAt").isNumber() ? d.path("endedAt").asLong() : null));
             }
             kept.add(new Trajectory(t.path("kind").asText(), t.path("seed").asLong(), epochs, best,
                     t.path("trials").asInt(), t.path("pruned").asInt(), t.path("seconds").asDouble(),
@@ -305,15 +306,11 @@ public final class SearchBench {
                                      int workers) throws IOException {
         try (ScratchStore scratch = ScratchStore.create("hpsearch-search-bench")) {
             AtomicInteger epochs = new AtomicInteger();
-            // Per trial, the epochs all workers had consumed when its last epoch ended: when its score was known.
-            Map<Integer, Integer> endedAt = new ConcurrentHashMap<>();
             SearchRunner[] runner = new SearchRunner[1];
             RunListener stopAtBudget = new RunListener() {
                 @Override
                 public void epochEnded(int trialNumber, EpochMetrics metrics) {
-                    int consumed = epochs.incrementAndGet();
-                    endedAt.put(trialNumber, consumed);
-                    if (consumed >= budget) {
+                    if (epochs.incrementAndGet() >= budget) {
                         runner[0].cancel();
                     }
                 }
@@ -323,30 +320,31 @@ public final class SearchBench {
             long start = System.nanoTime();
             SearchRunner.Outcome outcome = runner[0].run(spec, "name: bench\n");
             double seconds = (System.nanoTime() - start) / 1e9;
-            List<Trial> trials = scratch.store().trials(outcome.runId());
+            // The trajectory in the order the trials finished, as the dashboard's comparison of runs draws it.
+            List<Store.Finish> finishes = scratch.store().finishes(outcome.runId());
+            Map<Integer, Long> endedAt = new HashMap<>();
+            List<Integer> consumed = new ArrayList<>();
+            List<Double> best = new ArrayList<>();
+            Double bestSoFar = null;
+            for (Store.Finish f : finishes) {
+                Trial t = f.trial();
+                if (t.state() == TrialState.COMPLETED && (bestSoFar == null
+                        || spec.objective().beats(t.score(), bestSoFar, 0))) {
+                    bestSoFar = t.score();
+                }
+                endedAt.put(t.number(), f.epochs());
+                consumed.add((int) f.epochs());
+                best.add(bestSoFar);
+            }
             List<TrialDetail> details = new ArrayList<>();
             int pruned = 0;
-            for (Trial t : trials) {
+            for (Trial t : scratch.store().trials(outcome.runId())) {
                 details.add(new TrialDetail(t.number(), t.state().name(), t.score(), t.params(),
                         scratch.store().epochs(t.id()).stream().map(EpochMetrics::valAccuracy).toList(),
                         endedAt.get(t.number())));
                 if (t.state() == TrialState.PRUNED) {
                     pruned++;
                 }
-            }
-            // The trajectory in the order the trials ended (a trial without an epoch cost nothing: first).
-            List<Trial> byEnd = new ArrayList<>(trials);
-            byEnd.sort(Comparator.comparingInt(t -> endedAt.getOrDefault(t.number(), 0)));
-            List<Integer> consumed = new ArrayList<>();
-            List<Double> best = new ArrayList<>();
-            Double bestSoFar = null;
-            for (Trial t : byEnd) {
-                if (t.state() == TrialState.COMPLETED && (bestSoFar == null
-                        || spec.objective().beats(t.score(), bestSoFar, 0))) {
-                    bestSoFar = t.score();
-                }
-                consumed.add(endedAt.getOrDefault(t.number(), 0));
-                best.add(bestSoFar);
             }
             return new Trajectory(kind, seed, consumed, best, consumed.size(), pruned, seconds, COMMIT, details);
         }

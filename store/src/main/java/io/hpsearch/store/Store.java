@@ -26,6 +26,8 @@ import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -497,15 +499,16 @@ public final class Store implements AutoCloseable {
     public void recordEpoch(long trialId, EpochMetrics metrics) {
         useTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
-            writeEpoch(dao, trialId, metrics);
-            dao.epochRecorded(trialId, metrics.epoch(), now(h));
+            Instant now = now(h);
+            writeEpoch(dao, trialId, metrics, now);
+            dao.epochRecorded(trialId, metrics.epoch(), now);
         });
     }
 
-    private static void writeEpoch(TrialDao dao, long trialId, EpochMetrics metrics) {
+    private static void writeEpoch(TrialDao dao, long trialId, EpochMetrics metrics, Instant now) {
         // A write retried after a lost connection may have committed the first time: the epoch replaces itself.
         dao.deleteEpoch(trialId, metrics.execution(), metrics.epoch());
-        dao.insertEpoch(trialId, metrics);
+        dao.insertEpoch(trialId, metrics, now);
     }
 
     /**
@@ -516,10 +519,11 @@ public final class Store implements AutoCloseable {
     public boolean recordOwnEpoch(long trialId, long workerId, EpochMetrics metrics) {
         return inTransaction(h -> {
             TrialDao dao = h.attach(TrialDao.class);
-            if (dao.epochRecordedOwn(trialId, workerId, metrics.epoch(), now(h)) == 0) {
+            Instant now = now(h);
+            if (dao.epochRecordedOwn(trialId, workerId, metrics.epoch(), now) == 0) {
                 return false;
             }
-            writeEpoch(dao, trialId, metrics);
+            writeEpoch(dao, trialId, metrics, now);
             return true;
         });
     }
@@ -645,6 +649,57 @@ public final class Store implements AutoCloseable {
     /** Trials of a run by number. */
     public List<Trial> trials(long runId) {
         return withExtension(TrialDao.class, dao -> dao.ofRun(runId));
+    }
+
+    /**
+     * The run's finished trials in the order they finished, each with the epochs the run had trained by then: every
+     * worker's epochs recorded up to its finish, by the database's clock (a trial that trained beside shorter ones
+     * on another worker finishes after their epochs, not where its number puts it). What a best-so-far curve is
+     * drawn against. A run with epochs recorded before the store kept their times is counted as it was then: in
+     * trial-number order, each trial's epochs added to those of the trials numbered before it.
+     */
+    public List<Finish> finishes(long runId) {
+        List<Trial> finished = trials(runId).stream().filter(t -> t.state().isFinished()).toList();
+        List<Instant> ends = withExtension(TrialDao.class, dao -> dao.epochEnds(runId));
+        List<Finish> out = new ArrayList<>();
+        if (ends.contains(null) || finished.stream().anyMatch(t -> t.finishedAt() == null)) {
+            long epochs = 0;
+            for (Trial t : finished) {
+                epochs += t.epochs();
+                out.add(new Finish(t, epochs));
+            }
+            return out;
+        }
+        Instant[] sorted = ends.toArray(Instant[]::new);
+        Arrays.sort(sorted);
+        List<Trial> byFinish = new ArrayList<>(finished);
+        byFinish.sort(Comparator.comparing(Trial::finishedAt)); // stable: ties keep trial-number order
+        for (Trial t : byFinish) {
+            out.add(new Finish(t, endedBy(sorted, t.finishedAt())));
+        }
+        return out;
+    }
+
+    /** How many of the {@code sorted} times are at or before {@code time}. */
+    private static int endedBy(Instant[] sorted, Instant time) {
+        int lo = 0;
+        int hi = sorted.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (sorted[mid].isAfter(time)) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return lo;
+    }
+
+    /**
+     * A finished trial, and the epochs its run had trained (all trials, all workers, all executions) when it
+     * finished.
+     */
+    public record Finish(Trial trial, long epochs) {
     }
 
     public Optional<Trial> trial(long runId, int number) {

@@ -120,9 +120,9 @@ interface TrialDao {
     List<Trial> ofRun(@Bind("runId") long runId);
 
     @SqlUpdate("""
-            INSERT INTO epochs (trial_id, execution, epoch, train_loss, val_loss, val_accuracy, seconds)
-            VALUES (:trialId, :execution, :epoch, :trainLoss, :valLoss, :valAccuracy, :seconds)""")
-    void insertEpoch(@Bind("trialId") long trialId, @BindMethods EpochMetrics metrics);
+            INSERT INTO epochs (trial_id, execution, epoch, train_loss, val_loss, val_accuracy, seconds, ended_at)
+            VALUES (:trialId, :execution, :epoch, :trainLoss, :valLoss, :valAccuracy, :seconds, :now)""")
+    void insertEpoch(@Bind("trialId") long trialId, @BindMethods EpochMetrics metrics, @Bind("now") Instant now);
 
     /**
      * As {@link #epochRecorded}, only while the trial is this worker's ({@link #OWN}): 0 when another worker has it,
@@ -246,6 +246,10 @@ interface TrialDao {
             SELECT execution, epoch, train_loss, val_loss, val_accuracy, seconds FROM epochs WHERE trial_id = :id
             ORDER BY execution, epoch""")
     List<EpochMetrics> epochs(@Bind("id") long trialId);
+
+    /** When each epoch of the run's trials was recorded (null for epochs recorded before the store kept it). */
+    @SqlQuery("SELECT e.ended_at FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.run_id = :runId")
+    List<Instant> epochEnds(@Bind("runId") long runId);
 
     @SqlUpdate("DELETE FROM test_evaluations WHERE run_id = :runId")
     void deleteEvaluation(@Bind("runId") long runId);

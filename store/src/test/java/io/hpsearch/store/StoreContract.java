@@ -593,6 +593,36 @@ abstract class StoreContract {
     }
 
     @Test
+    void trialsFinishInTheOrderTheDatabasesClockSawAndCountEveryTrialsEpochsTrainedByThen() throws Exception {
+        long run = newRun("finishes", Objective.VAL_ACCURACY);
+        // Two workers: trial 1 trains three epochs while trials 2 and 3, beside it, train one each and are pruned.
+        Trial one = store.startTrial(run, 1, "{\"units_1\":1}", "units=1");
+        Trial two = store.startTrial(run, 2, "{\"units_1\":2}", "units=2");
+        epoch(one, 1);
+        epoch(two, 1);
+        store.pruneTrial(two.id(), 1, 0.5, "pruned");
+        Thread.sleep(5);
+        epoch(one, 2);
+        Trial three = store.startTrial(run, 3, "{\"units_1\":3}", "units=3");
+        epoch(three, 1);
+        store.pruneTrial(three.id(), 1, 0.5, "pruned");
+        Thread.sleep(5);
+        Trial four = store.startTrial(run, 4, "{\"units_1\":4}", "units=4");
+        epoch(four, 1); // still running when trial 1 completes: not listed, but its epoch was trained by then
+        epoch(one, 3);
+        store.completeTrial(one.id(), 0.8, null, 3, 3);
+        List<Store.Finish> finishes = store.finishes(run);
+        assertEquals(List.of(2, 3, 1), finishes.stream().map(f -> f.trial().number()).toList());
+        // Counted by trial number, as before, trial 1 would sit at 3 epochs and trial 2 at 4.
+        assertEquals(List.of(2L, 4L, 6L), finishes.stream().map(Store.Finish::epochs).toList());
+    }
+
+    private void epoch(Trial trial, int epoch) throws InterruptedException {
+        store.recordEpoch(trial.id(), new EpochMetrics(1, epoch, 0.9, 0.8, 0.5, 1.0));
+        Thread.sleep(5); // distinct times on the database's clock
+    }
+
+    @Test
     void learningCurvesCarryEachEpochsObjectiveAndDurationForTheFirstExecutionOnly() {
         long run = newRun("curves", Objective.VAL_ACCURACY);
         long w = store.registerWorker("w", 1);

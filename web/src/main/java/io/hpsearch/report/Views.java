@@ -120,13 +120,13 @@ public final class Views {
     public record Comparison(String objective, boolean maximise, List<ComparedRun> runs) {
     }
 
-    /** @param points one per finished trial, in trial order */
+    /** @param points one per finished trial, in the order they finished */
     public record ComparedRun(long id, String name, String status, String search, int trials, List<EpochPoint> points) {
     }
 
     /**
-     * @param epochs epochs consumed by the run's finished trials up to and including this one (completed, pruned,
-     *               failed, cancelled: all trained)
+     * @param epochs epochs the run had trained when this trial finished: every trial's, on every worker, this one's
+     *               included (completed, pruned, failed, cancelled: all trained)
      * @param best   the best completed trial's score so far, null before the first completes
      * @param trial  the trial that finished here
      * @param state  how it finished

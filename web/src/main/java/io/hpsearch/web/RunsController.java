@@ -168,8 +168,9 @@ public final class RunsController {
     }
 
     /**
-     * {@code ?runs=1,2,3}: each run's best score so far against the epochs its finished trials consumed, in trial
-     * order. 400 unless there are two or more runs, all with the same objective.
+     * {@code ?runs=1,2,3}: each run's best score so far against the epochs it had trained when each of its trials
+     * finished, in the order they finished ({@link Store#finishes}). 400 unless there are two or more runs, all with
+     * the same objective.
      */
     public void compare(Context ctx) {
         String list = ctx.queryParam("runs");
@@ -205,23 +206,18 @@ public final class RunsController {
     }
 
     private Views.ComparedRun compared(Run run, Objective objective) {
-        List<Trial> trials = store.trials(run.id());
         List<Views.EpochPoint> points = new ArrayList<>();
-        long epochs = 0;
         Double best = null;
-        for (Trial t : trials) {
-            if (!t.state().isFinished()) {
-                continue;
-            }
-            epochs += t.epochs();
+        for (Store.Finish f : store.finishes(run.id())) {
+            Trial t = f.trial();
             if (t.state() == TrialState.COMPLETED && t.score() != null && Double.isFinite(t.score())
                     && (best == null || objective.beats(t.score(), best, 0))) {
                 best = t.score();
             }
-            points.add(new Views.EpochPoint(epochs, best, t.number(), t.state().name()));
+            points.add(new Views.EpochPoint(f.epochs(), best, t.number(), t.state().name()));
         }
-        return new Views.ComparedRun(run.id(), run.name(), run.status().name(), run.searchKind(), trials.size(),
-                points);
+        return new Views.ComparedRun(run.id(), run.name(), run.status().name(), run.searchKind(),
+                store.trials(run.id()).size(), points);
     }
 
     public void trialsCsv(Context ctx) {
