@@ -504,7 +504,8 @@ class ApiTest {
         assertEquals("val_accuracy", comparison.get("objective").asText());
         JsonNode points = comparison.get("runs").get(0).get("points");
         assertEquals(9, points.size(), "one point per finished trial");
-        // 6 epochs per completed trial, 2 per pruned one, in trial order.
+        // 6 epochs per completed trial, 2 per pruned one; FakeRuns writes one trial after another, so they finish
+        // in trial order.
         assertEquals(6 * 6 + 3 * 2, points.get(8).get("epochs").asInt());
         assertEquals(6 + 6 + 2, points.get(2).get("epochs").asInt(), "trial 3 was pruned after 2 epochs");
         assertEquals(json(get("/api/runs/" + a), 200).get("run").get("bestScore").asDouble(),
