@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -43,6 +44,35 @@ class H2StoreTest extends StoreContract {
             assertNull(trial.host(), "a trial from before workers has no host");
             assertEquals(0, trial.retries());
             assertTrue(migrated.model(1).isEmpty());
+        }
+    }
+
+    @Test
+    void epochsRecordedBeforeTheStoreKeptTheirTimesAreCountedInTrialOrderAsTheyWere() throws Exception {
+        Path old = dir.resolve("v10/hpsearch");
+        Files.createDirectories(old.getParent());
+        String url = "jdbc:h2:file:" + old.toAbsolutePath() + ";WRITE_DELAY=0";
+        // Version 10: epochs without their times. Trial 2 (one epoch) finished before trial 1 (three).
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/common", "classpath:db/h2")
+                .target("10").load().migrate();
+        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO runs (name, space_yaml, resolved_space, search_kind, objective, max_trials, seed,"
+                    + " status, java_version, dl4j_version, hpsearch_version, created_at, heartbeat_at) VALUES "
+                    + "('old', 'name: old', '{}', 'random', 'VAL_ACCURACY', 3, 1, 'COMPLETED', '17', 'M2.1', '0.1', "
+                    + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+            st.execute("INSERT INTO trials (run_id, trial_number, params, params_key, state, score, epochs, "
+                    + "started_at, finished_at, heartbeat_at) VALUES "
+                    + "(1, 1, '{}', 'k1', 'COMPLETED', 0.8, 3, TIMESTAMP '2026-01-01 10:00:00+00', "
+                    + "TIMESTAMP '2026-01-01 10:03:00+00', CURRENT_TIMESTAMP), "
+                    + "(1, 2, '{}', 'k2', 'PRUNED', 0.5, 1, TIMESTAMP '2026-01-01 10:00:00+00', "
+                    + "TIMESTAMP '2026-01-01 10:01:00+00', CURRENT_TIMESTAMP)");
+            st.execute("INSERT INTO epochs (trial_id, epoch, train_loss, val_loss, val_accuracy, seconds) VALUES "
+                    + "(1, 1, 1, 1, 0.7, 60), (1, 2, 1, 1, 0.75, 60), (1, 3, 1, 1, 0.8, 60), (2, 1, 1, 1, 0.5, 60)");
+        }
+        try (Store migrated = Store.open(old)) {
+            List<Store.Finish> finishes = migrated.finishes(1);
+            assertEquals(List.of(1, 2), finishes.stream().map(f -> f.trial().number()).toList());
+            assertEquals(List.of(3L, 4L), finishes.stream().map(Store.Finish::epochs).toList());
         }
     }
 
