@@ -25,16 +25,8 @@ class H2StoreTest extends StoreContract {
     @Test
     void aDatabaseOfTheLastReleaseIsMigratedWithItsRunsKept() throws Exception {
         Path old = dir.resolve("old/hpsearch");
-        Files.createDirectories(old.getParent());
-        String url = "jdbc:h2:file:" + old.toAbsolutePath() + ";WRITE_DELAY=0";
         // The schema as hpsearch had it before workers (version 6), with a run and a completed trial in it.
-        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/common", "classpath:db/h2")
-                .target("6").load().migrate();
-        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
-            st.execute("INSERT INTO runs (name, space_yaml, resolved_space, search_kind, objective, max_trials, seed,"
-                    + " status, java_version, dl4j_version, hpsearch_version, created_at, heartbeat_at) VALUES "
-                    + "('old', 'name: old', '{}', 'random', 'VAL_ACCURACY', 3, 1, 'COMPLETED', '17', 'M2.1', '0.1', "
-                    + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        try (Connection c = oldDatabase(old, "6"); Statement st = c.createStatement()) {
             st.execute("INSERT INTO trials (run_id, trial_number, params, params_key, state, score, started_at, "
                     + "heartbeat_at) VALUES (1, 1, '{}', 'k', 'COMPLETED', 0.8, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
         }
@@ -50,16 +42,8 @@ class H2StoreTest extends StoreContract {
     @Test
     void epochsRecordedBeforeTheStoreKeptTheirTimesAreCountedInTrialOrderAsTheyWere() throws Exception {
         Path old = dir.resolve("v10/hpsearch");
-        Files.createDirectories(old.getParent());
-        String url = "jdbc:h2:file:" + old.toAbsolutePath() + ";WRITE_DELAY=0";
         // Version 10: epochs without their times. Trial 2 (one epoch) finished before trial 1 (three).
-        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/common", "classpath:db/h2")
-                .target("10").load().migrate();
-        try (Connection c = DriverManager.getConnection(url, "sa", ""); Statement st = c.createStatement()) {
-            st.execute("INSERT INTO runs (name, space_yaml, resolved_space, search_kind, objective, max_trials, seed,"
-                    + " status, java_version, dl4j_version, hpsearch_version, created_at, heartbeat_at) VALUES "
-                    + "('old', 'name: old', '{}', 'random', 'VAL_ACCURACY', 3, 1, 'COMPLETED', '17', 'M2.1', '0.1', "
-                    + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        try (Connection c = oldDatabase(old, "10"); Statement st = c.createStatement()) {
             st.execute("INSERT INTO trials (run_id, trial_number, params, params_key, state, score, epochs, "
                     + "started_at, finished_at, heartbeat_at) VALUES "
                     + "(1, 1, '{}', 'k1', 'COMPLETED', 0.8, 3, TIMESTAMP '2026-01-01 10:00:00+00', "
@@ -74,6 +58,25 @@ class H2StoreTest extends StoreContract {
             assertEquals(List.of(1, 2), finishes.stream().map(f -> f.trial().number()).toList());
             assertEquals(List.of(3L, 4L), finishes.stream().map(Store.Finish::epochs).toList());
         }
+    }
+
+    /**
+     * An H2 database at {@code path} with the schema up to {@code version} only, as an older hpsearch left it, and
+     * one run (id 1) in it: a connection to it, for the caller to add rows and close.
+     */
+    private static Connection oldDatabase(Path path, String version) throws Exception {
+        Files.createDirectories(path.getParent());
+        String url = "jdbc:h2:file:" + path.toAbsolutePath() + ";WRITE_DELAY=0";
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/common", "classpath:db/h2")
+                .target(version).load().migrate();
+        Connection c = DriverManager.getConnection(url, "sa", "");
+        try (Statement st = c.createStatement()) {
+            st.execute("INSERT INTO runs (name, space_yaml, resolved_space, search_kind, objective, max_trials, seed,"
+                    + " status, java_version, dl4j_version, hpsearch_version, created_at, heartbeat_at) VALUES "
+                    + "('old', 'name: old', '{}', 'random', 'VAL_ACCURACY', 3, 1, 'COMPLETED', '17', 'M2.1', '0.1', "
+                    + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
+        }
+        return c;
     }
 
     @Test
