@@ -321,7 +321,8 @@ public final class SearchBench {
             SearchRunner.Outcome outcome = runner[0].run(spec, "name: bench\n");
             double seconds = (System.nanoTime() - start) / 1e9;
             // The trajectory in the order the trials finished, as the dashboard's comparison of runs draws it.
-            List<Store.Finish> finishes = scratch.store().finishes(outcome.runId());
+            List<Trial> trials = scratch.store().trials(outcome.runId());
+            List<Store.Finish> finishes = scratch.store().finishes(outcome.runId(), trials);
             Map<Integer, Long> endedAt = new HashMap<>();
             List<Integer> consumed = new ArrayList<>();
             List<Double> best = new ArrayList<>();
@@ -338,7 +339,7 @@ public final class SearchBench {
             }
             List<TrialDetail> details = new ArrayList<>();
             int pruned = 0;
-            for (Trial t : scratch.store().trials(outcome.runId())) {
+            for (Trial t : trials) {
                 details.add(new TrialDetail(t.number(), t.state().name(), t.score(), t.params(),
                         scratch.store().epochs(t.id()).stream().map(EpochMetrics::valAccuracy).toList(),
                         endedAt.get(t.number())));

@@ -26,7 +26,6 @@ import java.util.function.Supplier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -657,9 +656,11 @@ public final class Store implements AutoCloseable {
      * on another worker finishes after their epochs, not where its number puts it). What a best-so-far curve is
      * drawn against. A run with epochs recorded before the store kept their times is counted as it was then: in
      * trial-number order, each trial's epochs added to those of the trials numbered before it.
+     *
+     * @param trials the run's trials as {@link #trials} reads them (its callers need them too: read once)
      */
-    public List<Finish> finishes(long runId) {
-        List<Trial> finished = trials(runId).stream().filter(t -> t.state().isFinished()).toList();
+    public List<Finish> finishes(long runId, List<Trial> trials) {
+        List<Trial> finished = trials.stream().filter(t -> t.state().isFinished()).toList();
         List<Instant> ends = withExtension(TrialDao.class, dao -> dao.epochEnds(runId));
         List<Finish> out = new ArrayList<>();
         if (ends.contains(null) || finished.stream().anyMatch(t -> t.finishedAt() == null)) {
@@ -670,29 +671,18 @@ public final class Store implements AutoCloseable {
             }
             return out;
         }
-        Instant[] sorted = ends.toArray(Instant[]::new);
-        Arrays.sort(sorted);
+        List<Instant> sorted = new ArrayList<>(ends);
+        sorted.sort(null);
         List<Trial> byFinish = new ArrayList<>(finished);
         byFinish.sort(Comparator.comparing(Trial::finishedAt)); // stable: ties keep trial-number order
+        int ended = 0; // epochs at or before the current trial's finish: both lists are in time order
         for (Trial t : byFinish) {
-            out.add(new Finish(t, endedBy(sorted, t.finishedAt())));
+            while (ended < sorted.size() && !sorted.get(ended).isAfter(t.finishedAt())) {
+                ended++;
+            }
+            out.add(new Finish(t, ended));
         }
         return out;
-    }
-
-    /** How many of the {@code sorted} times are at or before {@code time}. */
-    private static int endedBy(Instant[] sorted, Instant time) {
-        int lo = 0;
-        int hi = sorted.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            if (sorted[mid].isAfter(time)) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return lo;
     }
 
     /**

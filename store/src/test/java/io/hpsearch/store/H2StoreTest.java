@@ -54,7 +54,7 @@ class H2StoreTest extends StoreContract {
                     + "(1, 1, 1, 1, 0.7, 60), (1, 2, 1, 1, 0.75, 60), (1, 3, 1, 1, 0.8, 60), (2, 1, 1, 1, 0.5, 60)");
         }
         try (Store migrated = Store.open(old)) {
-            List<Store.Finish> finishes = migrated.finishes(1);
+            List<Store.Finish> finishes = migrated.finishes(1, migrated.trials(1));
             assertEquals(List.of(1, 2), finishes.stream().map(f -> f.trial().number()).toList());
             assertEquals(List.of(3L, 4L), finishes.stream().map(Store.Finish::epochs).toList());
         }

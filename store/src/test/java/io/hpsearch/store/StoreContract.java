@@ -611,7 +611,7 @@ abstract class StoreContract {
         epoch(four, 1); // still running when trial 1 completes: not listed, but its epoch was trained by then
         epoch(one, 3);
         store.completeTrial(one.id(), 0.8, null, 3, 3);
-        List<Store.Finish> finishes = store.finishes(run);
+        List<Store.Finish> finishes = store.finishes(run, store.trials(run));
         assertEquals(List.of(2, 3, 1), finishes.stream().map(f -> f.trial().number()).toList());
         // Counted by trial number, as before, trial 1 would sit at 3 epochs and trial 2 at 4.
         assertEquals(List.of(2L, 4L, 6L), finishes.stream().map(Store.Finish::epochs).toList());

@@ -206,9 +206,10 @@ public final class RunsController {
     }
 
     private Views.ComparedRun compared(Run run, Objective objective) {
+        List<Trial> trials = store.trials(run.id());
         List<Views.EpochPoint> points = new ArrayList<>();
         Double best = null;
-        for (Store.Finish f : store.finishes(run.id())) {
+        for (Store.Finish f : store.finishes(run.id(), trials)) {
             Trial t = f.trial();
             if (t.state() == TrialState.COMPLETED && t.score() != null && Double.isFinite(t.score())
                     && (best == null || objective.beats(t.score(), best, 0))) {
@@ -216,8 +217,8 @@ public final class RunsController {
             }
             points.add(new Views.EpochPoint(f.epochs(), best, t.number(), t.state().name()));
         }
-        return new Views.ComparedRun(run.id(), run.name(), run.status().name(), run.searchKind(),
-                store.trials(run.id()).size(), points);
+        return new Views.ComparedRun(run.id(), run.name(), run.status().name(), run.searchKind(), trials.size(),
+                points);
     }
 
     public void trialsCsv(Context ctx) {
