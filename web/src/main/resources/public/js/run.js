@@ -417,7 +417,7 @@
     byId("data-details").hidden = !data;
     pending.hidden = Boolean(data);
     if (!data) {
-      pending.textContent = detail.run.status === "QUEUED" || detail.run.status === "RUNNING"
+      pending.textContent = HP.isActive(detail.run.status)
         ? "The data is recorded when the run starts."
         : "This run recorded no data: it stopped before reading it, or an older hpsearch made it "
           + "(those trained on Fashion-MNIST).";

@@ -24,6 +24,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,10 @@ import java.util.function.DoublePredicate;
  * file, line and key, raised before anything is run or stored.
  */
 public final class SpaceParser {
+    /** The most {@code max_trials}, {@code training.epochs} and {@code training.train_limit} a space may give. */
+    public static final int MAX_TRIALS = 1_000_000;
+    public static final int MAX_EPOCHS = 10_000;
+    public static final int MAX_TRAIN_LIMIT = 100_000_000;
 
     /** Space files are a page of YAML; anything far larger is a mistake, not a space. */
     public static final int MAX_BYTES = 1 << 20;
@@ -73,6 +78,8 @@ public final class SpaceParser {
                         + " bytes; a space file must be under " + MAX_BYTES + " bytes");
             }
             bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new SpaceException(source, 0, "", "no such file");
         } catch (IOException e) {
             throw new SpaceException(source, 0, "", "cannot read the file (" + e.getMessage() + ")");
         }
@@ -154,7 +161,7 @@ public final class SpaceParser {
         DataSpec dataset = dataset(top);
         SearchKind search = top.text("search").map(s -> enumValue(top, "search", s, SearchKind.class))
                 .orElse(SearchKind.RANDOM);
-        int maxTrials = top.integer("max_trials", 1, 1_000_000).orElse(20);
+        int maxTrials = top.integer("max_trials", 1, MAX_TRIALS).orElse(20);
         // As Optuna's timeout and Ray Tune's time_budget_s; minutes, since searches last minutes to days.
         Optional<Duration> timeBudget = top.decimal("max_minutes", SpaceSpec::validMinutes, SpaceSpec.MINUTES_RULE)
                 .map(SpaceSpec::ofMinutes);
@@ -415,11 +422,11 @@ public final class SpaceParser {
         Section t = maybe.get();
         t.allowOnly("epochs", "batch_size", "validation_split", "train_limit", "executions_per_trial",
                 "early_stopping", "augment", "checkpoint_minutes");
-        int epochs = t.integer("epochs", 1, 10_000).orElse(10);
+        int epochs = t.integer("epochs", 1, MAX_EPOCHS).orElse(10);
         int batchSize = t.integer("batch_size", 1, 60_000).orElse(128);
         double split = t.decimal("validation_split", v -> v > 0 && v < 1, "must be between 0 and 1, exclusive")
                 .orElse(DEFAULT_VALIDATION_SPLIT);
-        int trainLimit = t.integer("train_limit", 1, 100_000_000).orElse(0);
+        int trainLimit = t.integer("train_limit", 1, MAX_TRAIN_LIMIT).orElse(0);
         int executions = t.integer("executions_per_trial", 1, 100).orElse(1);
         Optional<EarlyStopping> early = t.child("early_stopping").map(e -> {
             e.allowOnly("patience", "min_delta", "metric");
@@ -776,9 +783,22 @@ public final class SpaceParser {
             });
         }
 
+        /**
+         * A scalar YAML 1.1 tags as a boolean, as SnakeYAML and PyYAML read it: yes, on and true (any case) are
+         * true; no, off and false are false. Boolean.parseBoolean alone would read yes and on as false.
+         */
+        private static boolean yamlBoolean(ScalarNode s) {
+            String v = s.getValue().toLowerCase(Locale.ROOT);
+            return v.equals("true") || v.equals("yes") || v.equals("on");
+        }
+
         private long wholeNumber(String key, ScalarNode s) {
             if (!s.getTag().equals(Tag.INT)) {
                 throw error(key, "expected a whole number, found " + describe(s));
+            }
+            // YAML 1.1 also reads 0x40, 0b101 and 1:30 (base 60) as integers; hpsearch takes decimal digits only.
+            if (!s.getValue().matches("[-+]?[0-9_]+")) {
+                throw error(key, "write whole numbers in decimal digits, found " + describe(s));
             }
             try {
                 return Long.parseLong(s.getValue().replace("_", "").replaceFirst("^\\+", ""));
@@ -893,7 +913,7 @@ public final class SpaceParser {
                 if (!logNode.getTag().equals(Tag.BOOL)) {
                     throw error("log", "expected true or false, found " + describe(logNode));
                 }
-                log = Boolean.parseBoolean(logNode.getValue().toLowerCase(Locale.ROOT));
+                log = yamlBoolean(logNode);
                 if (log && (step != null || type == ParamType.INTEGER)) {
                     throw error("log", "log applies to continuous ranges only (no step, decimal values)");
                 }
@@ -941,7 +961,7 @@ public final class SpaceParser {
                         throw new SpaceException(source, line(s), qualify(key), "expected true or false, found "
                                 + describe(s));
                     }
-                    yield Boolean.parseBoolean(s.getValue().toLowerCase(Locale.ROOT));
+                    yield yamlBoolean(s);
                 }
             };
             return v;

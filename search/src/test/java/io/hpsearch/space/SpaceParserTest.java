@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -162,6 +163,44 @@ class SpaceParserTest {
         assertEquals(new Param.Fixed(256), units.byLayer().get(0));
         assertEquals(List.of(64, 128), units.byLayer().get(1).discreteValues().orElseThrow());
         assertTrue(SpaceSize.finiteNetworks(spec).isEmpty(), "l2 is continuous");
+    }
+
+    @Test
+    void yamlBooleansReadAsYamlAndPythonReadThem() {
+        // SnakeYAML (YAML 1.1, as PyYAML) tags yes/no/on/off as booleans; yes and on are true, not false.
+        SpaceSpec spec = parse("""
+                name: b
+                search: tpe
+                tpe: {multivariate: yes}
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: 64
+                  learning_rate: {min: 0.0001, max: 0.1, log: on}
+                """);
+        assertTrue(spec.options().tpe().multivariate());
+        assertTrue(((Param.Range) spec.model().shared("learning_rate").orElseThrow()).log());
+        assertFalse(parse("name: n\nsearch: tpe\ntpe: {multivariate: Off}\nmodel: {type: mlp, hidden_layers: 1, "
+                + "units: 8, learning_rate: 0.01}\n").options().tpe().multivariate());
+    }
+
+    @Test
+    void hyperbandsLastEpochFollowsTheTrainingEpochs() {
+        SpaceSpec spec = parse("name: h\ntraining: {epochs: 27}\npruner: {type: hyperband, min_epochs: 3}\n"
+                + "model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}\n");
+        // run --epochs 9: the pruner's max_resource is 9 too, so no rung judges a trial's last epoch
+        SpaceSpec nine = spec.withTraining(spec.training().withEpochs(9));
+        assertEquals(9, ((PrunerSpec.Hyperband) nine.options().pruner()).maxEpochs());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> spec.withTraining(spec.training().withEpochs(3)));
+        assertEquals("hyperband's min_epochs (3) must be below the epochs a trial trains (3)", e.getMessage());
+    }
+
+    @Test
+    void aMissingFileIsSaidSo(@TempDir Path dir) {
+        Path missing = dir.resolve("typo.yaml");
+        assertEquals(missing + ": no such file",
+                assertThrows(SpaceException.class, () -> SpaceParser.parse(missing)).getMessage());
     }
 
     @Test

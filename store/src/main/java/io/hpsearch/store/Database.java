@@ -43,8 +43,12 @@ public sealed interface Database {
             throw new StoreException("--db " + masked(text) + " is a URL hpsearch cannot use: give a file path (H2) "
                     + "or jdbc:postgresql://HOST[:PORT]/DATABASE?user=USER");
         }
+        // H2 adds .mv.db to the path it is given: the file's own name (which `serve` prints) means the same database,
+        // where H2 would make a second one beside it, named .mv.db.mv.db.
+        String base = text.endsWith(H2.SUFFIX) && text.length() > H2.SUFFIX.length()
+                ? text.substring(0, text.length() - H2.SUFFIX.length()) : text;
         try {
-            return new H2(Path.of(text));
+            return new H2(Path.of(base));
         } catch (InvalidPathException e) {
             throw new StoreException("--db " + text + " is not a file path: " + e.getMessage(), e);
         }
@@ -61,13 +65,21 @@ public sealed interface Database {
 
     /** An H2 file database: {@code base} plus {@code .mv.db} on disk. */
     record H2(Path base) implements Database {
+        /** What H2 adds to {@code base} to name the file. */
+        static final String SUFFIX = ".mv.db";
+
         public H2 {
             base = base.toAbsolutePath().normalize();
         }
 
         @Override
         public String describe() {
-            return base + ".mv.db";
+            return file().toString();
+        }
+
+        /** The file on disk. */
+        public Path file() {
+            return Path.of(base + SUFFIX);
         }
 
         @Override

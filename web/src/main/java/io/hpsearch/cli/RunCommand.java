@@ -134,12 +134,17 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private SpaceSpec withOverrides(SpaceSpec space) {
-        positive("--max-trials", maxTrials);
-        positive("--epochs", epochs);
-        positive("--train-limit", trainLimit);
+        within("--max-trials", maxTrials, SpaceParser.MAX_TRIALS);
+        within("--epochs", epochs, SpaceParser.MAX_EPOCHS);
+        within("--train-limit", trainLimit, SpaceParser.MAX_TRAIN_LIMIT);
         TrainingSpec t = space.training();
-        SpaceSpec out = space.withTraining(t.withEpochs(epochs != null ? epochs : t.epochs())
-                .withTrainLimit(trainLimit != null ? trainLimit : t.trainLimit()));
+        SpaceSpec out;
+        try {
+            out = space.withTraining(t.withEpochs(epochs != null ? epochs : t.epochs())
+                    .withTrainLimit(trainLimit != null ? trainLimit : t.trainLimit()));
+        } catch (IllegalArgumentException e) {
+            throw new Main.UsageException("--epochs " + epochs + ": " + e.getMessage());
+        }
         if (maxTrials != null) {
             out = out.withMaxTrials(maxTrials);
         }
@@ -153,6 +158,15 @@ final class RunCommand implements Callable<Integer> {
             out = out.withTimeBudget(SpaceSpec.ofMinutes(maxMinutes));
         }
         return out;
+    }
+
+    /** As {@link #positive}, and at most {@code max}: the most the space file itself may give. */
+    private static void within(String flag, Integer value, int max) {
+        positive(flag, value);
+        if (value != null && value > max) {
+            throw new Main.UsageException(flag + " must be at most " + String.format(Locale.ROOT, "%,d", max)
+                    + ", was " + value);
+        }
     }
 
     static void positive(String flag, Integer value) {

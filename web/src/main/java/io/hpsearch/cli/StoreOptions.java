@@ -59,6 +59,6 @@ public final class StoreOptions {
      * PostgreSQL database must exist for the server to accept the login; opening says so when it does not.)
      */
     boolean exists() {
-        return !(database() instanceof Database.H2 h2) || Files.exists(Path.of(h2.base() + ".mv.db"));
+        return !(database() instanceof Database.H2 h2) || Files.exists(h2.file());
     }
 }

@@ -61,10 +61,12 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         RunCommand.positive("--poll", pollSeconds);
+        pool.check();
         PrintWriter out = spec.commandLine().getOut();
         AtomicBoolean stopping = new AtomicBoolean();
         SearchRunner[] current = new SearchRunner[1];
-        try (Store s = store.open();
+        // A worker only takes runs launched elsewhere: an H2 file that is not there is a mistyped --db, not a new store.
+        try (Store s = store.openExisting();
              StopSignals signals = new StopSignals(spec.commandLine().getErr(), RunCommand.TRIALS_STOP, () -> {
                  stopping.set(true);
                  if (current[0] != null) {

@@ -18,10 +18,15 @@ public final class WorkerOptions {
             description = "ND4J native threads per worker (default: measured on this machine for each run).")
     Integer threads;
 
-    /** What chooses each run's workers and threads: the flags where given, a measurement for the rest. */
-    ParallelismPolicy policy() {
+    /** Refuses a count below 1, before anything is read or trained. */
+    void check() {
         RunCommand.positive("--workers", workers);
         RunCommand.positive("--threads", threads);
+    }
+
+    /** What chooses each run's workers and threads: the flags where given, a measurement for the rest. */
+    ParallelismPolicy policy() {
+        check();
         return new Calibration(workers, threads, Runtime.getRuntime().availableProcessors(),
                 Calibration.defaultCacheFile());
     }

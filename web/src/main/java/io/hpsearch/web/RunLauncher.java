@@ -49,13 +49,15 @@ public final class RunLauncher implements AutoCloseable {
     }
 
     /**
-     * Queues every run the store holds as QUEUED: ones launched from a dashboard that stopped before their turn.
-     * Should another live dashboard have queued them too, the store lets only one of the two start each run.
+     * Queues every run the store holds as QUEUED: ones launched from a dashboard that stopped before their turn, or
+     * queued for workers (run --no-work). Should another live dashboard have queued them too, the store lets only
+     * one of the two start each run. One whose data this dashboard cannot read (outside its data root, or on
+     * another machine) is left QUEUED for a worker that can, not failed.
      */
     public void adoptQueued() {
         store.runSummaries().stream().map(RunSummary::run).filter(run -> run.status() == RunStatus.QUEUED)
                 .sorted(Comparator.comparingLong(Run::id))
-                .forEach(run -> enqueue(run.id(), SearchRunner.storedSpec(run)));
+                .forEach(run -> enqueue(run.id(), SearchRunner.storedSpec(run), true));
     }
 
     /**
@@ -66,7 +68,7 @@ public final class RunLauncher implements AutoCloseable {
      */
     public long launch(SpaceSpec spec, String spaceYaml) {
         long runId = SearchRunner.record(store, spec, spaceYaml, RunStatus.QUEUED);
-        enqueue(runId, spec);
+        enqueue(runId, spec, false);
         return runId;
     }
 
@@ -80,16 +82,20 @@ public final class RunLauncher implements AutoCloseable {
         // why, and a run whose data changed is refused here rather than failing later.
         SpaceSpec spec = SearchRunner.storedSpec(SearchRunner.resumable(store, runId));
         SearchRunner.checkSameData(store, runId, data.fingerprint(spec.dataset()));
-        enqueue(runId, SearchRunner.takeOver(store, runId, RunStatus.QUEUED));
+        enqueue(runId, SearchRunner.takeOver(store, runId, RunStatus.QUEUED), false);
     }
 
-    /** Puts a QUEUED run in line behind the runs before it; its data is read when its turn comes. */
-    private void enqueue(long runId, SpaceSpec spec) {
+    /**
+     * Puts a QUEUED run in line behind the runs before it; its data is read when its turn comes.
+     *
+     * @param adopted queued by another process: when its data cannot be read here, it is left to the others
+     */
+    private void enqueue(long runId, SpaceSpec spec, boolean adopted) {
         waiting.add(runId);
-        queue.submit(() -> runQueued(runId, spec));
+        queue.submit(() -> runQueued(runId, spec, adopted));
     }
 
-    private void runQueued(long runId, SpaceSpec spec) {
+    private void runQueued(long runId, SpaceSpec spec, boolean adopted) {
         waiting.remove(runId);
         if (closed.get()) {
             return; // the dashboard is stopping, and close() has cancelled the runs still waiting
@@ -99,6 +105,10 @@ public final class RunLauncher implements AutoCloseable {
             // Through the data root: a queued run adopted from another dashboard may name paths outside it.
             dataset = data.load(spec.dataset());
         } catch (DataException e) {
+            if (adopted) {
+                LOG.warn("run {} stays queued for a worker that can read its data: {}", runId, e.getMessage());
+                return;
+            }
             if (store.startRun(runId)) {
                 store.finishRun(runId, RunStatus.FAILED, e.getMessage());
             }

@@ -74,6 +74,16 @@ public final class RunsController {
         int offset = nonNegative(ctx, "offset");
         String status = ctx.queryParam("status");
         String sort = ctx.queryParam("sort");
+        String order = ctx.queryParam("order");
+        if (order != null && !order.isEmpty()) {
+            if (!order.equals("asc") && !order.equals("desc")) {
+                throw new ApiError(400, "order must be asc or desc, not '" + order + "'");
+            }
+            if (sort == null || sort.isEmpty()) {
+                throw new ApiError(400, "order applies to sort: give sort too (for example sort=score&order="
+                        + order + "); without sort, trials come ranked, best first");
+            }
+        }
         if ((status == null || status.isEmpty()) && (sort == null || sort.isEmpty())) {
             ctx.json(new RankedTrials(store.rankedTrials(runId, limit, offset), offset).views());
             return;
@@ -88,15 +98,12 @@ public final class RunsController {
             views = views.stream().filter(v -> v.state().equals(state)).toList();
         }
         if (sort != null && !sort.isEmpty()) {
-            String order = ctx.queryParamAsClass("order", String.class).getOrDefault("asc");
-            if (!order.equals("asc") && !order.equals("desc")) {
-                throw new ApiError(400, "order must be asc or desc, not '" + order + "'");
-            }
+            boolean ascending = order == null || order.isEmpty() || order.equals("asc");
             Comparator<Object> values = RunsController::compareValues;
             Function<TrialView, Object> key = sortKey(sort, views);
             // Trials without a value (no score yet, a layer they do not have) stay last in either order.
             views = views.stream().sorted(Comparator.comparing(key,
-                    Comparator.nullsLast(order.equals("asc") ? values : values.reversed()))).toList();
+                    Comparator.nullsLast(ascending ? values : values.reversed()))).toList();
         }
         int from = Math.min(offset, views.size());
         ctx.json(views.subList(from, limit > 0 ? Math.min(views.size(), from + limit) : views.size()));
@@ -108,15 +115,14 @@ public final class RunsController {
         if (value == null || value.isEmpty()) {
             return 0;
         }
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        if (!value.matches("[0-9]+")) {
+            throw new ApiError(400, name + " must be a whole number, 0 or more, not '" + value + "'");
         }
-        throw new ApiError(400, name + " must be a whole number, 0 or more, not '" + value + "'");
+        String digits = value.replaceFirst("^0+(?=.)", "");
+        if (digits.length() > 10 || Long.parseLong(digits) > Integer.MAX_VALUE) {
+            throw new ApiError(400, name + " must be at most " + Integer.MAX_VALUE + ", not '" + value + "'");
+        }
+        return Integer.parseInt(digits);
     }
 
     public void trial(Context ctx) {

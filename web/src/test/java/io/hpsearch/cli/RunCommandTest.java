@@ -269,6 +269,26 @@ class RunCommandTest {
         Result unknown = cli("trials", "99", "--db", db.toString());
         assertEquals(2, unknown.code());
         assertTrue(unknown.err().contains("no run 99"), unknown.err());
+        // The file's own name, as `serve` prints it, is the same database (H2 would have looked for .mv.db.mv.db).
+        Result byFileName = cli("trials", "99", "--db", db + ".mv.db");
+        assertEquals(2, byFileName.code());
+        assertTrue(byFileName.err().contains("no run 99"), byFileName.err());
+
+        Result tooManyEpochs = cli("run", SPACE.toString(), "--epochs", "20000", "--db", db.toString());
+        assertEquals(2, tooManyEpochs.code());
+        assertTrue(tooManyEpochs.err().contains("--epochs must be at most 10,000, was 20000"), tooManyEpochs.err());
+    }
+
+    @Test
+    @Order(8)
+    void epochsGivenOnTheCommandLineAreCheckedAgainstHyperband() throws Exception {
+        Path space = dir.resolve("hyperband.yaml");
+        Files.writeString(space, "name: hb\ntraining: {epochs: 27}\npruner: {type: hyperband, min_epochs: 3}\n"
+                + "model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}\n");
+        Result tooFew = cli("run", space.toString(), "--epochs", "3", "--db", db.toString());
+        assertEquals(2, tooFew.code());
+        assertEquals("hpsearch: --epochs 3: hyperband's min_epochs (3) must be below the epochs a trial trains (3)",
+                tooFew.err().strip());
     }
 
     @Test

@@ -93,8 +93,10 @@ class WorkersTest {
     void aDatabaseUrlThatCannotServeIsOneParagraphAndExitTwo() {
         String wrongPassword = TestPostgres.urlOf("postgres").replace("password=hpsearch", "password=wrong-secret");
         String missing = TestPostgres.urlOf("hpsearch_test_missing");
+        String noFile = dir.resolve("typo").toString();
         for (String[] args : List.of(new String[]{"runs", "--db", wrongPassword},
-                new String[]{"worker", "--db", missing}, new String[]{"runs", "--db", "jdbc:mysql://h/db"})) {
+                new String[]{"worker", "--db", missing}, new String[]{"runs", "--db", "jdbc:mysql://h/db"},
+                new String[]{"worker", "--db", noFile}, new String[]{"worker", "--workers", "0", "--db", missing})) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             assertEquals(2, Main.execute(args, new PrintWriter(out), new PrintWriter(err)), String.join(" ", args));
@@ -104,6 +106,7 @@ class WorkersTest {
             assertTrue(!message.contains("wrong-secret"), "the password is never printed: " + message);
             assertTrue(!message.contains("Exception"), message);
         }
+        assertTrue(!Files.exists(Path.of(noFile + ".mv.db")), "a worker creates no database at a mistyped path");
     }
 
     @Test

@@ -277,6 +277,11 @@ class ApiTest {
                 + "parameter of this run", json(get("/api/runs/1/trials?sort=colour"), 400).get("error").asText());
         assertEquals(400, get("/api/runs/1/trials?status=exploded").statusCode());
         assertEquals(400, get("/api/runs/1/trials?sort=score&order=sideways").statusCode());
+        // order without sort would be ignored: it is refused instead, and checked there too
+        assertEquals("order applies to sort: give sort too (for example sort=score&order=desc); without sort, "
+                + "trials come ranked, best first", json(get("/api/runs/1/trials?order=desc"), 400).get("error")
+                .asText());
+        assertEquals(400, get("/api/runs/1/trials?order=sideways").statusCode());
     }
 
     @Test
@@ -298,6 +303,37 @@ class ApiTest {
             }
             assertEquals(RunStatus.COMPLETED, left.run(id).orElseThrow().status());
             assertEquals(1, left.trials(id).size());
+        }
+    }
+
+    @Test
+    void aQueuedRunWhoseDataTheDashboardCannotReadStaysQueuedForTheWorkers(@TempDir Path other) throws Exception {
+        // Queued by `run --no-work` on a machine that has this file; the dashboard's machine does not.
+        String elsewhere = """
+                name: elsewhere
+                dataset: {type: csv, train: /data/only/on/the/workers.csv, label: y}
+                training: {epochs: 1}
+                model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}
+                """;
+        String here = """
+                name: here
+                search: grid
+                training: {epochs: 1, train_limit: 200}
+                model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}
+                """;
+        try (Store s = Store.open(other.resolve("hpsearch"))) {
+            long away = SearchRunner.record(s, SpaceParser.parse(elsewhere, "elsewhere.yaml"), elsewhere,
+                    RunStatus.QUEUED);
+            long local = SearchRunner.record(s, SpaceParser.parse(here, "here.yaml"), here, RunStatus.QUEUED);
+            try (Dashboard next = Dashboard.start(s, TestPaths.dataAccess(), 1, 1, "127.0.0.1", 0,
+                    Optional.empty())) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (s.run(local).orElseThrow().status() != RunStatus.COMPLETED && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+            }
+            assertEquals(RunStatus.COMPLETED, s.run(local).orElseThrow().status(), "the queue went on past it");
+            assertEquals(RunStatus.QUEUED, s.run(away).orElseThrow().status());
         }
     }
 
@@ -345,6 +381,9 @@ class ApiTest {
         assertEquals("limit must be a whole number, 0 or more, not '-1'",
                 json(get("/api/runs/1/trials?limit=-1"), 400).get("error").asText());
         assertEquals(400, get("/api/runs/1/trials?offset=ten").statusCode());
+        assertEquals("limit must be at most 2147483647, not '99999999999'",
+                json(get("/api/runs/1/trials?limit=99999999999"), 400).get("error").asText());
+        assertEquals(1, json(get("/api/runs/1/trials?limit=0001"), 200).size());
     }
 
     @Test
