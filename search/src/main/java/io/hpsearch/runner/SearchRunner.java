@@ -823,7 +823,7 @@ public final class SearchRunner {
                 trials.stream().filter(t -> t.state() == TrialState.INTERRUPTED || t.state() == TrialState.CANCELLED)
                         .forEach(retrain::add);
             }
-            this.pruner = Pruners.of(spec.options().pruner(), spec.objective());
+            this.pruner = Pruners.of(spec);
             this.deadline = spec.timeBudget().map(budget -> store.startTimeBudget(runId, budget)).orElse(null);
             this.sampler = Samplers.forRun(spec, Math.max(0, planned - trials.size()),
                     params -> NetworkCost.forwardMacs(params, data.shape(), data.classes().size()), history());

@@ -81,7 +81,7 @@ final class TpeSampler implements Sampler {
         this.model = spec.model();
         this.options = spec.options().tpe();
         this.maximise = spec.objective().maximise();
-        this.progress = Pruners.of(spec.options().pruner(), spec.objective())::progress;
+        this.progress = Pruners.of(spec)::progress;
         this.seed = spec.seed();
         this.spaceSize = SpaceSize.finiteNetworks(spec);
         for (ModelSpec.Entry entry : model.entries()) {

@@ -132,13 +132,15 @@ public sealed interface PrunerSpec {
      * Optuna's HyperbandPruner: brackets of successive halving with different first rungs; each trial belongs to
      * one bracket (by its number) and is compared only with that bracket's trials.
      *
+     * <p>Its max_resource is not a setting: it is the space's training.epochs, which {@code Pruners.of} hands the
+     * pruner, so a run's {@code --epochs} moves it with them.
+     *
      * @param minEpochs       epochs before the first rung of the most aggressive bracket (min_resource, 1)
-     * @param maxEpochs       a trial's most epochs (max_resource): the space's training.epochs
      * @param reductionFactor how much each rung narrows the field (reduction_factor, 3)
      * @param bootstrapCount  at each rung, the first this many trials of the bracket to reach it are pruned there
      *                        (bootstrap_count, 0)
      */
-    record Hyperband(int minEpochs, int maxEpochs, int reductionFactor, int bootstrapCount) implements PrunerSpec {
+    record Hyperband(int minEpochs, int reductionFactor, int bootstrapCount) implements PrunerSpec {
         @Override
         public String type() {
             return "hyperband";
@@ -149,7 +151,6 @@ public sealed interface PrunerSpec {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", type());
             m.put("min_epochs", minEpochs);
-            m.put("max_epochs", maxEpochs);
             m.put("reduction_factor", reductionFactor);
             m.put("bootstrap_count", bootstrapCount);
             return m;

@@ -407,7 +407,7 @@ public final class SpaceParser {
                     throw p.error("min_epochs", "must be below training.epochs (" + epochs + "), the most epochs a "
                             + "trial trains");
                 }
-                yield new PrunerSpec.Hyperband(minEpochs, epochs, p.integer("reduction_factor", 2, 100).orElse(3),
+                yield new PrunerSpec.Hyperband(minEpochs, p.integer("reduction_factor", 2, 100).orElse(3),
                         p.integer("bootstrap_count", 0, 100_000).orElse(0));
             }
             default -> throw p.error("type", "unknown pruner '" + abbreviate(type) + "'; use median, asha, "

