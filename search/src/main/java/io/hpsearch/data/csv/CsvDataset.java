@@ -7,6 +7,7 @@ import io.hpsearch.data.Encoding;
 import io.hpsearch.data.Examples;
 import io.hpsearch.data.Hashes;
 import io.hpsearch.data.Holdout;
+import io.hpsearch.data.Memory;
 import io.hpsearch.data.Split;
 
 import java.nio.file.Path;
@@ -127,13 +128,12 @@ public final class CsvDataset implements Dataset {
         // The encoded training, validation and test parts together hold one float per row and encoded column, beside
         // the raw table (one float per row and column) already in memory.
         long needed = (long) rows * width * Float.BYTES;
-        Runtime runtime = Runtime.getRuntime();
-        long available = runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
+        long available = Memory.availableHeap();
         if (needed > available) {
             throw new DataException(file + ": the table encodes to " + width + " columns (a text column counts once "
                     + "per category) x " + rows + " rows, about " + (needed >> 20) + " MB, more than the "
                     + (available >> 20) + " MB of memory left to Java; leave wide text columns out with "
-                    + "dataset.features, or give Java more memory (HPSEARCH_JAVA_OPTS=-Xmx...)");
+                    + "dataset.features, or " + Memory.MORE_MEMORY);
         }
     }
 

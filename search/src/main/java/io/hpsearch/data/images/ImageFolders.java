@@ -10,6 +10,7 @@ import io.hpsearch.data.Hashes;
 import io.hpsearch.data.Holdout;
 import io.hpsearch.data.ImageDataset;
 import io.hpsearch.data.InputShape;
+import io.hpsearch.data.Memory;
 import io.hpsearch.data.Split;
 
 import java.io.IOException;
@@ -67,7 +68,8 @@ public final class ImageFolders {
         }
         List<String> classes = trainClasses.stream().map(ClassFolder::name).toList();
         ImageDecoding decoding = new ImageDecoding(spec.height(), spec.width(), spec.channels());
-        Examples all = decoding.examples(trainClasses, classes);
+        // Held out or not, the training images are copied once more when they are split into parts.
+        Examples all = decoding.examples(trainFolder, trainClasses, classes, 2);
         List<Dataset.DataFile> files = new ArrayList<>();
         files.add(new Dataset.DataFile("train", trainFolder.toString(), fingerprint(trainFolder, trainClasses)));
         Examples train;
@@ -82,7 +84,7 @@ public final class ImageFolders {
                 }
             }
             train = all;
-            test = decoding.examples(testClasses, classes);
+            test = decoding.examples(testFolder, testClasses, classes, 1);
             files.add(new Dataset.DataFile("test", testFolder.toString(), fingerprint(testFolder, testClasses)));
         } else {
             Split held = Holdout.testSplit(all, spec.testSplit(), trainFolder.toString(), classes);
@@ -117,7 +119,7 @@ public final class ImageFolders {
                 throw new DataException(input + ": not an image file (" + EXTENSION_LIST
                         + "); give an image file or a folder of images");
             }
-            Examples examples = decoding.examples(List.of(input), new int[]{-1});
+            Examples examples = decoding.examples(input, List.of(input), new int[]{-1}, 1);
             return new Encoding.Inputs(List.of(input.getFileName().toString()), examples, false);
         }
         List<Path> entries = entries(input);
@@ -128,7 +130,7 @@ public final class ImageFolders {
                 throw new DataException(input + ": holds no images (" + EXTENSION_LIST + "); give a folder of images"
                         + " or a folder with one subfolder of images per class");
             }
-            Examples examples = decoding.examples(images, new int[images.size()]);
+            Examples examples = decoding.examples(input, images, new int[images.size()], 1);
             Arrays.fill(examples.labels(), -1);
             return new Encoding.Inputs(ids(input, images), examples, false);
         }
@@ -151,7 +153,7 @@ public final class ImageFolders {
                 labels.add(label);
             }
         }
-        Examples examples = decoding.examples(files, labels.stream().mapToInt(Integer::intValue).toArray());
+        Examples examples = decoding.examples(input, files, labels.stream().mapToInt(Integer::intValue).toArray(), 1);
         return new Encoding.Inputs(ids(input, files), examples, true);
     }
 
@@ -252,7 +254,7 @@ public final class ImageFolders {
 
     /** Decodes lists of files into examples, in parallel, in the order given. */
     private record ImageDecoding(int height, int width, int channels) {
-        Examples examples(List<ClassFolder> folders, List<String> classes) {
+        Examples examples(Path where, List<ClassFolder> folders, List<String> classes, int copies) {
             List<Path> files = new ArrayList<>();
             List<Integer> labels = new ArrayList<>();
             for (ClassFolder c : folders) {
@@ -262,16 +264,30 @@ public final class ImageFolders {
                     labels.add(label);
                 }
             }
-            return examples(files, labels.stream().mapToInt(Integer::intValue).toArray());
+            return examples(where, files, labels.stream().mapToInt(Integer::intValue).toArray(), copies);
         }
 
-        Examples examples(List<Path> files, int[] labels) {
+        /**
+         * @param where  the folder or file the images come from, for messages
+         * @param copies how many copies of the decoded images the caller holds at once: refused before decoding
+         *               anything when they would not fit in the heap
+         */
+        Examples examples(Path where, List<Path> files, int[] labels, int copies) {
             int features = channels * height * width;
             long values = (long) files.size() * features;
+            String images = files.size() + " image" + (files.size() == 1 ? "" : "s") + " at " + height + "x" + width
+                    + "x" + channels;
             if (values > Integer.MAX_VALUE - 16) {
-                throw new DataException(files.size() + " images of " + height + "x" + width + "x" + channels + " are "
-                        + values + " values, more than one array holds; use a smaller height and width, or fewer "
-                        + "images");
+                throw new DataException(where + ": " + images + " are " + values + " values, more than one array "
+                        + "holds; use a smaller height and width, or fewer images");
+            }
+            long needed = values * Float.BYTES * copies;
+            long available = Memory.availableHeap();
+            if (needed > available) {
+                throw new DataException(where + ": " + images + " need about " + (needed >> 20) + " MB of memory"
+                        + (copies > 1 ? " (" + copies + " copies while they are split into parts)" : "")
+                        + ", more than the " + (available >> 20) + " MB left to Java; use a smaller height and "
+                        + "width, fewer images, or " + Memory.MORE_MEMORY);
             }
             float[] x = new float[(int) values];
             // A decoder per worker thread: NativeImageLoader is not thread-safe, and one per image is wasteful.

@@ -233,6 +233,39 @@ class ImageFoldersTest {
                 () -> ImageFolders.load(spec(train, null)));
     }
 
+    /** Tiny files that decode to 4096 x 4096 x 3 floats each (192 MB): sizes are checked before decoding. */
+    private Path bigImages(int perClass) {
+        Path train = dir.resolve("big");
+        for (int i = 0; i < perClass; i++) {
+            TestImages.png(train.resolve("cat").resolve("c" + i + ".png"), TYPE_INT_RGB, 2, 2, 0xFF0000);
+            TestImages.png(train.resolve("dog").resolve("d" + i + ".png"), TYPE_INT_RGB, 2, 2, 0x0000FF);
+        }
+        return train;
+    }
+
+    @Test
+    void imagesThatWouldNotFitInTheHeapAreRefusedBeforeDecoding() {
+        // 42 images, 2.1 billion floats, twice over while split: 16 GB, above the test JVM's heap (a quarter of the
+        // machine's memory) on any machine this suite runs on; the check says so before decoding one image.
+        Path train = bigImages(21);
+        long needed = 42L * 4096 * 4096 * 3 * Float.BYTES * 2;
+        assertTrue(Runtime.getRuntime().maxMemory() < needed, "this test needs a heap below " + (needed >> 20) + " MB");
+        DataSpec.Images big = new DataSpec.Images(train, Optional.empty(), 4096, 4096, 3, 0.5);
+        DataException e = assertThrows(DataException.class, () -> ImageFolders.load(big));
+        assertTrue(e.getMessage().startsWith(train + ": 42 images at 4096x4096x3 need about " + (needed >> 20)
+                + " MB of memory (2 copies while they are split into parts), more than the "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" MB left to Java; use a smaller height and width, fewer images, or give"
+                + " Java more memory (HPSEARCH_JAVA_OPTS=-Xmx...)"), e.getMessage());
+    }
+
+    @Test
+    void imagesBeyondOneArrayAreRefused() {
+        Path train = bigImages(22);
+        DataSpec.Images big = new DataSpec.Images(train, Optional.empty(), 4096, 4096, 3, 0.5);
+        assertMessage(train + ": 44 images at 4096x4096x3 are 2214592512 values, more than one array holds; use a"
+                + " smaller height and width, or fewer images", () -> ImageFolders.load(big));
+    }
+
     @Test
     void predictionErrors() throws Exception {
         List<String> classes = List.of("cat", "dog");
