@@ -18,6 +18,8 @@ public final class Predictor {
     /**
      * @param probabilities {@code ids.size() x classes.size()} values, row-major
      * @param predicted     per example, the index of its most probable class
+     * @param labels        per example, the index of its class, or -1 where the input gives none
+     * @param labelled      whether the input gives labels (for some examples at least)
      */
     public record Predictions(List<String> ids, List<String> classes, float[] probabilities, int[] predicted,
                               int[] labels, boolean labelled) {
@@ -25,11 +27,23 @@ public final class Predictor {
         public double accuracy() {
             int right = 0;
             for (int i = 0; i < predicted.length; i++) {
-                if (predicted[i] == labels[i]) {
+                if (labels[i] >= 0 && predicted[i] == labels[i]) {
                     right++;
                 }
             }
-            return predicted.length == 0 ? 0 : (double) right / predicted.length;
+            int n = labelledCount();
+            return n == 0 ? 0 : (double) right / n;
+        }
+
+        /** Examples whose input gives their class. */
+        public int labelledCount() {
+            int n = 0;
+            for (int label : labels) {
+                if (label >= 0) {
+                    n++;
+                }
+            }
+            return n;
         }
     }
 

@@ -25,7 +25,7 @@ interface RunDao {
     int start(@Bind("id") long id, @Bind("now") Instant now);
 
     @SqlUpdate("""
-            UPDATE runs SET status = 'CANCELLED', message = 'cancelled before it started', finished_at = :now,
+            UPDATE runs SET status = 'CANCELLED', message = 'cancelled while it waited in the queue', finished_at = :now,
                             cancel_requested = TRUE
             WHERE id = :id AND status = 'QUEUED'""")
     int cancelQueued(@Bind("id") long id, @Bind("now") Instant now);

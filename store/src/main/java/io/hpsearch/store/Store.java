@@ -12,7 +12,9 @@ import org.jdbi.v3.core.HandleConsumer;
 import org.jdbi.v3.core.extension.ExtensionCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
+import org.jdbi.v3.core.mapper.CaseStrategy;
 import org.jdbi.v3.core.mapper.reflect.ConstructorMapper;
+import org.jdbi.v3.core.mapper.reflect.ReflectionMappers;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 
 import java.io.IOException;
@@ -51,6 +53,9 @@ public final class Store implements AutoCloseable {
         this.database = database;
         this.pool = pool;
         this.jdbi = Jdbi.create(pool).installPlugin(new SqlObjectPlugin());
+        // Jdbi lower-cases column names in the default locale: under a Turkish one H2's "ID" became "ıd" and matched
+        // no record component, so every read failed.
+        jdbi.getConfig(ReflectionMappers.class).setCaseChange(CaseStrategy.LOWER);
         jdbi.registerRowMapper(ConstructorMapper.factory(Run.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(Trial.class));
         jdbi.registerRowMapper(ConstructorMapper.factory(EpochMetrics.class));

@@ -251,6 +251,23 @@ abstract class StoreContract {
     }
 
     @Test
+    void everyRecordReadsBackUnderATurkishLocale() {
+        // Turkish lower-cases "I" to a dotless "ı": column names must be matched without the default locale.
+        java.util.Locale locale = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+        try {
+            long id = newRun("fashion-mlp", Objective.VAL_ACCURACY);
+            completed(id, 1, 0.9);
+            assertEquals(RunStatus.RUNNING, store.run(id).orElseThrow().status());
+            assertEquals(1, store.trials(id).size());
+            assertEquals(1, store.runSummaries().size());
+            assertEquals(1, store.epochs(store.trials(id).get(0).id()).size());
+        } finally {
+            java.util.Locale.setDefault(locale);
+        }
+    }
+
+    @Test
     void epochsAppearWhileTheTrialRuns() {
         long run = newRun("r", Objective.VAL_ACCURACY);
         Trial trial = store.startTrial(run, 1, "{}", "k1");
@@ -400,7 +417,7 @@ abstract class StoreContract {
         assertTrue(store.requestCancel(queued));
         Run cancelled = store.run(queued).orElseThrow();
         assertEquals(RunStatus.CANCELLED, cancelled.status());
-        assertEquals("cancelled before it started", cancelled.message());
+        assertEquals("cancelled while it waited in the queue", cancelled.message());
         assertFalse(store.startRun(queued), "a cancelled run never starts");
 
         assertFalse(store.cancelRequested(running));

@@ -57,7 +57,16 @@ public final class Main {
             errors.flush();
             return badInput ? BAD_INPUT : INTERNAL_ERROR;
         });
-        return cli.execute(args);
+        int code = cli.execute(args);
+        // PrintWriter swallows write errors: without this a full disk or a closed pipe would end in success, with
+        // the rows cut short.
+        if (code == 0 && out.checkError()) {
+            err.println("hpsearch: could not write to standard output (closed, or the disk is full); what it shows is "
+                    + "incomplete");
+            err.flush();
+            return INTERNAL_ERROR;
+        }
+        return code;
     }
 
     /** A bad argument found while a command runs (an unknown run id, say). */

@@ -1,9 +1,11 @@
 package io.hpsearch.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hpsearch.data.DataException;
 import io.hpsearch.model.ModelFile;
 import io.hpsearch.model.Predictor;
 import io.hpsearch.runner.SearchRunner;
+import io.hpsearch.store.Run;
 import io.hpsearch.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,8 +18,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,54 +61,141 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The model that predicts: a file, and how the summary and errors name it. */
+    private record Source(Path file, String shown, String note) {
+    }
+
     @Override
     public Integer call() throws IOException {
-        Path modelFile = modelFile();
-        ModelFile.Model model = ModelFile.read(modelFile);
+        checkOutput();
+        Source source = model();
+        ModelFile.Model model;
+        try {
+            model = ModelFile.read(source.file());
+        } catch (DataException e) {
+            // A run's model is read from a temporary copy: name the run, not the copy.
+            String message = e.getMessage();
+            throw message.startsWith(source.file().toString()) ? new DataException(source.shown()
+                    + message.substring(source.file().toString().length()), e) : e;
+        }
         Predictor.Predictions predictions = Predictor.predict(model, model.encoding().read(input, model.classes()));
         PrintWriter out = spec.commandLine().getOut();
         if (output == null) {
             write(predictions, out);
             out.flush();
         } else {
-            try (Writer w = Files.newBufferedWriter(output, StandardCharsets.UTF_8)) {
-                write(predictions, w);
-            } catch (IOException e) {
-                throw new Main.UsageException("--output " + output + ": cannot write it (" + e.getMessage() + ")");
-            }
+            writeOutput(predictions);
         }
         // The summary goes beside the rows, never among them: on standard error when the rows are on standard output.
         PrintWriter summary = output == null ? spec.commandLine().getErr() : out;
-        summary.printf(Locale.ROOT, "Predicted %,d example(s) with %s%s%n", predictions.ids().size(), modelFile,
+        summary.printf(Locale.ROOT, "Predicted %,d example(s) with %s%s%n", predictions.ids().size(), source.shown(),
                 output == null ? "" : "; written to " + output);
+        if (source.note() != null) {
+            summary.println(source.note());
+        }
         if (predictions.labelled()) {
-            summary.printf(Locale.ROOT, "Accuracy: %.2f %% (%,d labelled examples)%n", 100 * predictions.accuracy(),
-                    predictions.ids().size());
+            int labelled = predictions.labelledCount();
+            summary.printf(Locale.ROOT, "Accuracy: %.2f %% (%,d labelled examples%s)%n", 100 * predictions.accuracy(),
+                    labelled, labelled == predictions.ids().size() ? "" : String.format(Locale.ROOT,
+                            "; %,d more without a label, not counted", predictions.ids().size() - labelled));
         }
         summary.flush();
         return 0;
     }
 
-    /** A run's best model file, or the model file given instead of a run id. */
-    private Path modelFile() {
-        if (!run.matches("\\d{1,18}")) {
+    private boolean isRunId() {
+        return run.matches("\\d{1,18}");
+    }
+
+    /**
+     * Refuses, before anything is read, an --output that cannot be written or that would replace the examples or
+     * the model: the file is replaced only once every prediction is written.
+     */
+    private void checkOutput() throws IOException {
+        if (output == null) {
+            return;
+        }
+        if (Files.isDirectory(output)) {
+            throw new Main.UsageException("--output " + output + ": is a folder; give the name of a file to write");
+        }
+        Path folder = output.toAbsolutePath().getParent();
+        if (!Files.isDirectory(folder)) {
+            throw new Main.UsageException("--output " + output + ": the folder " + folder + " does not exist");
+        }
+        if (Files.exists(output) && Files.exists(input) && Files.isSameFile(output, input)) {
+            throw new Main.UsageException("--output " + output + ": is the INPUT file, which the predictions would "
+                    + "replace; choose another file");
+        }
+        if (Files.exists(output) && !isRunId() && Files.exists(Path.of(run))
+                && Files.isSameFile(output, Path.of(run))) {
+            throw new Main.UsageException("--output " + output + ": is the model file, which the predictions would "
+                    + "replace; choose another file");
+        }
+    }
+
+    /** Writes the predictions beside --output and then moves them there: a failure leaves any earlier file whole. */
+    private void writeOutput(Predictor.Predictions predictions) {
+        Path target = output.toAbsolutePath();
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                write(predictions, w);
+            }
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new Main.UsageException("--output " + output + ": cannot write it (" + reason(e) + "); nothing was "
+                    + "written");
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the move took it, or the folder went away: nothing left to clean
+                }
+            }
+        }
+    }
+
+    /** What went wrong with a file, in words: NoSuchFileException's message is only the path. */
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or folder";
+        }
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage();
+    }
+
+    /** A run's best model, or the model file given instead of a run id. */
+    private Source model() {
+        if (!isRunId()) {
             Path file = Path.of(run);
             if (!Files.isRegularFile(file)) {
                 throw new Main.UsageException(run + ": neither a run id nor a model file");
             }
-            return file;
+            return new Source(file, file.toString(), null);
         }
         long runId = Long.parseLong(run);
         try (Store s = store.openExisting()) {
-            s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in " + store.shown()
-                    + "; ./hpsearch runs lists them"));
+            Run stored = s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in "
+                    + store.shown() + "; ./hpsearch runs lists them"));
             byte[] zip = SearchRunner.bestModel(s, runId).orElseThrow(() -> new Main.UsageException("run " + runId
-                    + " has no completed trial, so no model to predict with"));
+                    + " has no completed trial yet, so no model to predict with"));
+            String shown = "run " + runId + "'s best network" + s.model(runId)
+                    .map(m -> " (trial " + m.trialNumber() + ")").orElse("");
+            String note = !stored.status().isFinished() ? "Run " + runId + " is " + stored.status().name()
+                    .toLowerCase(Locale.ROOT) + ": this is its best network so far, and may change as it goes on"
+                    : null;
             // The model is in the database: predicting reads it from a file like any model the user passes.
             Path file = Files.createTempFile("hpsearch-run-" + runId + "-", ".zip");
             file.toFile().deleteOnExit();
             Files.write(file, zip);
-            return file;
+            return new Source(file, shown, note);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot write run " + runId + "'s model to a temporary file: "
                     + e.getMessage(), e);
@@ -118,7 +211,7 @@ final class PredictCommand implements Callable<Integer> {
                 row.put("id", p.ids().get(i));
                 row.put("predicted", p.classes().get(p.predicted()[i]));
                 if (p.labelled()) {
-                    row.put("label", p.classes().get(p.labels()[i]));
+                    row.put("label", p.labels()[i] < 0 ? null : p.classes().get(p.labels()[i]));
                 }
                 Map<String, Object> probabilities = new LinkedHashMap<>();
                 for (int c = 0; c < classes; c++) {
@@ -140,7 +233,7 @@ final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < p.ids().size(); i++) {
             List<String> row = new ArrayList<>(List.of(p.ids().get(i), p.classes().get(p.predicted()[i])));
             if (p.labelled()) {
-                row.add(p.classes().get(p.labels()[i]));
+                row.add(p.labels()[i] < 0 ? "" : p.classes().get(p.labels()[i]));
             }
             for (int c = 0; c < classes; c++) {
                 row.add(String.format(Locale.ROOT, "%.6f", p.probabilities()[i * classes + c]));

@@ -36,6 +36,7 @@ final class ResumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        pool.check(); // before the data is hashed: a bad count costs nothing to refuse
         try (Store s = store.openExisting()) {
             s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in "
                     + store.shown() + "; ./hpsearch runs lists them"));

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs, newest first.")
@@ -44,7 +45,7 @@ final class RunsCommand implements Callable<Integer> {
                 rows.add(List.of(
                         String.valueOf(r.run().id()),
                         r.run().name(),
-                        r.run().status().name().toLowerCase(),
+                        r.run().status().name().toLowerCase(Locale.ROOT),
                         r.completed() + "/" + r.pruned() + "/" + r.failed() + "/" + r.total(),
                         r.run().objective().key(),
                         Text.score(r.bestScore()),

@@ -100,6 +100,9 @@ public final class RunLauncher implements AutoCloseable {
         if (closed.get()) {
             return; // the dashboard is stopping, and close() has cancelled the runs still waiting
         }
+        if (store.run(runId).map(run -> run.status() != RunStatus.QUEUED).orElse(true)) {
+            return; // cancelled while it waited, or taken by a worker: its data need not be read
+        }
         Dataset dataset;
         try {
             // Through the data root: a queued run adopted from another dashboard may name paths outside it.

@@ -152,8 +152,15 @@ class CrashResumeTest {
         }
         Thread.sleep(Duration.ofSeconds(Long.parseLong(GRACE)).plusMillis(300).toMillis());
         StringWriter runs = new StringWriter();
-        assertEquals(0, Main.execute(new String[]{"runs", "--db", killed.toString(), "--heartbeat-grace", GRACE},
-                new PrintWriter(runs), new PrintWriter(new StringWriter())));
+        // Under a Turkish locale too: "INTERRUPTED".toLowerCase() there is "ınterrupted", which a script's grep misses.
+        java.util.Locale locale = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+        try {
+            assertEquals(0, Main.execute(new String[]{"runs", "--db", killed.toString(), "--heartbeat-grace", GRACE},
+                    new PrintWriter(runs), new PrintWriter(new StringWriter())));
+        } finally {
+            java.util.Locale.setDefault(locale);
+        }
         assertTrue(runs.toString().contains(" interrupted "), runs.toString());
         assertTrue(runs.toString().contains("An interrupted run goes on where it stopped with: ./hpsearch resume 1"),
                 runs.toString());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.data.Examples;
 import io.hpsearch.data.FashionMnist;
+import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
 import io.hpsearch.testing.TestPaths;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,6 +125,62 @@ class OwnDataTest {
         assertEquals(3, rows.get(0).get("probabilities").size());
         assertTrue(json.err().contains("Predicted 3 example(s)"), json.err());
 
+        // The summary names the run's network, not the temporary copy the model is read from.
+        assertTrue(predict.out().contains(" with run 1's best network (trial "), predict.out());
+
+        // --output never replaces the examples or the model, and a folder that is not there is named before anything
+        // is read.
+        byte[] examples = Files.readAllBytes(input);
+        Result overInput = cli("predict", "1", input.toString(), "--db", db.toString(), "--output", input.toString());
+        assertEquals(2, overInput.code(), overInput.out() + overInput.err());
+        assertEquals("hpsearch: --output " + input + ": is the INPUT file, which the predictions would replace; "
+                + "choose another file", overInput.err().strip());
+        assertArrayEquals(examples, Files.readAllBytes(input));
+        Path model;
+        try (Store store = Store.open(db)) {
+            model = Files.write(dir.resolve("model.zip"), SearchRunner.bestModel(store, 1).orElseThrow());
+        }
+        Result overModel = cli("predict", model.toString(), input.toString(), "--output", model.toString());
+        assertEquals(2, overModel.code(), overModel.out() + overModel.err());
+        assertEquals("hpsearch: --output " + model + ": is the model file, which the predictions would replace; "
+                + "choose another file", overModel.err().strip());
+        Path nowhere = dir.resolve("nowhere/predictions.csv");
+        Result noFolder = cli("predict", "1", input.toString(), "--db", db.toString(), "--output", nowhere.toString());
+        assertEquals(2, noFolder.code(), noFolder.out() + noFolder.err());
+        assertEquals("hpsearch: --output " + nowhere + ": the folder " + nowhere.getParent().toAbsolutePath()
+                + " does not exist", noFolder.err().strip());
+        // Written again over the earlier predictions: replaced whole, no temporary file left beside them.
+        Result again = cli("predict", model.toString(), input.toString(), "--output", output.toString());
+        assertEquals(0, again.code(), again.out() + again.err());
+        assertTrue(again.out().contains(" with " + model + "; written to " + output), again.out());
+        assertEquals(lines, Files.readAllLines(output));
+        try (var siblings = Files.list(output.getParent())) {
+            assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
+        }
+
+        // Rows whose label cell is empty are predicted and left out of the accuracy, not the whole file's labels.
+        String[] partRows = table(4, 5, true).split("\r\n");
+        Path partly = Files.writeString(dir.resolve("partly.csv"), String.join("\r\n", partRows[0], partRows[1], partRows[2],
+                partRows[3], partRows[4].substring(0, partRows[4].lastIndexOf(",\"") + 1)) + "\r\n");
+        Result part = cli("predict", "1", partly.toString(), "--db", db.toString());
+        assertEquals(0, part.code(), part.out() + part.err());
+        List<String> partLines = part.out().lines().toList();
+        assertEquals("id,predicted,label,p_alpha,\"p_beta, red\",p_gamma", partLines.get(0));
+        assertTrue(partLines.get(4).matches("5,[^,]+(, red\")?,,.*"), partLines.get(4));
+        assertTrue(part.err().contains("(3 labelled examples; 1 more without a label, not counted)"), part.err());
+
+        // Standard output that cannot be written (a full disk, say) is an error, not a success with rows missing.
+        StringWriter failedErr = new StringWriter();
+        PrintWriter full = new PrintWriter(new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("No space left on device");
+            }
+        });
+        assertEquals(1, Main.execute(new String[]{"predict", "1", input.toString(), "--db", db.toString()}, full,
+                new PrintWriter(failedErr)));
+        assertTrue(failedErr.toString().contains("hpsearch: could not write to standard output"), failedErr.toString());
+
         // A column the model needs is missing: one clear line, exit 2.
         Path broken = Files.writeString(dir.resolve("broken.csv"), "colour,noise\nred,0.1\n");
         Result missing = cli("predict", "1", broken.toString(), "--db", db.toString());
@@ -136,6 +195,10 @@ class OwnDataTest {
         }
         String original = Files.readString(train);
         Files.writeString(train, original.replace("\r\n1", "\r\n2"));
+        // A bad flag is refused before the data is hashed.
+        Result noWorkers = cli("resume", "1", "--db", db.toString(), "--workers", "0");
+        assertEquals(2, noWorkers.code(), noWorkers.out() + noWorkers.err());
+        assertEquals("hpsearch: --workers must be at least 1, was 0", noWorkers.err().strip());
         Result resume = cli("resume", "1", "--db", db.toString());
         assertEquals(2, resume.code(), resume.out() + resume.err());
         assertTrue(resume.err().startsWith("hpsearch: " + train + " changed since run 1 started (SHA-256 "),

@@ -46,7 +46,8 @@ final class PredictionReader {
             List<String> ids = new ArrayList<>();
             float[] x = new float[16 * width];
             int[] y = new int[16];
-            boolean labelled = label >= 0;
+            // A label column whose cell is empty in some rows: those rows are predicted, unlabelled (-1).
+            int labelledRows = 0;
             int rows = 0;
             while (firstIsData || reader.next()) {
                 firstIsData = false;
@@ -61,14 +62,13 @@ final class PredictionReader {
                 y[rows] = -1;
                 if (label >= 0) {
                     String text = reader.text(label);
-                    if (parser.parse(text) == CellParser.MISSING) {
-                        labelled = false;
-                    } else {
+                    if (parser.parse(text) != CellParser.MISSING) {
                         Integer c = classIndex.get(text);
                         if (c == null) {
                             throw Problems.unknownClass(file, line, text, classes);
                         }
                         y[rows] = c;
+                        labelledRows++;
                     }
                 }
                 for (int c = 0; c < columns.size(); c++) {
@@ -81,7 +81,7 @@ final class PredictionReader {
                 throw new DataException(file + ": the file has a header but no rows to predict");
             }
             return new Inputs(List.copyOf(ids), new Examples(Arrays.copyOf(x, rows * width),
-                    Arrays.copyOf(y, rows), width), labelled);
+                    Arrays.copyOf(y, rows), width), labelledRows > 0);
         }
     }
 

@@ -156,13 +156,17 @@ class TableEncodingTest {
     }
 
     @Test
-    void readAnEmptyLabelMakesTheInputUnlabelled() {
+    void readAnEmptyLabelLeavesOnlyItsRowUnlabelled() {
         Dataset data = load("x,y\n1,p\n3,q\n", false);
-        Encoding.Inputs inputs = data.fit(data.train()).read(CsvFiles.write(dir, "in.csv", "x,y\n1,p\n3,\n"),
-                data.classes());
+        Encoding encoding = data.fit(data.train());
+        Encoding.Inputs inputs = encoding.read(CsvFiles.write(dir, "in.csv", "x,y\n1,p\n3,\n"), data.classes());
 
-        assertFalse(inputs.labelled());
+        assertTrue(inputs.labelled(), "the other rows' labels still count");
         assertArrayEquals(new int[]{0, -1}, inputs.examples().labels());
+
+        Encoding.Inputs none = encoding.read(CsvFiles.write(dir, "none.csv", "x,y\n1,\n3,\n"), data.classes());
+        assertFalse(none.labelled(), "a label column with no labels in it");
+        assertArrayEquals(new int[]{-1, -1}, none.examples().labels());
     }
 
     @Test
