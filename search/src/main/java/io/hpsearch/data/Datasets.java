@@ -32,16 +32,39 @@ public final class Datasets {
      */
     public static Dataset load(DataSpec spec, Supplier<FashionMnist> fashionMnist, DataPaths paths) {
         refuseOutside(spec, paths);
+        Dataset dataset;
         if (spec instanceof DataSpec.Idx idx) {
-            return idx(idx);
+            dataset = idx(idx);
+        } else if (spec instanceof DataSpec.Csv csv) {
+            dataset = CsvDataset.load(csv);
+        } else if (spec instanceof DataSpec.Images images) {
+            dataset = ImageFolders.load(images, paths);
+        } else {
+            return fashionMnist.get().dataset();
         }
-        if (spec instanceof DataSpec.Csv csv) {
-            return CsvDataset.load(csv);
+        refuseTrainingAsTest(dataset.files());
+        return dataset;
+    }
+
+    /**
+     * A test file or folder with the training data's contents (the same path, or a copy) would report the accuracy
+     * of networks on examples they trained on.
+     */
+    private static void refuseTrainingAsTest(List<Dataset.DataFile> files) {
+        for (Dataset.DataFile test : files) {
+            if (!test.role().startsWith("test") || test.role().endsWith("_labels")) {
+                continue;
+            }
+            String trainRole = "train" + test.role().substring("test".length());
+            for (Dataset.DataFile train : files) {
+                if (train.role().equals(trainRole) && train.sha256().equals(test.sha256())) {
+                    throw new DataException("dataset." + test.role() + ": " + test.path() + " holds the same data as "
+                            + "dataset." + trainRole + " (" + train.path() + "); the test set must be examples the "
+                            + "search never trains on: give other examples, or leave " + test.role() + " out to hold"
+                            + " out test_split of the training data");
+                }
+            }
         }
-        if (spec instanceof DataSpec.Images images) {
-            return ImageFolders.load(images, paths);
-        }
-        return fashionMnist.get().dataset();
     }
 
     /** The space's own paths against {@code paths}: a refused one is an error on its key, before anything is read. */

@@ -89,6 +89,8 @@ public final class IdxReader {
                 throw corrupt(file, "announces " + count + " images of " + rows + "x" + cols + " pixels, more than "
                         + "hpsearch holds in memory at once");
             }
+            // Before the pixels are read: the images and the copy their split into parts makes.
+            Memory.require(file, count + " images of " + rows + "x" + cols, (long) count * width * Float.BYTES, 2, "");
             float[] x = new float[count * width];
             byte[] image = new byte[width];
             for (int i = 0; i < count; i++) {

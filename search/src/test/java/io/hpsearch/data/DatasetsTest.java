@@ -12,6 +12,7 @@ import java.util.Optional;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** IDX files as a dataset: the classes are the labels that occur, as EMNIST's letters (labelled 1-26) need. */
 class DatasetsTest {
@@ -48,6 +49,33 @@ class DatasetsTest {
         DataException e = assertThrows(DataException.class, () -> Datasets.load(new DataSpec.Idx(trainImages,
                 trainLabels, Optional.of(testImages), Optional.of(strayTest), 0.2, List.of()), () -> null));
         assertEquals(strayTest + ": label 7 at index 1 is not a class of the training labels (1, 2, 3)",
+                e.getMessage());
+    }
+
+    @Test
+    void aTestSetWithTheTrainingImagesIsRefused() throws IOException {
+        Path trainImages = images("train-images", 2);
+        Path trainLabels = labels("train-labels", (byte) 0, (byte) 1);
+        Path copy = Files.copy(trainImages, dir.resolve("copy-images"));
+        DataException e = assertThrows(DataException.class, () -> Datasets.load(new DataSpec.Idx(trainImages,
+                trainLabels, Optional.of(copy), Optional.of(trainLabels), 0.2, List.of()), () -> null));
+        assertEquals("dataset.test_images: " + copy + " holds the same data as dataset.train_images (" + trainImages
+                + "); the test set must be examples the search never trains on: give other examples, or leave "
+                + "test_images out to hold out test_split of the training data", e.getMessage());
+    }
+
+    @Test
+    void imagesThatWouldNotFitInTheHeapAreRefusedBeforeTheirPixelsAreRead() throws IOException {
+        // 120 images of 4096 x 4096: 2.0 billion floats, twice over while split, 16 GB; the header alone is written.
+        Path big = Files.write(dir.resolve("big-images"), IdxFiles.images(2051, 120, 4096, 4096, new byte[0]));
+        Path labels = labels("big-labels", new byte[120]);
+        long needed = 120L * 4096 * 4096 * Float.BYTES * 2;
+        assertTrue(Runtime.getRuntime().maxMemory() < needed, "this test needs a heap below " + (needed >> 20) + " MB");
+        DataException e = assertThrows(DataException.class, () -> Datasets.load(new DataSpec.Idx(big, labels,
+                Optional.empty(), Optional.empty(), 0.2, List.of()), () -> null));
+        assertTrue(e.getMessage().startsWith(big + ": 120 images of 4096x4096 need about " + (needed >> 20)
+                + " MB of memory (2 copies while they are split into parts), more than the "), e.getMessage());
+        assertTrue(e.getMessage().endsWith(" MB left to Java; give Java more memory (HPSEARCH_JAVA_OPTS=-Xmx...)"),
                 e.getMessage());
     }
 }

@@ -2,6 +2,7 @@ package io.hpsearch.store;
 
 import com.zaxxer.hikari.HikariConfig;
 
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -43,15 +44,29 @@ public sealed interface Database {
             throw new StoreException("--db " + masked(text) + " is a URL hpsearch cannot use: give a file path (H2) "
                     + "or jdbc:postgresql://HOST[:PORT]/DATABASE?user=USER");
         }
+        if (text.contains(";")) {
+            // H2 would read what follows as connection settings (INIT=... runs SQL): a path never carries them.
+            throw new StoreException("--db " + text + ": an H2 database path cannot contain ';'; choose one without");
+        }
+        // The shell expands ~ only at the start of a word: --db=~/runs reaches here as typed.
+        if (text.equals("~") || text.startsWith("~/")) {
+            text = System.getProperty("user.home") + text.substring(1);
+        }
         // H2 adds .mv.db to the path it is given: the file's own name (which `serve` prints) means the same database,
         // where H2 would make a second one beside it, named .mv.db.mv.db.
         String base = text.endsWith(H2.SUFFIX) && text.length() > H2.SUFFIX.length()
                 ? text.substring(0, text.length() - H2.SUFFIX.length()) : text;
+        Path path;
         try {
-            return new H2(Path.of(base));
+            path = Path.of(base);
         } catch (InvalidPathException e) {
             throw new StoreException("--db " + text + " is not a file path: " + e.getMessage(), e);
         }
+        if (Files.isDirectory(path)) {
+            throw new StoreException("--db " + text + " is a folder: give the database's path inside it, such as "
+                    + path.resolve("hpsearch") + " (the file " + path.resolve("hpsearch" + H2.SUFFIX) + ")");
+        }
+        return new H2(path);
     }
 
     /** How to name it to a user: the path, or the URL without its password. */

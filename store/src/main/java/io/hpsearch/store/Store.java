@@ -856,6 +856,9 @@ public final class Store implements AutoCloseable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        if (root instanceof java.net.UnknownHostException) {
+            return "unknown host " + root.getMessage(); // whose message may be the bare host name alone
+        }
         String message = root.getMessage() == null ? root.toString() : root.getMessage();
         // H2 appends its version and an error code line: keep the first line, which says what happened.
         return message.lines().findFirst().orElse(message);

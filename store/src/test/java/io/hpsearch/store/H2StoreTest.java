@@ -106,4 +106,20 @@ class H2StoreTest extends StoreContract {
         assertTrue(e.getMessage().startsWith("cannot create the database directory " + file), e.getMessage());
     }
 
+
+    @Test
+    void aPathIsTakenAsTypedOnlyWhereH2WouldReadItSo() throws Exception {
+        StoreException settings = assertThrows(StoreException.class,
+                () -> Database.of(dir.resolve("exp;INIT=DROP ALL OBJECTS").toString()));
+        assertEquals("--db " + dir.resolve("exp;INIT=DROP ALL OBJECTS") + ": an H2 database path cannot contain ';'; "
+                + "choose one without", settings.getMessage());
+        assertEquals(Path.of(System.getProperty("user.home"), "runs", "hpsearch"),
+                ((Database.H2) Database.of("~/runs/hpsearch")).base(), "--db=~/... reaches hpsearch unexpanded");
+        Files.createDirectories(dir.resolve("hpsearch-data"));
+        StoreException folder = assertThrows(StoreException.class,
+                () -> Database.of(dir.resolve("hpsearch-data").toString()));
+        assertEquals("--db " + dir.resolve("hpsearch-data") + " is a folder: give the database's path inside it, such "
+                + "as " + dir.resolve("hpsearch-data/hpsearch") + " (the file "
+                + dir.resolve("hpsearch-data/hpsearch.mv.db") + ")", folder.getMessage());
+    }
 }

@@ -69,6 +69,14 @@ class PostgresStoreTest extends StoreContract {
     }
 
     @Test
+    void aHostThatDoesNotExistIsSaidSo() {
+        // .invalid never resolves (RFC 2606)
+        StoreException e = assertThrows(StoreException.class,
+                () -> Store.open("jdbc:postgresql://no-such-host.invalid/x?user=hpsearch"));
+        assertTrue(e.getMessage().contains(": unknown host no-such-host.invalid"), e.getMessage());
+    }
+
+    @Test
     void otherDatabasesAndEmptyUrlsAreRefused() {
         StoreException mysql = assertThrows(StoreException.class,
                 () -> Database.of("jdbc:mysql://h/db?password=secret"));

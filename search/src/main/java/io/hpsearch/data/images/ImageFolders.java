@@ -281,14 +281,7 @@ public final class ImageFolders {
                 throw new DataException(where + ": " + images + " are " + values + " values, more than one array "
                         + "holds; use a smaller height and width, or fewer images");
             }
-            long needed = values * Float.BYTES * copies;
-            long available = Memory.availableHeap();
-            if (needed > available) {
-                throw new DataException(where + ": " + images + " need about " + (needed >> 20) + " MB of memory"
-                        + (copies > 1 ? " (" + copies + " copies while they are split into parts)" : "")
-                        + ", more than the " + (available >> 20) + " MB left to Java; use a smaller height and "
-                        + "width, fewer images, or " + Memory.MORE_MEMORY);
-            }
+            Memory.require(where, images, values * Float.BYTES, copies, "use a smaller height and width, fewer images");
             float[] x = new float[(int) values];
             // A decoder per worker thread: NativeImageLoader is not thread-safe, and one per image is wasteful.
             ThreadLocal<ImageDecoder> decoders = ThreadLocal.withInitial(
