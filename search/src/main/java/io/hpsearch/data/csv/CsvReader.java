@@ -26,6 +26,11 @@ import java.util.Arrays;
 final class CsvReader implements AutoCloseable {
     private static final int EOF = -1;
     private static final int NONE = -2;
+    /**
+     * The longest row read, in characters (128 MB of chars): beyond it a row is a quote never closed in a large
+     * file, or no table at all, and would otherwise grow until the heap ran out.
+     */
+    static final int MAX_ROW = 1 << 26;
 
     private final Path file;
     private final Reader in;
@@ -202,6 +207,12 @@ final class CsvReader implements AutoCloseable {
     }
 
     private void append(char c) {
+        if (length == MAX_ROW) {
+            throw new DataException(file + ": line " + recordLine + ": a row longer than " + String.format(
+                    java.util.Locale.ROOT, "%,d", MAX_ROW) + " characters; a quoted field opened on it may never be "
+                    + "closed (every \" that opens a field needs a closing \"), or the file is not a table with a "
+                    + "row per line");
+        }
         if (length == chars.length) {
             chars = Arrays.copyOf(chars, chars.length * 2);
         }

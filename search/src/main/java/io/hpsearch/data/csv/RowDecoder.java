@@ -2,6 +2,7 @@ package io.hpsearch.data.csv;
 
 import io.hpsearch.data.DataException;
 import io.hpsearch.data.Examples;
+import io.hpsearch.data.Memory;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -55,8 +56,13 @@ final class RowDecoder {
     Examples decode(CsvReader reader, int fields, int label, int[] positions, int rowsHint, String whyNumeric) {
         Path file = reader.file();
         int width = positions.length;
-        float[] x = new float[Math.max(rowsHint, 16) * width];
-        int[] y = new int[Math.max(rowsHint, 16)];
+        int capacity = Math.max(rowsHint, 16);
+        // The hint is the training scan's count: checked, with the heap, before a value is decoded.
+        Memory.require(file, rowsHint + " rows x " + width + " columns",
+                Float.BYTES * values(file, capacity, width, capacity + " rows"), 1,
+                "leave columns out with dataset.features, or use fewer rows");
+        float[] x = new float[capacity * width];
+        int[] y = new int[capacity];
         int rows = 0;
         char[] chars;
         while (reader.next()) {
@@ -65,8 +71,9 @@ final class RowDecoder {
                 throw Problems.ragged(file, line, reader.size(), fields, header);
             }
             if (rows == y.length) {
-                y = Arrays.copyOf(y, rows * 2);
-                x = Arrays.copyOf(x, rows * 2 * width);
+                int grown = (int) Math.min((long) rows * 2, Integer.MAX_VALUE - 16);
+                x = Arrays.copyOf(x, (int) values(file, grown, width, "more than " + rows + " rows"));
+                y = Arrays.copyOf(y, grown);
             }
             chars = reader.chars();
             if (parser.parse(chars, reader.start(label), reader.end(label)) == CellParser.MISSING) {
@@ -104,5 +111,15 @@ final class RowDecoder {
         }
         return new Examples(rows == y.length ? x : Arrays.copyOf(x, rows * width),
                 rows == y.length ? y : Arrays.copyOf(y, rows), width);
+    }
+
+    /** {@code rows x width} values, refused beyond what one Java array holds; {@code shown}: the rows, for people. */
+    private static long values(Path file, int rows, int width, String shown) {
+        long values = (long) rows * width;
+        if (values > Integer.MAX_VALUE - 16) {
+            throw new DataException(file + ": " + shown + " x " + width + " columns are more values than one array "
+                    + "holds; leave columns out with dataset.features, or use fewer rows");
+        }
+        return values;
     }
 }

@@ -87,6 +87,27 @@ class CsvReaderTest {
     }
 
     @Test
+    void anUnclosedQuoteInALargeFileIsNamedBeforeTheHeapRunsOut() throws Exception {
+        // The quote opened on line 2 is never closed: the rest of a large file would have become one field.
+        byte[] rest = new byte[CsvReader.MAX_ROW + 10];
+        java.util.Arrays.fill(rest, (byte) 'a');
+        Path file = dir.resolve("large.csv");
+        java.nio.file.Files.writeString(file, "a,b\n1,\"open\n");
+        java.nio.file.Files.write(file, rest, java.nio.file.StandardOpenOption.APPEND);
+        DataException e = assertThrows(DataException.class, () -> {
+            try (CsvReader reader = CsvReader.open(file, ',')) {
+                while (reader.next()) {
+                    reader.size();
+                }
+            }
+        });
+
+        assertEquals(file + ": line 2: a row longer than 67,108,864 characters; a quoted field opened on it may never "
+                + "be closed (every \" that opens a field needs a closing \"), or the file is not a table with a row "
+                + "per line", e.getMessage());
+    }
+
+    @Test
     void textAfterAClosingQuoteIsAnError() {
         Path file = CsvFiles.write(dir, "q.csv", "a,b\n\"x\"y,3\n");
         DataException e = assertThrows(DataException.class, () -> {
