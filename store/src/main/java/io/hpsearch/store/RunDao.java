@@ -30,6 +30,12 @@ interface RunDao {
             WHERE id = :id AND status = 'QUEUED'""")
     int cancelQueued(@Bind("id") long id, @Bind("now") Instant now);
 
+    /** An interrupted run that workers would take up again: cancelled, it waits for an explicit resume. */
+    @SqlUpdate("""
+            UPDATE runs SET status = 'CANCELLED', message = 'cancelled after it was interrupted', finished_at = :now
+            WHERE id = :id AND status = 'INTERRUPTED'""")
+    int cancelInterrupted(@Bind("id") long id, @Bind("now") Instant now);
+
     /** Only a running run can be asked to stop; returns 0 for a finished or unknown one. */
     @SqlUpdate("UPDATE runs SET cancel_requested = TRUE WHERE id = :id AND status = 'RUNNING'")
     int requestCancel(@Bind("id") long id);

@@ -170,14 +170,16 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Asks the process training the run to stop it (it polls {@link #cancelRequested}), or cancels a queued run at
-     * once; false if the run is unknown or already finished.
+     * Asks the process training the run to stop it (it polls {@link #cancelRequested}), or cancels a queued or an
+     * interrupted run at once; false if the run is unknown or already finished.
      */
     public boolean requestCancel(long runId) {
         return inTransaction(h -> {
             RunDao dao = h.attach(RunDao.class);
-            // A queued run has nothing in flight: it is cancelled on the spot and never starts.
-            return dao.cancelQueued(runId, now(h)) + dao.requestCancel(runId) == 1;
+            Instant now = now(h);
+            // A queued or interrupted run has nothing in flight: it is cancelled on the spot, and no worker takes it
+            // up (workers resume interrupted runs; a cancelled one only by an explicit resume).
+            return dao.cancelQueued(runId, now) + dao.cancelInterrupted(runId, now) + dao.requestCancel(runId) == 1;
         });
     }
 

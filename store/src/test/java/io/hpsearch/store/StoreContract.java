@@ -94,6 +94,13 @@ abstract class StoreContract {
         assertEquals(TrialState.INTERRUPTED, store.trial(run, 2).orElseThrow().state());
         assertEquals(TrialState.COMPLETED, store.trial(run, 1).orElseThrow().state());
 
+        // Cancelled, it is left alone by workers (they take up interrupted runs) until someone resumes it.
+        assertTrue(store.requestCancel(run));
+        Run cancelled = store.run(run).orElseThrow();
+        assertEquals(RunStatus.CANCELLED, cancelled.status());
+        assertEquals("cancelled after it was interrupted", cancelled.message());
+        assertFalse(store.requestCancel(run), "once");
+
         assertTrue(store.resumeRun(run, RunStatus.RUNNING));
         assertFalse(store.resumeRun(run, RunStatus.RUNNING), "only one process takes a run over");
         assertNull(store.run(run).orElseThrow().finishedAt());
