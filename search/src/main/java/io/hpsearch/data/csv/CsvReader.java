@@ -3,9 +3,14 @@ package io.hpsearch.data.csv;
 import io.hpsearch.data.DataException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -90,9 +95,52 @@ final class CsvReader implements AutoCloseable {
                 }
             }
         } catch (CharacterCodingException e) {
-            throw new DataException(file + ": line " + line + ": the file is not UTF-8 text; save it as UTF-8", e);
+            throw new DataException(file + ": " + firstMalformed(file) + ": the file is not UTF-8 text; save it as "
+                    + "UTF-8", e);
         } catch (IOException e) {
             throw new DataException(file + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Where the file's first byte that is not UTF-8 lies: "line 2000 (byte 0xe9)". The reader decodes ahead in
+     * blocks and fails on a whole block, so its own line can be thousands of lines early; this decodes again.
+     */
+    static String firstMalformed(Path file) {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
+        CharBuffer chars = CharBuffer.allocate(1 << 16);
+        long line = 1;
+        try (InputStream in = Files.newInputStream(file)) {
+            boolean eof = false;
+            while (true) {
+                int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    bytes.position(bytes.position() + n);
+                }
+                bytes.flip();
+                CoderResult result = decoder.decode(bytes, chars, eof);
+                chars.flip();
+                while (chars.hasRemaining()) {
+                    if (chars.get() == '\n') {
+                        line++;
+                    }
+                }
+                chars.clear();
+                if (result.isError()) {
+                    return "line " + line + " (byte 0x" + Integer.toHexString(bytes.get(bytes.position()) & 0xff)
+                            + ")";
+                }
+                if (eof) {
+                    return "line " + line;
+                }
+                bytes.compact();
+            }
+        } catch (IOException e) {
+            return "reading it again (" + e.getMessage() + ")";
         }
     }
 

@@ -4,6 +4,7 @@ import io.hpsearch.data.DataException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +106,26 @@ class CsvReaderTest {
         assertEquals(file + ": line 2: a row longer than 67,108,864 characters; a quoted field opened on it may never "
                 + "be closed (every \" that opens a field needs a closing \"), or the file is not a table with a row "
                 + "per line", e.getMessage());
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreNamedByTheirLine() throws Exception {
+        // A Latin-1 'é' on line 3000, some 30,000 characters in: past the reader's first block of decoding.
+        StringBuilder text = new StringBuilder("a,b\n");
+        for (int i = 2; i < 3000; i++) {
+            text.append(i).append(",x\n");
+        }
+        Path file = dir.resolve("latin1.csv");
+        java.nio.file.Files.write(file, (text + "1,caf\u00e9\n2,y\n").getBytes(StandardCharsets.ISO_8859_1));
+        DataException e = assertThrows(DataException.class, () -> {
+            try (CsvReader reader = CsvReader.open(file, ',')) {
+                while (reader.next()) {
+                    reader.size();
+                }
+            }
+        });
+
+        assertEquals(file + ": line 3000 (byte 0xe9): the file is not UTF-8 text; save it as UTF-8", e.getMessage());
     }
 
     @Test
