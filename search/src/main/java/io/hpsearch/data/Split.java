@@ -60,9 +60,27 @@ public record Split(Examples train, Examples validation) {
         return rows;
     }
 
-    /** Keeps {@code limit} rows in all, each class in proportion (largest remainders get the leftovers). */
+    /**
+     * Refuses a training limit (above 0) below the number of classes: each class keeps at least one example.
+     *
+     * @throws DataException naming training.train_limit
+     */
+    public static void checkTrainLimit(int limit, int classes) {
+        if (limit > 0 && limit < classes) {
+            throw new DataException("training.train_limit " + limit + " keeps fewer training examples than there are "
+                    + "classes (" + classes + "); every class needs one: raise it to at least " + classes);
+        }
+    }
+
+    /**
+     * Keeps {@code limit} rows in all, each class in proportion (largest remainders get the leftovers), and every
+     * class at least one: a class left out would be one the networks never see, silently.
+     *
+     * @throws DataException when the limit is below the number of classes
+     */
     private static List<int[]> capPerClass(List<int[]> byClass, int total, int limit) {
         int classes = byClass.size();
+        checkTrainLimit(limit, (int) byClass.stream().filter(rows -> rows.length > 0).count());
         int[] keep = new int[classes];
         double[] remainder = new double[classes];
         int kept = 0;
@@ -70,7 +88,22 @@ public record Split(Examples train, Examples validation) {
             double exact = (double) byClass.get(c).length * limit / total;
             keep[c] = (int) Math.floor(exact);
             remainder[c] = exact - keep[c];
+            if (keep[c] == 0 && byClass.get(c).length > 0) {
+                keep[c] = 1;
+                remainder[c] = -1;
+            }
             kept += keep[c];
+        }
+        // The classes raised to one may overshoot the limit: the largest give back.
+        while (kept > limit) {
+            int largest = 0;
+            for (int c = 1; c < classes; c++) {
+                if (keep[c] > keep[largest]) {
+                    largest = c;
+                }
+            }
+            keep[largest]--;
+            kept--;
         }
         while (kept < limit) {
             int best = 0;

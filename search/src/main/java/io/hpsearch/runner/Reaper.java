@@ -23,7 +23,14 @@ public final class Reaper implements AutoCloseable {
      *              sweep comes after one period, since opening the store has just done one
      */
     public Reaper(Store store, Duration grace) {
-        timer.scheduleWithFixedDelay(() -> store.interruptStale(grace), 5, 5, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                store.interruptStale(grace);
+            } catch (RuntimeException e) {
+                // The database is unreachable for longer than the store retries. A task that throws is never run
+                // again: without this catch one outage would end every later sweep for the dashboard's life.
+            }
+        }, 5, 5, TimeUnit.SECONDS);
     }
 
     @Override

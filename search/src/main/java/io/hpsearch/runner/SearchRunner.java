@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.data.DataException;
 import io.hpsearch.data.Dataset;
 import io.hpsearch.data.InputShape;
+import io.hpsearch.data.Split;
 import io.hpsearch.data.TrainingData;
 import io.hpsearch.model.ModelFile;
 import io.hpsearch.pruner.Pruner;
@@ -169,6 +170,7 @@ public final class SearchRunner {
      */
     public static void check(Dataset data, SpaceSpec spec) {
         TrainingData.checkSplittable(data, spec.training().validationSplit());
+        Split.checkTrainLimit(spec.training().trainLimit(), data.classes().size());
         if (spec.model().type() == ModelType.CNN) {
             checkModelFits(spec, data.fit(data.train()).shape());
         }

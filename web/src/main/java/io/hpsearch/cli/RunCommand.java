@@ -126,7 +126,12 @@ final class RunCommand implements Callable<Integer> {
             out.println("Continue it later with: ./hpsearch resume " + outcome.runId() + " --db " + store.shown());
         }
         out.flush();
-        return switch (outcome.status()) {
+        return exitCode(outcome.status());
+    }
+
+    /** How a command that trained a run (run, resume, worker --run) exits when the run has ended so. */
+    static int exitCode(RunStatus status) {
+        return switch (status) {
             case COMPLETED -> 0;
             case CANCELLED -> CANCELLED;
             default -> 1;

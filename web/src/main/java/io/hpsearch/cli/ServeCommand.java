@@ -105,9 +105,12 @@ final class ServeCommand implements Callable<Integer> {
         }
         Optional<AccessToken> given;
         try {
-            given = token == null || token.isEmpty() ? Optional.empty() : Optional.of(AccessToken.of(token));
+            // An empty token (a token file that was missing or empty, HPSEARCH_TOKEN="") is a mistake, never a way
+            // to switch protection off.
+            given = token == null ? Optional.empty() : Optional.of(AccessToken.of(token));
         } catch (IllegalArgumentException e) {
-            throw new Main.UsageException("--token: " + e.getMessage());
+            throw new Main.UsageException("--token (or HPSEARCH_TOKEN)" + (token.isEmpty() ? " is empty: " : ": ")
+                    + e.getMessage());
         }
         if (loopback) {
             return given;

@@ -87,7 +87,7 @@ final class WorkerCommand implements Callable<Integer> {
                         out.println("Run " + runId + " is " + run.status().name().toLowerCase(Locale.ROOT)
                                 + (run.message() != null ? ": " + run.message() : ""));
                         out.flush();
-                        return refused.contains(runId) ? 2 : 0;
+                        return refused.contains(runId) ? 2 : RunCommand.exitCode(run.status());
                     }
                     if (!forever) {
                         out.println("No unfinished run left in " + store.shown() + ".");
@@ -111,8 +111,12 @@ final class WorkerCommand implements Callable<Integer> {
                     spec.commandLine().getErr().println("Not working on run " + run.id() + ": " + e.getMessage());
                     spec.commandLine().getErr().flush();
                 }
-                if (runId != null && s.run(runId).orElseThrow().status().isFinished()) {
-                    return 0;
+                if (runId != null) {
+                    RunStatus status = s.run(runId).orElseThrow().status();
+                    // An interrupted run is taken up again on the next turn, by this worker or another.
+                    if (status.isFinished() && status != RunStatus.INTERRUPTED) {
+                        return RunCommand.exitCode(status);
+                    }
                 }
             }
             return RunCommand.CANCELLED;

@@ -90,6 +90,22 @@ class WorkersTest {
     }
 
     @Test
+    void workerOnOneRunExitsAsTheRunEnded() throws Exception {
+        // A run cancelled while it waited: worker --run says so and exits as run and resume would (130), not 0.
+        String h2 = dir.resolve("one-run/hpsearch").toString();
+        record(space("cancelled", 2, 1, 64), h2);
+        try (Store store = Store.open(h2)) {
+            assertTrue(store.requestCancel(1));
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new String[]{"worker", "--run", "1", "--db", h2, "--data", TestPaths.DATA.toString()},
+                new PrintWriter(out), new PrintWriter(err));
+        assertEquals(RunCommand.CANCELLED, code, out + "\n" + err);
+        assertEquals("Run 1 is cancelled: cancelled while it waited in the queue", out.toString().strip());
+    }
+
+    @Test
     void aDatabaseUrlThatCannotServeIsOneParagraphAndExitTwo() {
         String wrongPassword = TestPostgres.urlOf("postgres").replace("password=hpsearch", "password=wrong-secret");
         String missing = TestPostgres.urlOf("hpsearch_test_missing");

@@ -64,6 +64,19 @@ class TokenTest {
     }
 
     @Test
+    void anEmptyTokenIsRefusedNotTakenAsNone() {
+        // serve --token "$(cat missing-file)": protection must not silently go away.
+        Path db = dir.resolve("empty-token/hpsearch");
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = io.hpsearch.cli.Main.execute(new String[]{"serve", "--token", "", "--port", "0", "--db",
+                db.toString()}, new java.io.PrintWriter(new java.io.StringWriter()), new java.io.PrintWriter(err));
+        assertEquals(2, code, err.toString());
+        assertEquals("hpsearch: --token (or HPSEARCH_TOKEN) is empty: a token must be at least 16 printable ASCII "
+                + "characters, no spaces", err.toString().strip());
+        assertTrue(!Files.exists(db.getParent()), "nothing is created");
+    }
+
+    @Test
     void servingBeyondThisMachinePrintsAWarningAndAGeneratedToken() throws Exception {
         Path db = dir.resolve("served/hpsearch");
         Files.createDirectories(db.getParent());
