@@ -100,7 +100,7 @@ public final class Datasets {
     }
 
     private static Dataset idx(DataSpec.Idx spec) {
-        IdxReader.Images train = IdxReader.readImages(spec.trainImages(), spec.trainLabels());
+        IdxReader.Images train = IdxReader.readImages(spec.trainImages(), spec.trainLabels(), 2);
         // Classes are the labels that occur (EMNIST letters, for one, are labelled 1-26), sorted; a label is
         // renumbered to its class's index.
         int[] present = IntStream.of(train.examples().labels()).distinct().sorted().toArray();
@@ -112,7 +112,7 @@ public final class Datasets {
         Examples all = relabel(train.examples(), present, spec.trainLabels(), classes);
         Examples test;
         if (spec.testImages().isPresent()) {
-            IdxReader.Images t = IdxReader.readImages(spec.testImages().get(), spec.testLabels().orElseThrow());
+            IdxReader.Images t = IdxReader.readImages(spec.testImages().get(), spec.testLabels().orElseThrow(), 1);
             if (t.height() != train.height() || t.width() != train.width()) {
                 throw new DataException(spec.testImages().get() + ": test images are " + t.height() + "x" + t.width()
                         + " but training images " + train.height() + "x" + train.width()

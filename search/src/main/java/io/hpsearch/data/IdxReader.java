@@ -27,16 +27,20 @@ public final class IdxReader {
     /** Images and their labels; pixels scaled from 0-255 to [0, 1]; every label must be below {@code classes}. */
     public static Examples read(Path images, Path labels, int classes) {
         int[] y = readLabels(labels, classes);
-        return readImages(images, y).examples();
+        return readImages(images, y, 2).examples();
     }
 
     /** Images of {@code height x width} grey pixels, flat, scaled to [0, 1]. */
     public record Images(Examples examples, int height, int width) {
     }
 
-    /** Images and their labels (0-255), whatever their size; gzip-compressed or not. */
-    public static Images readImages(Path images, Path labels) {
-        return readImages(images, readLabels(labels, 256));
+    /**
+     * Images and their labels (0-255), whatever their size; gzip-compressed or not.
+     *
+     * @param copies copies of the images held at once: 2 for a training file, which is split into parts
+     */
+    public static Images readImages(Path images, Path labels, int copies) {
+        return readImages(images, readLabels(labels, 256), copies);
     }
 
     private static int[] readLabels(Path file, int classes) {
@@ -67,7 +71,7 @@ public final class IdxReader {
         }
     }
 
-    private static Images readImages(Path file, int[] labels) {
+    private static Images readImages(Path file, int[] labels, int copies) {
         try (DataInputStream in = open(file)) {
             int magic = in.readInt();
             if (magic != IMAGES_MAGIC) {
@@ -89,8 +93,9 @@ public final class IdxReader {
                 throw corrupt(file, "announces " + count + " images of " + rows + "x" + cols + " pixels, more than "
                         + "hpsearch holds in memory at once");
             }
-            // Before the pixels are read: the images and the copy their split into parts makes.
-            Memory.require(file, count + " images of " + rows + "x" + cols, (long) count * width * Float.BYTES, 2, "");
+            // Before the pixels are read.
+            Memory.require(file, count + " images of " + rows + "x" + cols, (long) count * width * Float.BYTES, copies,
+                    "");
             float[] x = new float[count * width];
             byte[] image = new byte[width];
             for (int i = 0; i < count; i++) {

@@ -27,6 +27,11 @@ public final class Memory {
         long needed = bytes * copies;
         long available = availableHeap();
         if (needed > available) {
+            // What is in use includes garbage not yet collected (the last file's decoding): ask once before refusing.
+            System.gc();
+            available = availableHeap();
+        }
+        if (needed > available) {
             throw new DataException(where + ": " + what + " need about " + (needed >> 20) + " MB of memory"
                     + (copies > 1 ? " (" + copies + " copies while they are split into parts)" : "")
                     + ", more than the " + (available >> 20) + " MB left to Java; "

@@ -90,7 +90,7 @@ class IdxReaderTest {
         // MNIST-format data sets (KMNIST, EMNIST) also come as plain IDX files.
         Path file = Files.write(dir.resolve("labels-idx1-ubyte"), IdxFiles.labels(2049, 3, new byte[]{0, 1, 2}));
 
-        IdxReader.Images read = IdxReader.readImages(images(), file);
+        IdxReader.Images read = IdxReader.readImages(images(), file, 2);
 
         assertArrayEquals(new int[]{0, 1, 2}, read.examples().labels());
         assertEquals(2, read.height());

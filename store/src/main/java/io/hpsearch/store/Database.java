@@ -62,7 +62,9 @@ public sealed interface Database {
         } catch (InvalidPathException e) {
             throw new StoreException("--db " + text + " is not a file path: " + e.getMessage(), e);
         }
-        if (Files.isDirectory(path)) {
+        // A folder named like the database, with no database file beside it: --db hpsearch-data for the default's
+        // folder. (Where hpsearch-data.mv.db exists too, that is the database meant.)
+        if (Files.isDirectory(path) && !Files.exists(Path.of(base + H2.SUFFIX))) {
             throw new StoreException("--db " + text + " is a folder: give the database's path inside it, such as "
                     + path.resolve("hpsearch") + " (the file " + path.resolve("hpsearch" + H2.SUFFIX) + ")");
         }

@@ -32,7 +32,8 @@ interface RunDao {
 
     /** An interrupted run that workers would take up again: cancelled, it waits for an explicit resume. */
     @SqlUpdate("""
-            UPDATE runs SET status = 'CANCELLED', message = 'cancelled after it was interrupted', finished_at = :now
+            UPDATE runs SET status = 'CANCELLED', message = 'cancelled after it was interrupted', finished_at = :now,
+                            cancel_requested = TRUE
             WHERE id = :id AND status = 'INTERRUPTED'""")
     int cancelInterrupted(@Bind("id") long id, @Bind("now") Instant now);
 

@@ -121,5 +121,9 @@ class H2StoreTest extends StoreContract {
         assertEquals("--db " + dir.resolve("hpsearch-data") + " is a folder: give the database's path inside it, such "
                 + "as " + dir.resolve("hpsearch-data/hpsearch") + " (the file "
                 + dir.resolve("hpsearch-data/hpsearch.mv.db") + ")", folder.getMessage());
+        // A database file beside the folder is the database meant: still opened.
+        Files.writeString(dir.resolve("hpsearch-data.mv.db"), "");
+        assertEquals(dir.resolve("hpsearch-data"), ((Database.H2) Database.of(dir.resolve("hpsearch-data").toString()))
+                .base());
     }
 }

@@ -21,9 +21,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -111,10 +113,18 @@ final class PredictCommand implements Callable<Integer> {
      * Refuses, before anything is read, an --output that cannot be written or that would replace the examples or
      * the model: the file is replaced only once every prediction is written.
      */
-    private void checkOutput() throws IOException {
+    private void checkOutput() {
         if (output == null) {
             return;
         }
+        try {
+            checkOutputFile();
+        } catch (IOException e) {
+            throw new Main.UsageException("--output " + output + ": cannot check it (" + reason(e) + ")");
+        }
+    }
+
+    private void checkOutputFile() throws IOException {
         if (Files.isDirectory(output)) {
             throw new Main.UsageException("--output " + output + ": is a folder; give the name of a file to write");
         }
@@ -133,14 +143,33 @@ final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    /** Writes the predictions beside --output and then moves them there: a failure leaves any earlier file whole. */
+    /**
+     * Writes the predictions beside --output and then moves them there: a failure leaves any earlier file whole. A
+     * link, a device or a pipe (--output /dev/stdout) is written through, as before.
+     */
     private void writeOutput(Predictor.Predictions predictions) {
         Path target = output.toAbsolutePath();
         Path tmp = null;
         try {
-            tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "-", ".tmp");
-            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+                    write(predictions, w);
+                }
+                return;
+            }
+            // Created as any new file is (the umask's permissions, not createTempFile's owner-only ones).
+            tmp = target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+            try (Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(Files.newOutputStream(tmp,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), StandardCharsets.UTF_8))) {
                 write(predictions, w);
+            }
+            if (Files.isRegularFile(target)) {
+                try {
+                    Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+                } catch (UnsupportedOperationException notPosix) {
+                    // the file system keeps no POSIX permissions to carry over
+                }
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {

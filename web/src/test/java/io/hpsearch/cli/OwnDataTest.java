@@ -157,6 +157,15 @@ class OwnDataTest {
         try (var siblings = Files.list(output.getParent())) {
             assertEquals(List.of(), siblings.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
         }
+        // The replaced file keeps its permissions; a link is written through, as to /dev/stdout.
+        Files.setPosixFilePermissions(output, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+        assertEquals(0, cli("predict", model.toString(), input.toString(), "--output", output.toString()).code());
+        assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(output)));
+        Path link = Files.createSymbolicLink(dir.resolve("link.csv"), output);
+        assertEquals(0, cli("predict", model.toString(), input.toString(), "--output", link.toString()).code());
+        assertTrue(Files.isSymbolicLink(link), "still a link");
+        assertEquals(lines, Files.readAllLines(output));
 
         // Rows whose label cell is empty are predicted and left out of the accuracy, not the whole file's labels.
         String[] partRows = table(4, 5, true).split("\r\n");

@@ -112,6 +112,7 @@ final class CsvReader implements AutoCloseable {
         ByteBuffer bytes = ByteBuffer.allocate(1 << 16);
         CharBuffer chars = CharBuffer.allocate(1 << 16);
         long line = 1;
+        char previous = 0;
         try (InputStream in = Files.newInputStream(file)) {
             boolean eof = false;
             while (true) {
@@ -125,9 +126,12 @@ final class CsvReader implements AutoCloseable {
                 CoderResult result = decoder.decode(bytes, chars, eof);
                 chars.flip();
                 while (chars.hasRemaining()) {
-                    if (chars.get() == '\n') {
+                    // As the reader counts: LF, CRLF and a lone CR each end a line.
+                    char c = chars.get();
+                    if (c == '\n' && previous != '\r' || c == '\r') {
                         line++;
                     }
+                    previous = c;
                 }
                 chars.clear();
                 if (result.isError()) {

@@ -21,10 +21,6 @@ final class TrainingScan {
     private final Selection selection;
     private final int[] numbers;
     private final int[] texts;
-    /** Text cells that are numbers with a decimal comma ("1,5"), and the first of them. */
-    private final int[] decimalCommas;
-    private final int[] firstDecimalCommaLine;
-    private final String[] firstDecimalComma;
     private final int[] firstTextLine;
     private final String[] firstText;
     private final int[] firstNotFiniteLine;
@@ -39,9 +35,6 @@ final class TrainingScan {
         int n = selection.features().length;
         numbers = new int[n];
         texts = new int[n];
-        decimalCommas = new int[n];
-        firstDecimalCommaLine = new int[n];
-        firstDecimalComma = new String[n];
         firstTextLine = new int[n];
         firstText = new String[n];
         firstNotFiniteLine = new int[n];
@@ -124,12 +117,6 @@ final class TrainingScan {
                         firstTextLine[f] = line;
                         firstText[f] = reader.text(features[f]);
                     }
-                    if (isDecimalComma(chars, start, end)) {
-                        if (decimalCommas[f]++ == 0) {
-                            firstDecimalCommaLine[f] = line;
-                            firstDecimalComma[f] = reader.text(features[f]);
-                        }
-                    }
                     break;
             }
         }
@@ -165,28 +152,6 @@ final class TrainingScan {
         return classes;
     }
 
-    /** Digits, one comma, digits, an optional sign first and spaces around: "1,5", "-0,25", "1,000". */
-    private static boolean isDecimalComma(char[] chars, int start, int end) {
-        while (start < end && chars[start] == ' ') {
-            start++;
-        }
-        while (end > start && chars[end - 1] == ' ') {
-            end--;
-        }
-        if (start < end && (chars[start] == '-' || chars[start] == '+')) {
-            start++;
-        }
-        int comma = -1;
-        for (int i = start; i < end; i++) {
-            if (chars[i] == ',' && comma < 0) {
-                comma = i;
-            } else if (chars[i] < '0' || chars[i] > '9') {
-                return false;
-            }
-        }
-        return comma > start && comma < end - 1;
-    }
-
     private static boolean isInteger(String s) {
         return s.matches("[+-]?[0-9]+");
     }
@@ -210,14 +175,6 @@ final class TrainingScan {
                         + " has no values, only missing cells; leave it out with features:");
             }
             numeric[f] = numbers[f] * 2 > values;
-            if (!numeric[f] && (numbers[f] + decimalCommas[f]) * 2 > values) {
-                // Read as text, such a column would be one-hot encoded, one category per number, silently.
-                throw new DataException(spec.train() + ": line " + firstDecimalCommaLine[f] + ", column "
-                        + Problems.column(name, spec.header()) + ": '" + firstDecimalComma[f] + "' is a number "
-                        + "written with a comma (" + (numbers[f] + decimalCommas[f]) + " of " + values + " values are "
-                        + "numbers, " + decimalCommas[f] + " of them so); write numbers with a decimal point and no "
-                        + "thousands separator, as 1.5 or 1000");
-            }
             if (numeric[f] && firstText[f] != null && firstTextLine[f] < firstLine) {
                 firstLine = firstTextLine[f];
                 first = Problems.notANumber(spec.train(), firstTextLine[f], name, spec.header(), firstText[f],
