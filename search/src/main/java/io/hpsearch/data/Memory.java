@@ -5,8 +5,21 @@ public final class Memory {
     private Memory() {
     }
 
+    /**
+     * The heap left, measured again after a collection when it looks too small for {@code needed}: what is in use
+     * includes garbage not yet collected (the last file's decoding), which would refuse data that fits.
+     */
+    public static long availableFor(long needed) {
+        long available = availableHeap();
+        if (needed > available) {
+            System.gc();
+            available = availableHeap();
+        }
+        return available;
+    }
+
     /** Bytes the heap can still grow to hold: its maximum less what is in use now. */
-    public static long availableHeap() {
+    private static long availableHeap() {
         Runtime runtime = Runtime.getRuntime();
         return runtime.maxMemory() - (runtime.totalMemory() - runtime.freeMemory());
     }
@@ -25,12 +38,7 @@ public final class Memory {
      */
     public static void require(Object where, String what, long bytes, int copies, String fix) {
         long needed = bytes * copies;
-        long available = availableHeap();
-        if (needed > available) {
-            // What is in use includes garbage not yet collected (the last file's decoding): ask once before refusing.
-            System.gc();
-            available = availableHeap();
-        }
+        long available = availableFor(needed);
         if (needed > available) {
             throw new DataException(where + ": " + what + " need about " + (needed >> 20) + " MB of memory"
                     + (copies > 1 ? " (" + copies + " copies while they are split into parts)" : "")

@@ -7,6 +7,7 @@ import io.hpsearch.model.Predictor;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.store.Run;
 import io.hpsearch.store.Store;
+import io.hpsearch.store.StoredModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
@@ -213,10 +215,13 @@ final class PredictCommand implements Callable<Integer> {
         try (Store s = store.openExisting()) {
             Run stored = s.run(runId).orElseThrow(() -> new Main.UsageException("there is no run " + runId + " in "
                     + store.shown() + "; ./hpsearch runs lists them"));
-            byte[] zip = SearchRunner.bestModel(s, runId).orElseThrow(() -> new Main.UsageException("run " + runId
-                    + " has no completed trial yet, so no model to predict with"));
-            String shown = "run " + runId + "'s best network" + s.model(runId)
-                    .map(m -> " (trial " + m.trialNumber() + ")").orElse("");
+            // The stored model (the zip and its trial) is read once; bestModel's fallback only where there is none.
+            Optional<StoredModel> best = s.model(runId);
+            byte[] zip = best.map(StoredModel::zip).or(() -> SearchRunner.bestModel(s, runId))
+                    .orElseThrow(() -> new Main.UsageException("run " + runId + " has no completed trial yet, so no "
+                            + "model to predict with"));
+            String shown = "run " + runId + "'s best network" + best.map(m -> " (trial " + m.trialNumber() + ")")
+                    .orElse("");
             String note = !stored.status().isFinished() ? "Run " + runId + " is " + stored.status().name()
                     .toLowerCase(Locale.ROOT) + ": this is its best network so far, and may change as it goes on"
                     : null;

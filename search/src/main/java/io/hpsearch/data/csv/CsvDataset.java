@@ -128,7 +128,7 @@ public final class CsvDataset implements Dataset {
         // The encoded training, validation and test parts together hold one float per row and encoded column, beside
         // the raw table (one float per row and column) already in memory.
         long needed = (long) rows * width * Float.BYTES;
-        long available = Memory.availableHeap();
+        long available = Memory.availableFor(needed);
         if (needed > available) {
             throw new DataException(file + ": the table encodes to " + width + " columns (a text column counts once "
                     + "per category) x " + rows + " rows, about " + (needed >> 20) + " MB, more than the "
