@@ -22,6 +22,7 @@ import io.hpsearch.store.NewRun;
 import io.hpsearch.store.Run;
 import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.Store;
+import io.hpsearch.store.StoreUnavailableException;
 import io.hpsearch.store.StoredModel;
 import io.hpsearch.store.TestEvaluation;
 import io.hpsearch.store.Trial;
@@ -80,6 +81,12 @@ public final class SearchRunner {
     private final ParallelismPolicy parallelism;
     private final RunListener listener;
     private final AtomicBoolean cancelled = new AtomicBoolean();
+    /**
+     * Set when the database stayed unreachable past the store's retries: the workers stop at their next minibatch
+     * and write nothing, leaving their trials running in the store, as a process that died would; the run's silent
+     * heartbeat hands them to other workers, or to a resume.
+     */
+    private final AtomicBoolean abandoned = new AtomicBoolean();
     /** How long a worker may stay silent before its trial counts as interrupted (--heartbeat-grace's default). */
     public static final Duration DEFAULT_HEARTBEAT_GRACE = Duration.ofSeconds(30);
     private Duration heartbeatGrace = DEFAULT_HEARTBEAT_GRACE;
@@ -362,6 +369,8 @@ public final class SearchRunner {
         }, 0, HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         try {
             return execute(runId, spec, prepared, first, onRun);
+        } catch (StoreUnavailableException e) {
+            throw e; // nothing can be written: the run is left to its heartbeat, never failed for an outage
         } catch (RuntimeException | Error e) {
             store.cancelRunningTrials(runId);
             store.finishRun(runId, RunStatus.FAILED, "hpsearch stopped on an internal error: " + e);
@@ -412,7 +421,12 @@ public final class SearchRunner {
             for (int w = 0; w < workers; w++) {
                 futures.add(pool.submit(() -> {
                     NativeThreads.configure(threads);
-                    work(coordinator, trainer, spec);
+                    try {
+                        work(coordinator, trainer, spec);
+                    } catch (StoreUnavailableException e) {
+                        abandoned.set(true);
+                        throw e;
+                    }
                 }));
             }
             for (Future<?> f : futures) {
@@ -422,6 +436,9 @@ public final class SearchRunner {
             Thread.currentThread().interrupt();
             cancel();
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof StoreUnavailableException outage) {
+                throw outage;
+            }
             cancel();
             throw new IllegalStateException("a worker stopped unexpectedly: " + e.getCause(), e.getCause());
         } finally {
@@ -447,7 +464,7 @@ public final class SearchRunner {
      * retry, and stops when the run has nothing left or is cancelled.
      */
     private void work(Coordinator coordinator, TrialTrainer trainer, SpaceSpec spec) {
-        while (!cancelled.get()) {
+        while (!cancelled.get() && !abandoned.get()) {
             Coordinator.Next next = coordinator.next();
             if (next instanceof Coordinator.Done) {
                 return;
@@ -501,7 +518,11 @@ public final class SearchRunner {
         } catch (TrialLostException e) {
             listener.trialLeft(trial.number(), lostNote(trial));
         } catch (CancellationException e) {
-            end(trial, TrialState.CANCELLED, "cancelled by the user");
+            if (!abandoned.get()) {
+                end(trial, TrialState.CANCELLED, "cancelled by the user");
+            }
+        } catch (StoreUnavailableException e) {
+            throw e; // not the trial's failure: it stays running in the store, to be trained again
         } catch (TrialFailedException e) {
             end(trial, TrialState.FAILED, e.getMessage());
         } catch (RuntimeException | OutOfMemoryError e) {
@@ -620,7 +641,7 @@ public final class SearchRunner {
                     public void batchEnded(int epoch, int batchesDone, int batchesPerEpoch) {
                         listener.batchEnded(trial.number(), epoch, batchesDone, batchesPerEpoch);
                     }
-                }, cancelled::get, execution == 1
+                }, () -> cancelled.get() || abandoned.get(), execution == 1
                         ? List.of(coordinator.pruning(trial.number(), params), coordinator.timeBudget())
                         : List.of(coordinator.timeBudget()),
                 from.map(TrialCheckpoint::state));

@@ -42,12 +42,13 @@ import java.util.Optional;
  */
 public final class Store implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** How long a PostgreSQL store keeps retrying a statement while the server is unreachable (a restart). */
-    private static final Duration RECONNECT = Duration.ofMinutes(5);
+    /** How long a PostgreSQL store keeps retrying a statement while the server is unreachable, unless told. */
+    public static final Duration DEFAULT_RECONNECT = Duration.ofMinutes(5);
 
     private final Database database;
     private final HikariDataSource pool;
     private final Jdbi jdbi;
+    private volatile Duration reconnect = DEFAULT_RECONNECT;
 
     private Store(Database database, HikariDataSource pool) {
         this.database = database;
@@ -769,6 +770,15 @@ public final class Store implements AutoCloseable {
         return h.createQuery("SELECT CURRENT_TIMESTAMP").mapTo(OffsetDateTime.class).one().toInstant();
     }
 
+    /**
+     * How long a statement on PostgreSQL is retried while the server is unreachable (a restart, a failover, a network
+     * outage) before the store gives up with {@link StoreUnavailableException}. H2 is a file: it has no outage.
+     */
+    public Store reconnectFor(Duration window) {
+        this.reconnect = window;
+        return this;
+    }
+
     /** The database's time now. */
     public Instant databaseNow() {
         return withHandle(Store::now);
@@ -802,7 +812,7 @@ public final class Store implements AutoCloseable {
 
     /**
      * Runs a statement, and on PostgreSQL runs it again while the server is unreachable (restarting, failing over),
-     * for up to {@link #RECONNECT}: a worker carries on once the server is back instead of losing the trial it
+     * for up to {@link #reconnectFor} (5 minutes unless told): a worker carries on once the server is back instead of losing the trial it
      * trains. The pool replaces the broken connections. Every write is one transaction, so a retried one either
      * committed before the connection broke or left nothing behind; the few that could be committed twice are
      * written to tolerate it (an epoch replaces itself).
@@ -811,13 +821,19 @@ public final class Store implements AutoCloseable {
         if (!(database instanceof Database.Postgres)) {
             return statement.get();
         }
-        long deadline = System.nanoTime() + RECONNECT.toNanos();
+        Duration window = reconnect;
+        long deadline = System.nanoTime() + window.toNanos();
         while (true) {
             try {
                 return statement.get();
             } catch (JdbiException e) {
-                if (!connectionLost(e) || System.nanoTime() > deadline) {
+                if (!connectionLost(e)) {
                     throw e;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new StoreUnavailableException("lost the connection to the PostgreSQL database "
+                            + database.describe() + " and could not get it back in " + seconds(window) + " ("
+                            + rootMessage(e).replaceAll("\\.+$", "") + ")", e);
                 }
                 try {
                     Thread.sleep(1000);
@@ -851,6 +867,11 @@ public final class Store implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private static String seconds(Duration d) {
+        long s = d.toSeconds();
+        return s % 60 == 0 && s > 0 ? (s / 60) + " minute(s)" : s + " second(s)";
     }
 
     private static String rootMessage(Throwable e) {

@@ -54,6 +54,16 @@ public final class PrivatePostgres implements AutoCloseable {
         startServer();
     }
 
+    /** Stops the server at once, as a crash would: clients are disconnected and new ones refused until {@link #startAgain}. */
+    public void stopNow() throws IOException, InterruptedException {
+        run(bin("pg_ctl"), "-D", dir.resolve("data").toString(), "-m", "immediate", "-w", "stop");
+    }
+
+    /** Starts a server stopped with {@link #stopNow}. */
+    public void startAgain() throws IOException, InterruptedException {
+        startServer();
+    }
+
     private void startServer() throws IOException, InterruptedException {
         run(bin("pg_ctl"), "-D", dir.resolve("data").toString(), "-l", dir.resolve("log").toString(), "-w",
                 "-o", "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off", "start");

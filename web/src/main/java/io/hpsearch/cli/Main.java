@@ -3,6 +3,7 @@ package io.hpsearch.cli;
 import io.hpsearch.data.DataException;
 import io.hpsearch.space.SpaceException;
 import io.hpsearch.store.StoreException;
+import io.hpsearch.store.StoreUnavailableException;
 import io.hpsearch.trainer.OneDnn;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,10 +47,12 @@ public final class Main {
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, cmd, ignored) -> {
-            boolean badInput = ex instanceof SpaceException || ex instanceof DataException
-                    || ex instanceof StoreException || ex instanceof UsageException;
+            // An outage is neither the user's input nor a bug: said as it is, exit 1.
+            boolean outage = ex instanceof StoreUnavailableException;
+            boolean badInput = !outage && (ex instanceof SpaceException || ex instanceof DataException
+                    || ex instanceof StoreException || ex instanceof UsageException);
             PrintWriter errors = cmd.getErr();
-            errors.println("hpsearch: " + (badInput ? ex.getMessage() : "internal error: " + ex
+            errors.println("hpsearch: " + (badInput || outage ? ex.getMessage() : "internal error: " + ex
                     + (main.verbose ? "" : " (run again with --verbose for the details to report)")));
             if (main.verbose) {
                 ex.printStackTrace(errors);

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** --db and --heartbeat-grace, shared by every command that reads or writes runs. */
+/** --db, --heartbeat-grace and --reconnect, shared by every command that reads or writes runs. */
 public final class StoreOptions {
     @Option(names = "--db", paramLabel = "PATH|URL", defaultValue = "${env:HPSEARCH_DB:-hpsearch-data/hpsearch}",
             description = "Where runs are stored: an H2 database file, without extension, or a PostgreSQL database "
@@ -21,13 +21,22 @@ public final class StoreOptions {
                     + "second) is marked interrupted and can be resumed (default: ${DEFAULT-VALUE}).")
     int heartbeatGraceSeconds;
 
+    @Option(names = "--reconnect", paramLabel = "SECONDS", defaultValue = "300",
+            description = "How long to keep retrying while a PostgreSQL server is unreachable (a restart, a network "
+                    + "outage) before giving up; a run in progress is then left to be resumed, and worker --forever "
+                    + "keeps waiting (default: ${DEFAULT-VALUE}).")
+    int reconnectSeconds;
+
     /** Opens the database, marking runs whose process has died as interrupted. */
     Store open() {
         if (heartbeatGraceSeconds < 2) {
             throw new Main.UsageException("--heartbeat-grace must be at least 2 seconds (heartbeats come every "
                     + "second), was " + heartbeatGraceSeconds);
         }
-        Store store = Store.open(database());
+        if (reconnectSeconds < 1) {
+            throw new Main.UsageException("--reconnect must be at least 1 second, was " + reconnectSeconds);
+        }
+        Store store = Store.open(database()).reconnectFor(Duration.ofSeconds(reconnectSeconds));
         store.interruptStale(heartbeatGrace());
         return store;
     }

@@ -9,6 +9,7 @@ import io.hpsearch.store.Run;
 import io.hpsearch.store.RunStatus;
 import io.hpsearch.store.RunSummary;
 import io.hpsearch.store.Store;
+import io.hpsearch.store.StoreUnavailableException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,13 +18,15 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
  * A process that works on the runs of a shared database: any number of them, on any number of machines, train the
@@ -64,13 +67,14 @@ final class WorkerCommand implements Callable<Integer> {
         pool.check();
         PrintWriter out = spec.commandLine().getOut();
         AtomicBoolean stopping = new AtomicBoolean();
-        SearchRunner[] current = new SearchRunner[1];
+        AtomicReference<SearchRunner> current = new AtomicReference<>();
         // A worker only takes runs launched elsewhere: an H2 file that is not there is a mistyped --db, not a new store.
         try (Store s = store.openExisting();
              StopSignals signals = new StopSignals(spec.commandLine().getErr(), RunCommand.TRIALS_STOP, () -> {
                  stopping.set(true);
-                 if (current[0] != null) {
-                     current[0].cancel();
+                 SearchRunner runner = current.get();
+                 if (runner != null) {
+                     runner.cancel();
                  }
              })) {
             if (runId != null && s.run(runId).isEmpty()) {
@@ -78,9 +82,17 @@ final class WorkerCommand implements Callable<Integer> {
                         + "; ./hpsearch runs lists them");
             }
             // Runs this worker cannot serve (its data differ here): told once, then left to other workers.
-            Set<Long> refused = new HashSet<>();
+            Set<Long> refused = new TreeSet<>();
+            Outage outage = new Outage(spec.commandLine().getErr());
             while (!stopping.get()) {
-                Optional<Run> next = nextRun(s, refused);
+                Optional<Run> next;
+                try {
+                    next = nextRun(s, refused);
+                    outage.over();
+                } catch (StoreUnavailableException e) {
+                    outage.waitOut(e);
+                    continue;
+                }
                 if (next.isEmpty()) {
                     if (runId != null) {
                         Run run = s.run(runId).orElseThrow();
@@ -90,6 +102,14 @@ final class WorkerCommand implements Callable<Integer> {
                         return refused.contains(runId) ? 2 : RunCommand.exitCode(run.status());
                     }
                     if (!forever) {
+                        if (!refused.isEmpty()) {
+                            // Told run by run above; the exit says the work is not done.
+                            out.println("No unfinished run left in " + store.shown() + " that this worker can work "
+                                    + "on; not worked on: " + refused.stream().map(id -> "run " + id)
+                                    .collect(Collectors.joining(", ")) + " (see why above).");
+                            out.flush();
+                            return Main.BAD_INPUT;
+                        }
                         out.println("No unfinished run left in " + store.shown() + ".");
                         out.flush();
                         return 0;
@@ -99,17 +119,30 @@ final class WorkerCommand implements Callable<Integer> {
                 }
                 Run run = next.get();
                 try {
-                    SearchRunner.Outcome outcome = work(s, run, current);
+                    Optional<SearchRunner.Outcome> outcome = work(s, run, current, stopping);
                     // A queued run another worker started first is still running: the next turn joins it.
-                    if (outcome.status().isFinished()) {
-                        out.println("Run " + outcome.runId() + " " + outcome.status().name().toLowerCase(Locale.ROOT)
-                                + ": " + outcome.message());
+                    if (outcome.isPresent() && outcome.get().status().isFinished()) {
+                        out.println("Run " + outcome.get().runId() + " "
+                                + outcome.get().status().name().toLowerCase(Locale.ROOT) + ": "
+                                + outcome.get().message());
                         out.flush();
                     }
                 } catch (ResumeException | DataException e) {
-                    refused.add(run.id());
-                    spec.commandLine().getErr().println("Not working on run " + run.id() + ": " + e.getMessage());
-                    spec.commandLine().getErr().flush();
+                    // Two workers resuming one interrupted run at once: the one that lost finds it running, and
+                    // joins it on the next turn. A refusal stands only when the run is still as this worker saw it.
+                    boolean moved = e instanceof ResumeException
+                            && s.run(run.id()).map(Run::status).orElse(run.status()) != run.status();
+                    if (!moved) {
+                        refused.add(run.id());
+                        spec.commandLine().getErr().println("Not working on run " + run.id() + ": "
+                                + e.getMessage());
+                        spec.commandLine().getErr().flush();
+                    }
+                } catch (StoreUnavailableException e) {
+                    // The run is left as a dead process leaves it: interrupted once the grace passes, then resumed
+                    // or joined (by this worker too, once the database is back).
+                    outage.waitOut(e);
+                    continue;
                 }
                 if (runId != null) {
                     RunStatus status = s.run(runId).orElseThrow().status();
@@ -120,6 +153,40 @@ final class WorkerCommand implements Callable<Integer> {
                 }
             }
             return RunCommand.CANCELLED;
+        }
+    }
+
+    /**
+     * A database that stays unreachable past the store's retries. Without --forever the worker ends, saying so; with
+     * it, the worker says so once and keeps looking every --poll seconds, and says when the database is back.
+     */
+    private final class Outage {
+        private final PrintWriter err;
+        private boolean reported;
+
+        Outage(PrintWriter err) {
+            this.err = err;
+        }
+
+        void waitOut(StoreUnavailableException e) throws InterruptedException {
+            if (!forever) {
+                throw e;
+            }
+            if (!reported) {
+                reported = true;
+                err.println("hpsearch: " + e.getMessage() + "; with --forever this worker keeps trying, every "
+                        + pollSeconds + " s");
+                err.flush();
+            }
+            Thread.sleep(pollSeconds * 1000L);
+        }
+
+        void over() {
+            if (reported) {
+                reported = false;
+                err.println("hpsearch: the database is reachable again; looking for runs");
+                err.flush();
+            }
         }
     }
 
@@ -134,7 +201,11 @@ final class WorkerCommand implements Callable<Integer> {
         return candidates.stream().findFirst();
     }
 
-    private SearchRunner.Outcome work(Store s, Run run, SearchRunner[] current) {
+    /**
+     * Works on the run; empty when Ctrl-C came while the data were read, before anything of the run was touched.
+     */
+    private Optional<SearchRunner.Outcome> work(Store s, Run run, AtomicReference<SearchRunner> current,
+                                                AtomicBoolean stopping) {
         SpaceSpec space = SearchRunner.storedSpec(run);
         // The data's hashes before the data is parsed: a worker whose files differ says which, and trains nothing.
         SearchRunner.checkSameData(s, run.id(), data.fingerprint(space.dataset()));
@@ -142,12 +213,16 @@ final class WorkerCommand implements Callable<Integer> {
         try (ProgressDisplay progress = new ProgressDisplay(spec.commandLine().getOut(), space)) {
             SearchRunner runner = new SearchRunner(s, dataset, pool.policy(), progress)
                     .heartbeatGrace(store.heartbeatGrace());
-            current[0] = runner;
-            return switch (run.status()) {
+            current.set(runner);
+            // Set before the check: a signal from here on finds the runner and cancels it.
+            if (stopping.get()) {
+                return Optional.empty();
+            }
+            return Optional.of(switch (run.status()) {
                 case QUEUED -> runner.run(run.id(), space);
                 case INTERRUPTED -> runner.resume(run.id());
                 default -> runner.join(run.id());
-            };
+            });
         }
     }
 }

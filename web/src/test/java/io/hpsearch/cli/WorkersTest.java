@@ -202,6 +202,59 @@ class WorkersTest {
     }
 
     @Test
+    void aWorkerThatCannotServeARunSaysSoAndExitsTwo() throws Exception {
+        // Its data are not here: the worker tells why, leaves the run to other workers, and its exit says the work
+        // is not done (it said "No unfinished run left", exit 0).
+        String h2 = dir.resolve("refused/hpsearch").toString();
+        record(space("refused", 2, 1, 64), h2);
+        Path noData = Files.createDirectories(dir.resolve("empty-data"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new String[]{"worker", "--db", h2, "--data", noData.toString()},
+                new PrintWriter(out), new PrintWriter(err));
+        assertEquals(Main.BAD_INPUT, code, out + "\n" + err);
+        assertTrue(err.toString().startsWith("Not working on run 1: "), err.toString());
+        assertEquals("No unfinished run left in " + h2 + " that this worker can work on; not worked on: run 1 (see "
+                + "why above).", out.toString().strip());
+        try (Store store = Store.open(h2)) {
+            assertEquals(RunStatus.QUEUED, store.run(1).orElseThrow().status(), "left for another worker");
+        }
+    }
+
+    @Test
+    void aForeverWorkerRidesOutADatabaseOutageLongerThanItsRetries() throws Exception {
+        try (PrivatePostgres server = PrivatePostgres.start()) {
+            String url = server.url();
+            int planned = 6;
+            record(space("outage", planned, 2, 600), url);
+            HpsearchProcess w = new HpsearchProcess("worker", "--forever", "--poll", "1", "--reconnect", "2",
+                    "--db", url, "--data", TestPaths.DATA.toString(), "--workers", "1", "--threads", "1",
+                    "--heartbeat-grace", GRACE);
+            processes.add(w);
+            assertNotNull(w.awaitLine(line -> line.matches("trial \\d+ epoch 1/2: .*")), w.output());
+            // Down for longer than --reconnect: the run in progress is given up, not failed, and the worker waits.
+            server.stopNow();
+            String waiting = w.awaitLine(line -> line.contains("keeps trying"));
+            assertNotNull(waiting, w.output());
+            assertTrue(waiting.startsWith("hpsearch: lost the connection to the PostgreSQL database "), waiting);
+            assertTrue(!waiting.contains("Exception") && !waiting.contains("internal error"), waiting);
+            server.startAgain();
+            assertNotNull(w.awaitLine(line -> line.startsWith("Run 1 completed")), w.output());
+            w.interrupt();
+            assertEquals(RunCommand.CANCELLED, w.awaitExit(), w.output());
+            assertTrue(w.output().contains("hpsearch: the database is reachable again"), w.output());
+            try (Store store = Store.open(url)) {
+                assertEquals(RunStatus.COMPLETED, store.run(1).orElseThrow().status(), store.run(1).toString());
+                List<Trial> trials = store.trials(1);
+                assertEquals(IntStream.rangeClosed(1, planned).boxed().toList(), trials.stream().map(Trial::number)
+                        .toList());
+                assertEquals(List.of(), trials.stream().filter(t -> t.state() != TrialState.COMPLETED).toList(),
+                        "the trial in flight during the outage was trained again, not failed or cancelled");
+            }
+        }
+    }
+
+    @Test
     void eightWorkersOnTwoHundredTrialsNeverClaimOneTwice() throws Exception {
         db = TestPostgres.createDatabase();
         int planned = 200;
