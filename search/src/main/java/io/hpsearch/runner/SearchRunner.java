@@ -263,6 +263,15 @@ public final class SearchRunner {
         if (run.status() != RunStatus.INTERRUPTED && run.status() != RunStatus.CANCELLED) {
             throw notResumable(runId, run.status());
         }
+        // With its time spent a resumed run trains nothing: with a completed trial it still evaluates the best on
+        // the test set and ends; without one it could only end failed, so it is refused as it stands.
+        if (store.timeLeft(runId).filter(Duration::isZero).isPresent()
+                && store.trials(runId).stream().noneMatch(t -> t.state() == TrialState.COMPLETED)) {
+            String minutes = storedSpec(run).timeBudget().map(SpaceSpec::minutesText).orElse("?");
+            throw new ResumeException("run " + runId + "'s time budget (max_minutes: " + minutes + ") ran out before "
+                    + "any trial completed, so a resume would train nothing; start a new run of its space with a "
+                    + "larger max_minutes (run --max-minutes M)");
+        }
         return run;
     }
 
@@ -714,8 +723,8 @@ public final class SearchRunner {
         Optional<String> failureStop = coordinator.failureStop();
         Optional<StoredModel> best = store.model(runId);
         if (best.isEmpty()) {
-            String message = failureStop.orElse("no trial completed: every trial failed")
-                    + " (see the trials' failure reasons)";
+            String message = failureStop.or(() -> coordinator.budgetStop().map(stop -> "no trial completed: " + stop))
+                    .orElse("no trial completed: every trial failed") + " (see the trials' failure reasons)";
             store.finishRun(runId, RunStatus.FAILED, message);
             return new Outcome(runId, RunStatus.FAILED, message, Optional.empty(), throughput);
         }

@@ -15,8 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -72,6 +74,99 @@ class TimeBudgetRunTest {
             }
             assertTrue(outcome.test().isPresent(), "the best trial is evaluated on the test set");
             assertTrue(store.model(outcome.runId()).isPresent());
+        }
+    }
+
+    @Test
+    void aRunWhoseTimeRanOutBeforeAnyTrialCompletedIsNotResumed() {
+        // Its 3 seconds pass (heartbeats going on) while its first trial starts, which is then cancelled before an
+        // epoch ends: a resume gets no time and could only end it failed ("every trial failed", which none had), so
+        // it is refused up front and the run stays as it was.
+        String yaml = """
+                name: spent
+                search: random
+                max_trials: 4
+                max_minutes: 0.05
+                training: {epochs: 50, batch_size: 64, train_limit: 3000}
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: 32
+                  learning_rate: 0.01
+                """;
+        SpaceSpec spec = SpaceParser.parse(yaml, "spent.yaml");
+        Dataset data = FashionMnist.load(DATA).dataset();
+        try (Store store = Store.open(dir.resolve("hpsearch"))) {
+            SearchRunner[] runner = new SearchRunner[1];
+            runner[0] = new SearchRunner(store, data, 1, 1, new RunListener() {
+                @Override
+                public void trialStarted(int number, io.hpsearch.trial.TrialParams params) {
+                    Run run = store.runSummaries().get(0).run();
+                    while (store.databaseNow().isBefore(run.deadline().plusSeconds(2))) {
+                        sleep(100);
+                    }
+                    runner[0].cancel();
+                }
+            });
+            SearchRunner.Outcome outcome = runner[0].run(spec, yaml);
+            assertEquals(RunStatus.CANCELLED, outcome.status(), outcome.message());
+            assertEquals(Optional.of(Duration.ZERO), store.timeLeft(outcome.runId()));
+
+            ResumeException refused = assertThrows(ResumeException.class,
+                    () -> SearchRunner.resumable(store, outcome.runId()));
+            assertEquals("run " + outcome.runId() + "'s time budget (max_minutes: 0.05) ran out before any trial "
+                    + "completed, so a resume would train nothing; start a new run of its space with a larger "
+                    + "max_minutes (run --max-minutes M)", refused.getMessage());
+            assertThrows(ResumeException.class, () -> new SearchRunner(store, data, 1, 1, RunListener.NONE)
+                    .resume(outcome.runId()));
+            assertEquals(RunStatus.CANCELLED, store.run(outcome.runId()).orElseThrow().status(), "left as it was");
+        }
+    }
+
+    @Test
+    void aRunCancelledWithTimeLeftResumesWithThatTime() {
+        // Cancelled as its first trial starts, long before its 3 seconds are up, and resumed after they would have
+        // passed by the clock: the time it lay cancelled does not count, so it trains and completes.
+        String yaml = """
+                name: left
+                search: random
+                max_trials: 2
+                max_minutes: 0.05
+                training: {epochs: 1, batch_size: 64, train_limit: 300}
+                model:
+                  type: mlp
+                  hidden_layers: 1
+                  units: {min: 8, max: 64}
+                  learning_rate: 0.01
+                """;
+        Dataset data = FashionMnist.load(DATA).dataset();
+        try (Store store = Store.open(dir.resolve("hpsearch"))) {
+            SearchRunner[] runner = new SearchRunner[1];
+            runner[0] = new SearchRunner(store, data, 1, 1, new RunListener() {
+                @Override
+                public void trialStarted(int number, io.hpsearch.trial.TrialParams params) {
+                    runner[0].cancel();
+                }
+            });
+            SearchRunner.Outcome cancelled = runner[0].run(SpaceParser.parse(yaml, "left.yaml"), yaml);
+            assertEquals(RunStatus.CANCELLED, cancelled.status(), cancelled.message());
+            Duration left = store.timeLeft(cancelled.runId()).orElseThrow();
+            assertTrue(left.compareTo(Duration.ofSeconds(1)) > 0, "most of its 3 s were left: " + left);
+            sleep(3500);
+
+            SearchRunner.Outcome resumed = new SearchRunner(store, data, 1, 1, RunListener.NONE)
+                    .resume(cancelled.runId());
+            assertEquals(RunStatus.COMPLETED, resumed.status(), resumed.message());
+            assertTrue(store.trials(cancelled.runId()).stream().anyMatch(t -> t.state() == TrialState.COMPLETED),
+                    store.trials(cancelled.runId()).toString());
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

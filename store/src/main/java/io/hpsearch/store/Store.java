@@ -253,19 +253,32 @@ public final class Store implements AutoCloseable {
         return inTransaction(h -> {
             RunDao dao = h.attach(RunDao.class);
             Instant now = now(h);
-            // A time budget goes on from what was left when the run last showed signs of life (its last heartbeat):
-            // the hours it lay interrupted do not count.
-            Optional<Instant> deadline = dao.find(runId).map(Run::deadline);
-            Optional<Instant> lastAlive = dao.heartbeatAt(runId);
+            Optional<Duration> left = timeLeft(dao, runId);
             if (dao.resume(runId, status, now) != 1) {
                 return false;
             }
-            if (deadline.isPresent() && lastAlive.isPresent()) {
-                Duration left = Duration.between(lastAlive.get(), deadline.get());
-                dao.setDeadline(runId, now.plus(left.isNegative() ? Duration.ZERO : left));
-            }
+            left.ifPresent(l -> dao.setDeadline(runId, now.plus(l)));
             return true;
         });
+    }
+
+    /**
+     * The time budget a resume gives the run: what was left when it last showed signs of life (its last heartbeat),
+     * so that the hours it lay interrupted do not count; zero when it was spent. Empty for a run without a budget,
+     * or one that never started it.
+     */
+    public Optional<Duration> timeLeft(long runId) {
+        return withHandle(h -> timeLeft(h.attach(RunDao.class), runId));
+    }
+
+    private static Optional<Duration> timeLeft(RunDao dao, long runId) {
+        Optional<Instant> deadline = dao.find(runId).map(Run::deadline);
+        Optional<Instant> lastAlive = dao.heartbeatAt(runId);
+        if (deadline.isEmpty() || lastAlive.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration left = Duration.between(lastAlive.get(), deadline.get());
+        return Optional.of(left.isNegative() ? Duration.ZERO : left);
     }
 
     /**
