@@ -13,11 +13,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -64,7 +68,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         ParallelismPolicy parallelism = pool.policy();
         PrintWriter out = spec.commandLine().getOut();
-        Optional<AccessToken> access = accessToken();
+        InetAddress address = address();
+        // Before a database is created or a token printed: an address it cannot listen on is all the user hears.
+        checkCanListen(address);
+        Optional<AccessToken> access = accessToken(address.isLoopbackAddress());
         if (!Files.isDirectory(dataRoot)) {
             throw new Main.UsageException("--data-root " + dataRoot + ": not a folder");
         }
@@ -74,8 +81,9 @@ final class ServeCommand implements Callable<Integer> {
             try {
                 dashboard = Dashboard.start(s, dataAccess, parallelism, store.heartbeatGrace(), host, port, access);
             } catch (JavalinBindException e) {
-                throw new Main.UsageException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
-                        + "); choose another with --port or --host");
+                // Taken between the check and now. Javalin calls every bind failure "Port already in use"; the
+                // cause says which it was.
+                throw new Main.UsageException(cannotListen(e));
             }
             try (dashboard; Reaper reaper = new Reaper(s, store.heartbeatGrace())) {
                 CountDownLatch stopped = new CountDownLatch(1);
@@ -95,14 +103,7 @@ final class ServeCommand implements Callable<Integer> {
      * The token changes need: the one given, or on an address other machines can reach a generated one (announced
      * with a warning), or none for a dashboard only this machine can reach.
      */
-    private Optional<AccessToken> accessToken() {
-        boolean loopback;
-        try {
-            loopback = InetAddress.getByName(host).isLoopbackAddress();
-        } catch (UnknownHostException e) {
-            throw new Main.UsageException("--host " + host + " is not an address of this machine (" + e.getMessage()
-                    + ")");
-        }
+    private Optional<AccessToken> accessToken(boolean loopback) {
         Optional<AccessToken> given;
         try {
             // An empty token (a token file that was missing or empty, HPSEARCH_TOKEN="") is a mistake, never a way
@@ -126,6 +127,46 @@ final class ServeCommand implements Callable<Integer> {
         }
         err.flush();
         return Optional.of(access);
+    }
+
+    private InetAddress address() {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new Main.UsageException("--host " + host + " is not an address of this machine (" + e.getMessage()
+                    + ")");
+        }
+    }
+
+    /** Binds --host:--port for a moment, as Jetty will (with SO_REUSEADDR), to refuse a bad one in the user's words. */
+    private void checkCanListen(InetAddress address) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(address, port));
+        } catch (IOException e) {
+            throw new Main.UsageException(cannotListen(e));
+        }
+    }
+
+    private String cannotListen(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = String.valueOf(root.getMessage());
+        String lower = why.toLowerCase(Locale.ROOT);
+        String advice;
+        if (lower.contains("already in use")) {
+            advice = "another process listens on port " + port + "; choose another with --port";
+        } else if (lower.contains("permission denied") || lower.contains("access denied")) {
+            advice = "ports below 1024 need root; choose one above it with --port";
+        } else if (lower.contains("assign requested address")) {
+            advice = "--host " + host + " is not an address of this machine; use one of its own, 0.0.0.0 for all "
+                    + "of them, or 127.0.0.1";
+        } else {
+            advice = "choose another with --port or --host";
+        }
+        return "cannot listen on " + displayHost() + ":" + port + " (" + why + "): " + advice;
     }
 
     /** The address to put in a URL: a wildcard bind is reachable on this machine as localhost. */
