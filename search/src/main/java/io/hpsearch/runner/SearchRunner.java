@@ -286,8 +286,8 @@ public final class SearchRunner {
         Map<String, Object> resolved = readJson(run.resolvedSpace());
         // Relative data paths mean what they meant when the run was launched, wherever this process runs.
         Object spaceDir = resolved.get("space_dir");
-        SpaceSpec spec = SpaceParser.parse(run.spaceYaml(), "run " + run.id() + "'s space",
-                spaceDir == null ? Path.of("") : Path.of((String) spaceDir), io.hpsearch.data.DataPaths.ANY);
+        SpaceSpec spec = SpaceParser.parseStored(run.spaceYaml(), "run " + run.id() + "'s space",
+                spaceDir == null ? Path.of("") : Path.of((String) spaceDir));
         Map<?, ?> training = (Map<?, ?>) resolved.get("training");
         SpaceSpec stored = spec.withMaxTrials(run.maxTrials()).withSeed(run.seed()).withTraining(spec.training()
                 .withEpochs(((Number) training.get("epochs")).intValue())

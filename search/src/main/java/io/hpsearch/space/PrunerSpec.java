@@ -2,6 +2,7 @@ package io.hpsearch.space;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The space's {@code pruner:}: which trials stop early because they trail the others at the same epoch. Defaults
@@ -16,6 +17,15 @@ public sealed interface PrunerSpec {
 
     /** As stored with the run. */
     Map<String, Object> describe();
+
+    /**
+     * Why this pruner could never stop a trial before its last epoch when trials train {@code epochs} epochs (the
+     * first epoch it judges is at or after it): the search would run as without it, and nothing would say so. Empty
+     * when it can stop one; always empty for rungs in minutes, which epochs do not bound.
+     */
+    default Optional<IdleRule> idleWith(int epochs) {
+        return Optional.empty();
+    }
 
     /** For people, after the search's description: "asha pruning". */
     default String label() {
@@ -48,6 +58,12 @@ public sealed interface PrunerSpec {
         @Override
         public String type() {
             return "median";
+        }
+
+        @Override
+        public Optional<IdleRule> idleWith(int epochs) {
+            return IdleRule.unless("pruner.warmup_epochs", warmupEpochs + 1L, "the first epoch judged after "
+                    + "warmup_epochs (" + warmupEpochs + ")", epochs, "the median pruner");
         }
 
         @Override
@@ -113,6 +129,23 @@ public sealed interface PrunerSpec {
         }
 
         @Override
+        public Optional<IdleRule> idleWith(int epochs) {
+            if (byTime()) {
+                return Optional.empty();
+            }
+            long first = minEpochs;
+            for (int i = 0; i < minEarlyStoppingRate && first <= Integer.MAX_VALUE; i++) {
+                first *= reductionFactor; // at most 100 x a value below 2^31: no overflow
+            }
+            if (minEarlyStoppingRate == 0) {
+                return IdleRule.unless("pruner.min_epochs", first, "the first rung (min_epochs)", epochs, "asha");
+            }
+            return IdleRule.unless(minEpochs < epochs ? "pruner.min_early_stopping_rate" : "pruner.min_epochs",
+                    first, "the first rung that judges (min_epochs x reduction_factor^min_early_stopping_rate)",
+                    epochs, "asha");
+        }
+
+        @Override
         public Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("type", type());
@@ -144,6 +177,11 @@ public sealed interface PrunerSpec {
         @Override
         public String type() {
             return "hyperband";
+        }
+
+        @Override
+        public Optional<IdleRule> idleWith(int epochs) {
+            return IdleRule.unless("pruner.min_epochs", minEpochs, "the first rung (min_epochs)", epochs, "hyperband");
         }
 
         @Override

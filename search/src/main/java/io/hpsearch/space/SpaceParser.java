@@ -58,11 +58,14 @@ public final class SpaceParser {
     /** Relative data paths are resolved against it. */
     private final Path baseDir;
     private final DataPaths dataPaths;
+    /** A stored run's space: rules added since it was recorded must not make it unreadable (see parseStored). */
+    private final boolean stored;
 
-    private SpaceParser(String source, Path baseDir, DataPaths dataPaths) {
+    private SpaceParser(String source, Path baseDir, DataPaths dataPaths, boolean stored) {
         this.source = source;
         this.baseDir = baseDir.toAbsolutePath().normalize();
         this.dataPaths = dataPaths;
+        this.stored = stored;
     }
 
     /**
@@ -115,11 +118,24 @@ public final class SpaceParser {
      * {@code dataPaths} refuses is an error on its key, and nothing is read.
      */
     public static SpaceSpec parse(String yaml, String source, Path baseDir, DataPaths dataPaths) {
+        return parse(yaml, source, baseDir, dataPaths, false);
+    }
+
+    /**
+     * A space as a run stored it, to resume or join the run: checked as a new one, except that a pruner or early
+     * stopping that could never stop a trial early ({@link IdleRule}, refused for new runs since) is taken as it
+     * was run, so that a run recorded before that rule stays resumable.
+     */
+    public static SpaceSpec parseStored(String yaml, String source, Path baseDir) {
+        return parse(yaml, source, baseDir, DataPaths.ANY, true);
+    }
+
+    private static SpaceSpec parse(String yaml, String source, Path baseDir, DataPaths dataPaths, boolean stored) {
         if (yaml.length() > MAX_BYTES) {
             throw new SpaceException(source, 0, "", "the space is " + yaml.length()
                     + " characters long; a space must be under " + MAX_BYTES);
         }
-        return new SpaceParser(source, baseDir, dataPaths).document(compose(yaml, source));
+        return new SpaceParser(source, baseDir, dataPaths, stored).document(compose(yaml, source));
     }
 
     private static Node compose(String yaml, String source) {
@@ -372,8 +388,7 @@ public final class SpaceParser {
             throw p.error("type", "pruning compares one learning curve per trial; it cannot be combined with "
                     + "training.executions_per_trial above 1");
         }
-        int epochs = training.epochs();
-        return switch (type) {
+        PrunerSpec pruner = switch (type) {
             case "none" -> {
                 p.allowOnly("type");
                 yield PrunerSpec.NONE;
@@ -403,16 +418,18 @@ public final class SpaceParser {
             case "hyperband" -> {
                 p.allowOnly("type", "min_epochs", "reduction_factor", "bootstrap_count");
                 int minEpochs = p.integer("min_epochs", 1, 10_000).orElse(1);
-                if (minEpochs >= epochs) {
-                    throw p.error("min_epochs", "must be below training.epochs (" + epochs + "), the most epochs a "
-                            + "trial trains");
-                }
                 yield new PrunerSpec.Hyperband(minEpochs, p.integer("reduction_factor", 2, 100).orElse(3),
                         p.integer("bootstrap_count", 0, 100_000).orElse(0));
             }
             default -> throw p.error("type", "unknown pruner '" + abbreviate(type) + "'; use median, asha, "
                     + "hyperband or none");
         };
+        if (!stored) {
+            pruner.idleWith(training.epochs()).ifPresent(idle -> {
+                throw p.error(idle.leaf(), idle.problem());
+            });
+        }
+        return pruner;
     }
 
     private TrainingSpec training(Optional<Section> maybe) {
@@ -434,7 +451,13 @@ public final class SpaceParser {
             double minDelta = e.decimal("min_delta", v -> v >= 0, "must be 0 or more").orElse(0.0);
             Objective metric = e.text("metric").map(key -> Objective.fromKey(key).orElseThrow(() -> e.error("metric",
                     "unknown value '" + key + "'; use one of " + objectiveKeys()))).orElse(Objective.VAL_LOSS);
-            return new EarlyStopping(patience, minDelta, metric);
+            EarlyStopping stopping = new EarlyStopping(patience, minDelta, metric);
+            if (!stored) {
+                stopping.idleWith(epochs).ifPresent(idle -> {
+                    throw e.error(idle.leaf(), idle.problem());
+                });
+            }
+            return stopping;
         });
         Optional<TrainingSpec.Augment> augment = t.child("augment").map(a -> {
             a.allowOnly("shift", "horizontal_flip");

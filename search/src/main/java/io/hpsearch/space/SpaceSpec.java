@@ -38,16 +38,10 @@ public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind
     }
 
     /**
-     * With other training settings. Hyperband's max_resource is training.epochs (read where its pruner is built), so
-     * its first rung must stay below them.
-     *
-     * @throws IllegalArgumentException when the new epochs leave Hyperband's min_epochs no room
+     * With other training settings. Where a user changes the epochs (run --epochs) the caller checks
+     * {@link IdleRule#of} as the parser does; a stored run's settings are taken as they were run.
      */
     public SpaceSpec withTraining(TrainingSpec value) {
-        if (options.pruner() instanceof PrunerSpec.Hyperband h && h.minEpochs() >= value.epochs()) {
-            throw new IllegalArgumentException("hyperband's min_epochs (" + h.minEpochs()
-                    + ") must be below the epochs a trial trains (" + value.epochs() + ")");
-        }
         return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, maxRetries,
                 seed, objective, gridPoints, value, model, timeBudget);
     }

@@ -10,6 +10,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -185,13 +186,34 @@ class SpaceParserTest {
     }
 
     @Test
-    void hyperbandsFirstRungMustStayBelowTheTrainingEpochs() {
+    void pruningAndEarlyStoppingMustBeAbleToStopATrialBeforeItsLastEpoch() {
         SpaceSpec spec = parse("name: h\ntraining: {epochs: 27}\npruner: {type: hyperband, min_epochs: 3}\n"
                 + "model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}\n");
-        assertEquals(9, spec.withTraining(spec.training().withEpochs(9)).training().epochs());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> spec.withTraining(spec.training().withEpochs(3)));
-        assertEquals("hyperband's min_epochs (3) must be below the epochs a trial trains (3)", e.getMessage());
+        assertEquals(Optional.empty(), spec.options().pruner().idleWith(9));
+        assertEquals("pruner.min_epochs: the first rung (min_epochs) is epoch 3, not before training.epochs (3): "
+                + "hyperband could never stop a trial before its last epoch; lower it or train more epochs",
+                spec.options().pruner().idleWith(3).orElseThrow().toString());
+        SpaceSpec patient = parse("name: p\ntraining: {epochs: 10, early_stopping: {patience: 3}}\n"
+                + "model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}\n");
+        assertEquals(Optional.empty(), patient.training().earlyStopping().orElseThrow().idleWith(5));
+        assertEquals("training.early_stopping.patience: the earliest stop after patience (3) is epoch 4, not before "
+                + "training.epochs (4): early stopping could never stop a trial before its last epoch; lower it or "
+                + "train more epochs", patient.training().earlyStopping().orElseThrow().idleWith(4)
+                .orElseThrow().toString());
+        // ASHA's first rung that judges counts the skipped rungs; rungs in minutes are not bounded by epochs.
+        String asha = "name: a\ntraining: {epochs: 9}\npruner: {type: asha, min_epochs: 3, reduction_factor: 3, "
+                + "min_early_stopping_rate: %d}\nmodel: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}\n";
+        assertEquals(9, parse(asha.formatted(0)).training().epochs());
+        SpaceException late = assertThrows(SpaceException.class, () -> parse(asha.formatted(1)));
+        assertTrue(late.getMessage().contains("pruner.min_early_stopping_rate: the first rung that judges "
+                + "(min_epochs x reduction_factor^min_early_stopping_rate) is epoch 9"), late.getMessage());
+        assertEquals(1, parse("name: t\ntraining: {epochs: 1}\npruner: {type: asha, min_minutes: 1}\n"
+                + "model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}\n").training().epochs());
+        // A stored run's space is read as it was run, so that a run recorded before the rule can be resumed.
+        String idle = "name: s\ntraining: {epochs: 3}\npruner: {type: median, warmup_epochs: 4}\n"
+                + "model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}\n";
+        assertThrows(SpaceException.class, () -> parse(idle));
+        assertEquals(3, SpaceParser.parseStored(idle, "run 1's space", Path.of("")).training().epochs());
     }
 
     @Test

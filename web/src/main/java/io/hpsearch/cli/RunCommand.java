@@ -6,6 +6,7 @@ import io.hpsearch.data.Dataset;
 import io.hpsearch.runner.ParallelismPolicy;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.runner.Throughput;
+import io.hpsearch.space.PrunerSpec;
 import io.hpsearch.space.SpaceParser;
 import io.hpsearch.space.SpaceSpec;
 import io.hpsearch.space.TrainingSpec;
@@ -143,12 +144,14 @@ final class RunCommand implements Callable<Integer> {
         within("--epochs", epochs, SpaceParser.MAX_EPOCHS);
         within("--train-limit", trainLimit, SpaceParser.MAX_TRAIN_LIMIT);
         TrainingSpec t = space.training();
-        SpaceSpec out;
-        try {
-            out = space.withTraining(t.withEpochs(epochs != null ? epochs : t.epochs())
-                    .withTrainLimit(trainLimit != null ? trainLimit : t.trainLimit()));
-        } catch (IllegalArgumentException e) {
-            throw new Main.UsageException("--epochs " + epochs + ": " + e.getMessage());
+        SpaceSpec out = space.withTraining(t.withEpochs(epochs != null ? epochs : t.epochs())
+                .withTrainLimit(trainLimit != null ? trainLimit : t.trainLimit()));
+        // Fewer epochs on purpose (a quick try) may leave early stopping or ASHA nothing to do, and that is the
+        // user's choice; Hyperband's brackets, whose max_resource is the epochs, cannot be built at all.
+        if (epochs != null && out.options().pruner() instanceof PrunerSpec.Hyperband hyperband) {
+            hyperband.idleWith(epochs).ifPresent(idle -> {
+                throw new Main.UsageException("--epochs " + epochs + ": " + idle);
+            });
         }
         if (maxTrials != null) {
             out = out.withMaxTrials(maxTrials);

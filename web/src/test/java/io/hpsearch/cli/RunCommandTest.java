@@ -287,8 +287,9 @@ class RunCommandTest {
                 + "model: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}\n");
         Result tooFew = cli("run", space.toString(), "--epochs", "3", "--db", db.toString());
         assertEquals(2, tooFew.code());
-        assertEquals("hpsearch: --epochs 3: hyperband's min_epochs (3) must be below the epochs a trial trains (3)",
-                tooFew.err().strip());
+        assertEquals("hpsearch: --epochs 3: pruner.min_epochs: the first rung (min_epochs) is epoch 3, not before "
+                + "training.epochs (3): hyperband could never stop a trial before its last epoch; lower it or train "
+                + "more epochs", tooFew.err().strip());
     }
 
     @Test
