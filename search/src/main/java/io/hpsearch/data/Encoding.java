@@ -34,7 +34,12 @@ public interface Encoding {
      * @param ids      per example: its row number (tables) or file path (images)
      * @param examples encoded features; labels are class indices, or -1 where the input has none
      * @param labelled whether the input gave a label for every example
+     * @param skipped  entries of an input folder that were not read (not images of a known kind, folders nested in
+     *                 a class folder), as paths under it: a user expects every file to get a prediction
      */
-    record Inputs(List<String> ids, Examples examples, boolean labelled) {
+    record Inputs(List<String> ids, Examples examples, boolean labelled, List<String> skipped) {
+        public Inputs(List<String> ids, Examples examples, boolean labelled) {
+            this(ids, examples, labelled, List.of());
+        }
     }
 }

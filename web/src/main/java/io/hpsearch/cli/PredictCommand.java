@@ -2,6 +2,8 @@ package io.hpsearch.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hpsearch.data.DataException;
+import io.hpsearch.data.Encoding;
+import io.hpsearch.data.images.ImageFolders;
 import io.hpsearch.model.ModelFile;
 import io.hpsearch.model.Predictor;
 import io.hpsearch.runner.SearchRunner;
@@ -82,7 +84,8 @@ final class PredictCommand implements Callable<Integer> {
             throw message.startsWith(source.file().toString()) ? new DataException(source.shown()
                     + message.substring(source.file().toString().length()), e) : e;
         }
-        Predictor.Predictions predictions = Predictor.predict(model, model.encoding().read(input, model.classes()));
+        Encoding.Inputs inputs = model.encoding().read(input, model.classes());
+        Predictor.Predictions predictions = Predictor.predict(model, inputs);
         PrintWriter out = spec.commandLine().getOut();
         if (output == null) {
             write(predictions, out);
@@ -96,6 +99,13 @@ final class PredictCommand implements Callable<Integer> {
                 output == null ? "" : "; written to " + output);
         if (source.note() != null) {
             summary.println(source.note());
+        }
+        if (!inputs.skipped().isEmpty()) {
+            List<String> skipped = inputs.skipped();
+            summary.printf(Locale.ROOT, "Skipped %,d entr%s of %s that %s not an image it reads (%s): %s%s%n",
+                    skipped.size(), skipped.size() == 1 ? "y" : "ies", input, skipped.size() == 1 ? "is" : "are",
+                    ImageFolders.EXTENSION_LIST, String.join(", ", skipped.subList(0, Math.min(5, skipped.size()))),
+                    skipped.size() > 5 ? ", ..." : "");
         }
         if (predictions.labelled()) {
             int labelled = predictions.labelledCount();

@@ -257,6 +257,15 @@ class OwnDataTest {
                 folder.out());
         assertTrue(folder.err().contains("Accuracy: "), "a folder of class folders is labelled: " + folder.err());
 
+        // A photo of a kind it does not read is named in the summary, not skipped in silence.
+        Path webp = Files.writeString(photos.resolve("test/Bag/holiday.webp"), "RIFF");
+        Result skipping = cli("predict", "1", photos.resolve("test").toString(), "--db", db.toString());
+        assertEquals(0, skipping.code(), skipping.err());
+        assertEquals(31, skipping.out().strip().lines().count(), skipping.out());
+        assertTrue(skipping.err().contains("Skipped 1 entry of " + photos.resolve("test") + " that is not an image it "
+                + "reads (.png, .jpg, .jpeg, .bmp, .gif, .tif, .tiff): Bag/holiday.webp\n"), skipping.err());
+        Files.delete(webp);
+
         Path one = photos.resolve("test/Trouser/0.png");
         Result single = cli("predict", "1", one.toString(), "--db", db.toString());
         assertEquals(0, single.code(), single.err());

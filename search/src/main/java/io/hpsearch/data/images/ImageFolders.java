@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -40,7 +41,8 @@ import java.util.stream.Stream;
 public final class ImageFolders {
     /** Extensions of the files read as images, lower case. */
     static final Set<String> EXTENSIONS = Set.of("png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff");
-    private static final String EXTENSION_LIST = ".png, .jpg, .jpeg, .bmp, .gif, .tif, .tiff";
+    /** The extensions read, as messages list them. */
+    public static final String EXTENSION_LIST = ".png, .jpg, .jpeg, .bmp, .gif, .tif, .tiff";
 
     private ImageFolders() {
     }
@@ -132,7 +134,9 @@ public final class ImageFolders {
             }
             Examples examples = decoding.examples(input, images, new int[images.size()], 1);
             Arrays.fill(examples.labels(), -1);
-            return new Encoding.Inputs(ids(input, images), examples, false);
+            // Not subfolders (there are none here) and not images: what the user may have expected read too.
+            List<Path> skipped = entries.stream().filter(p -> !isImageName(p)).toList();
+            return new Encoding.Inputs(ids(input, images), examples, false, skippedIds(input, skipped));
         }
         if (!images.isEmpty()) {
             throw new DataException(input + ": holds both images (" + images.get(0).getFileName()
@@ -142,7 +146,9 @@ public final class ImageFolders {
         List<ClassFolder> classFolders = classFolders(input, "prediction input");
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
+        List<Path> skipped = new ArrayList<>();
         for (ClassFolder c : classFolders) {
+            skipped.addAll(c.skipped());
             int label = classes.indexOf(c.name());
             if (label < 0) {
                 throw new DataException(c.folder() + ": class '" + c.name() + "' is not a class of the model ("
@@ -154,7 +160,7 @@ public final class ImageFolders {
             }
         }
         Examples examples = decoding.examples(input, files, labels.stream().mapToInt(Integer::intValue).toArray(), 1);
-        return new Encoding.Inputs(ids(input, files), examples, true);
+        return new Encoding.Inputs(ids(input, files), examples, true, skippedIds(input, skipped));
     }
 
     /** The folders and images, each checked against {@code paths} before anything is read from it. */
@@ -189,8 +195,11 @@ public final class ImageFolders {
         return fingerprint(folder, classFolders(folder, "train"));
     }
 
-    /** A class subfolder and its images, sorted by file name. */
-    record ClassFolder(String name, Path folder, List<Path> images) {
+    /**
+     * A class subfolder and its images, sorted by file name; {@code skipped}: its other entries (files of other
+     * kinds, nested folders), which are not read.
+     */
+    record ClassFolder(String name, Path folder, List<Path> images, List<Path> skipped) {
     }
 
     /**
@@ -217,8 +226,9 @@ public final class ImageFolders {
         }
         List<ClassFolder> classes = new ArrayList<>();
         for (Path sub : subfolders) {
-            List<Path> images = entries(sub).stream().filter(p -> !Files.isDirectory(p) && isImageName(p)).toList();
-            classes.add(new ClassFolder(sub.getFileName().toString(), sub, images));
+            Map<Boolean, List<Path>> read = entries(sub).stream()
+                    .collect(Collectors.partitioningBy(p -> !Files.isDirectory(p) && isImageName(p)));
+            classes.add(new ClassFolder(sub.getFileName().toString(), sub, read.get(true), read.get(false)));
         }
         if (classes.stream().allMatch(c -> c.images().isEmpty())) {
             throw new DataException(folder + ": its class subfolders hold no images (" + EXTENSION_LIST
@@ -250,6 +260,13 @@ public final class ImageFolders {
 
     private static List<String> ids(Path folder, List<Path> files) {
         return files.stream().map(f -> folder.relativize(f).toString().replace('\\', '/')).toList();
+    }
+
+    /** As {@link #ids}, a folder shown with a trailing slash. */
+    private static List<String> skippedIds(Path folder, List<Path> entries) {
+        List<String> ids = ids(folder, entries);
+        return java.util.stream.IntStream.range(0, ids.size())
+                .mapToObj(i -> Files.isDirectory(entries.get(i)) ? ids.get(i) + "/" : ids.get(i)).toList();
     }
 
     /** Decodes lists of files into examples, in parallel, in the order given. */

@@ -153,6 +153,27 @@ class ImageFoldersTest {
         assertEquals(List.of("dog/a.png"), in.ids());
     }
 
+    @Test
+    void entriesAPredictionDoesNotReadAreListed() throws Exception {
+        // A user expects every file of the folder to get a prediction: what is not read is named (a .webp photo,
+        // a folder nested in a class folder); hidden files are not.
+        Path input = dir.resolve("mixed");
+        TestImages.png(input.resolve("dog").resolve("a.png"), TYPE_INT_RGB, 4, 4, 0x0000FF);
+        Files.writeString(input.resolve("dog").resolve("b.webp"), "RIFF");
+        TestImages.png(input.resolve("dog").resolve("2019").resolve("c.png"), TYPE_INT_RGB, 4, 4, 0x0000FF);
+        Files.writeString(input.resolve("dog").resolve(".DS_Store"), "x");
+        Encoding.Inputs in = ImageFolders.readForPrediction(input, SHAPE, List.of("cat", "dog"));
+        assertEquals(List.of("dog/a.png"), in.ids());
+        assertEquals(List.of("dog/2019/", "dog/b.webp"), in.skipped());
+
+        Encoding.Inputs flat = ImageFolders.readForPrediction(input.resolve("dog").resolve("2019"), SHAPE,
+                List.of("cat", "dog"));
+        assertEquals(List.of(), flat.skipped());
+        Files.writeString(input.resolve("dog").resolve("2019").resolve("notes.txt"), "x");
+        assertEquals(List.of("notes.txt"), ImageFolders.readForPrediction(input.resolve("dog").resolve("2019"),
+                SHAPE, List.of("cat", "dog")).skipped());
+    }
+
     // ---- errors: one line, naming the folder or file and what to do
 
     @Test
