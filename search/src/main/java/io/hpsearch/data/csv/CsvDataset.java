@@ -148,10 +148,7 @@ public final class CsvDataset implements Dataset {
             int label = selection.label();
             int[] positions = selection.features();
             if (spec.header()) {
-                List<String> header = new ArrayList<>();
-                for (int i = 0; i < reader.size(); i++) {
-                    header.add(reader.text(i));
-                }
+                List<String> header = reader.header();
                 List<String> missing = new ArrayList<>();
                 label = find(header, selection.labelName(), missing);
                 positions = new int[selection.features().length];

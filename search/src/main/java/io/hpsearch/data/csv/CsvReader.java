@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Streams the records of an RFC 4180 CSV file, one at a time, without keeping earlier ones: fields may be quoted
@@ -307,6 +309,24 @@ final class CsvReader implements AutoCloseable {
     /** Field {@code i}'s text, surrounding spaces removed. */
     String text(int field) {
         return new String(chars, starts[field], ends[field] - starts[field]);
+    }
+
+    /**
+     * The current row read as a header: its fields, each a column's name. A name given twice is refused, as columns
+     * are found by name (in test and prediction files, in any order) and the second would be silently ignored.
+     */
+    List<String> header() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < size(); i++) {
+            String name = text(i);
+            int earlier = names.indexOf(name);
+            if (earlier >= 0) {
+                throw new DataException(file + ": the header names column '" + name + "' twice (fields "
+                        + (earlier + 1) + " and " + (i + 1) + "); column names must be unique");
+            }
+            names.add(name);
+        }
+        return names;
     }
 
     Path file() {

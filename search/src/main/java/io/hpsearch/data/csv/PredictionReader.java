@@ -111,10 +111,7 @@ final class PredictionReader {
 
     /** Finds each feature's field by header name; returns the label's field, or -1 when the input has none. */
     private int byName(CsvReader reader, Path file, int[] positions) {
-        List<String> header = new ArrayList<>();
-        for (int i = 0; i < reader.size(); i++) {
-            header.add(reader.text(i));
-        }
+        List<String> header = reader.header();
         List<String> missing = new ArrayList<>();
         for (int c = 0; c < columns.size(); c++) {
             positions[c] = header.indexOf(columns.get(c).name());

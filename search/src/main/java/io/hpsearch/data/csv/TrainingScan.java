@@ -49,7 +49,7 @@ final class TrainingScan {
                 throw new DataException(file + ": the file is empty; it needs " + (spec.header()
                         ? "a header row and data rows" : "data rows"));
             }
-            List<String> names = spec.header() ? header(reader) : Selection.indexNames(reader.size());
+            List<String> names = spec.header() ? reader.header() : Selection.indexNames(reader.size());
             TrainingScan scan = new TrainingScan(spec, Selection.resolve(spec, names));
             if (!spec.header()) {
                 scan.row(reader);
@@ -62,20 +62,6 @@ final class TrainingScan {
             }
             return scan;
         }
-    }
-
-    private static List<String> header(CsvReader reader) {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < reader.size(); i++) {
-            String name = reader.text(i);
-            int earlier = names.indexOf(name);
-            if (earlier >= 0) {
-                throw new DataException(reader.file() + ": the header names column '" + name + "' twice (fields "
-                        + (earlier + 1) + " and " + (i + 1) + "); column names must be unique");
-            }
-            names.add(name);
-        }
-        return names;
     }
 
     private void row(CsvReader reader) {

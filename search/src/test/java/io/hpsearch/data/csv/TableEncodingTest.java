@@ -199,6 +199,19 @@ class TableEncodingTest {
     }
 
     @Test
+    void readRefusesAColumnNamedTwice() {
+        // Columns are found by name: with two 'x' the second was silently ignored.
+        Dataset data = load("x,c,y\n1,a,p\n3,b,q\n", false);
+        Path input = CsvFiles.write(dir, "twice.csv", "c,x,y,x\na,1,p,9\n");
+
+        DataException e = assertThrows(DataException.class, () -> data.fit(data.train()).read(input,
+                data.classes()));
+
+        assertEquals(input + ": the header names column 'x' twice (fields 2 and 4); column names must be unique",
+                e.getMessage());
+    }
+
+    @Test
     void readRejectsAnUnknownLabelAndBadCellsLikeTraining() {
         Dataset data = load("x,c,y\n1,a,p\n3,b,q\n", false);
         Encoding encoding = data.fit(data.train());
