@@ -56,8 +56,9 @@ final class PredictionReader {
                     throw Problems.ragged(file, line, reader.size(), fields, format.header());
                 }
                 if (rows == y.length) {
-                    y = Arrays.copyOf(y, rows * 2);
-                    x = Arrays.copyOf(x, rows * 2 * width);
+                    int grown = RowDecoder.grownRows(file, rows, width);
+                    x = Arrays.copyOf(x, grown * width);
+                    y = Arrays.copyOf(y, grown);
                 }
                 y[rows] = -1;
                 if (label >= 0) {

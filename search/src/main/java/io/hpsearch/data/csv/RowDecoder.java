@@ -71,8 +71,8 @@ final class RowDecoder {
                 throw Problems.ragged(file, line, reader.size(), fields, header);
             }
             if (rows == y.length) {
-                int grown = (int) Math.min((long) rows * 2, Integer.MAX_VALUE - 16);
-                x = Arrays.copyOf(x, (int) values(file, grown, width, "more than " + rows + " rows"));
+                int grown = grownRows(file, rows, width);
+                x = Arrays.copyOf(x, grown * width);
                 y = Arrays.copyOf(y, grown);
             }
             chars = reader.chars();
@@ -111,6 +111,20 @@ final class RowDecoder {
         }
         return new Examples(rows == y.length ? x : Arrays.copyOf(x, rows * width),
                 rows == y.length ? y : Arrays.copyOf(y, rows), width);
+    }
+
+    /**
+     * How many rows the arrays of {@code rows} full rows grow to (twice as many), for rows not counted beforehand (a
+     * test file, rows to predict). Each step is checked, the old arrays and the new ones held at once, so that a
+     * huge file is refused in a line rather than by an OutOfMemoryError or a NegativeArraySizeException.
+     */
+    static int grownRows(Path file, int rows, int width) {
+        int grown = (int) Math.min((long) rows * 2, Integer.MAX_VALUE - 16);
+        long values = values(file, grown, width, "more than " + rows + " rows");
+        Memory.require(file, "more than " + rows + " rows x " + width + " columns",
+                Float.BYTES * (values + (long) rows * width) + Integer.BYTES * (grown + (long) rows), 1,
+                "leave columns out with dataset.features, or use fewer rows");
+        return grown;
     }
 
     /** {@code rows x width} values, refused beyond what one Java array holds; {@code shown}: the rows, for people. */

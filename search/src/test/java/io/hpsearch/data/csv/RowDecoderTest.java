@@ -53,6 +53,42 @@ class RowDecoderTest {
     }
 
     @Test
+    void aFileWhoseRowsWereNotCountedIsRefusedAsItOutgrowsTheHeap() throws Exception {
+        // A test file is read without a row count: it grows as it is read, and ran into an OutOfMemoryError. Here in
+        // a JVM of 128 MB, whose 6 million rows need more than it has at their second-last doubling.
+        Path file = dir.resolve("big.csv");
+        try (java.io.Writer w = java.nio.file.Files.newBufferedWriter(file)) {
+            w.write("a,b,kind\n");
+            for (int i = 0; i < 6_000_000; i++) {
+                w.write("1,2,x\n");
+            }
+        }
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx128m", "-cp", System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path")), Probe.class.getName(), file.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertEquals(0, p.waitFor(), out);
+        assertTrue(out.startsWith("DataException: " + file + ": more than "), out);
+        assertTrue(out.contains(" rows x 2 columns need about "), out);
+    }
+
+    /** Decodes the file in its own JVM and prints how that ended. */
+    public static final class Probe {
+        public static void main(String[] args) {
+            try (CsvReader reader = CsvReader.open(Path.of(args[0]), ',')) {
+                reader.next();
+                Examples examples = decoder().decode(reader, 3, 2, new int[]{0, 1}, 0, "why");
+                System.out.println("decoded " + examples.size());
+            } catch (DataException e) {
+                System.out.println("DataException: " + e.getMessage());
+            } catch (OutOfMemoryError e) {
+                System.out.println("OutOfMemoryError: " + e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void aTableThatFitsIsDecoded() {
         Path file = CsvFiles.write(dir, "t.csv", "a,b,kind\n1,2,x\n3,4,y\n");
         Examples examples = decode(file, 2);
