@@ -47,8 +47,8 @@ public final class Main {
             return BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((ex, cmd, ignored) -> {
-            // An outage is neither the user's input nor a bug: said as it is, exit 1.
-            boolean outage = ex instanceof StoreUnavailableException;
+            // An outage or a full disk is neither the user's input nor a bug: said as it is, exit 1.
+            boolean outage = ex instanceof StoreUnavailableException || ex instanceof MachineException;
             boolean badInput = !outage && (ex instanceof SpaceException || ex instanceof DataException
                     || ex instanceof StoreException || ex instanceof UsageException);
             PrintWriter errors = cmd.getErr();
@@ -70,6 +70,13 @@ public final class Main {
             return INTERNAL_ERROR;
         }
         return code;
+    }
+
+    /** The machine stopped a command (a full disk, an I/O error): said as it is, exit 1, never "internal error". */
+    static final class MachineException extends RuntimeException {
+        MachineException(String message) {
+            super(message);
+        }
     }
 
     /** A bad argument found while a command runs (an unknown run id, say). */

@@ -185,8 +185,12 @@ final class PredictCommand implements Callable<Integer> {
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new Main.UsageException("--output " + output + ": cannot write it (" + reason(e) + "); nothing was "
-                    + "written");
+            String message = "--output " + output + ": cannot write it (" + reason(e) + "); nothing was written";
+            // A path the user can change is bad input (2); a full disk or an I/O error is the machine's (1), as on
+            // standard output.
+            boolean thePath = e instanceof AccessDeniedException || e instanceof NoSuchFileException
+                    || e instanceof java.nio.file.NotDirectoryException;
+            throw thePath ? new Main.UsageException(message) : new Main.MachineException(message);
         } finally {
             if (tmp != null) {
                 try {

@@ -189,6 +189,11 @@ class OwnDataTest {
         assertEquals(1, Main.execute(new String[]{"predict", "1", input.toString(), "--db", db.toString()}, full,
                 new PrintWriter(failedErr)));
         assertTrue(failedErr.toString().contains("hpsearch: could not write to standard output"), failedErr.toString());
+        // So is --output on a full disk (/dev/full answers every write so): exit 1, as on standard output, not 2.
+        Result fullDisk = cli("predict", "1", input.toString(), "--db", db.toString(), "--output", "/dev/full");
+        assertEquals(1, fullDisk.code(), fullDisk.out() + fullDisk.err());
+        assertEquals("hpsearch: --output /dev/full: cannot write it (No space left on device); nothing was written",
+                fullDisk.err().strip());
 
         // A column the model needs is missing: one clear line, exit 2.
         Path broken = Files.writeString(dir.resolve("broken.csv"), "colour,noise\nred,0.1\n");
