@@ -53,7 +53,7 @@ public record FashionMnist(Path dir, Examples train, Examples test) {
         Examples train = IdxReader.read(dir.resolve(DataFile.TRAIN_IMAGES.fileName()),
                 dir.resolve(DataFile.TRAIN_LABELS.fileName()), CLASS_NAMES.size());
         Examples test = IdxReader.read(dir.resolve(DataFile.TEST_IMAGES.fileName()),
-                dir.resolve(DataFile.TEST_LABELS.fileName()), CLASS_NAMES.size());
+                dir.resolve(DataFile.TEST_LABELS.fileName()), CLASS_NAMES.size(), 1);
         if (train.featureCount() != test.featureCount()) {
             throw new DataException(dir + ": training images have " + train.featureCount()
                     + " pixels but test images " + test.featureCount() + "; the files do not belong together.");

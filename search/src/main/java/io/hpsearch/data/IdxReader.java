@@ -24,10 +24,18 @@ public final class IdxReader {
     private IdxReader() {
     }
 
-    /** Images and their labels; pixels scaled from 0-255 to [0, 1]; every label must be below {@code classes}. */
+    /**
+     * Training images and their labels; pixels scaled from 0-255 to [0, 1]; every label must be below
+     * {@code classes}. Checked against the heap for the two copies held while the set is split into parts.
+     */
     public static Examples read(Path images, Path labels, int classes) {
+        return read(images, labels, classes, 2);
+    }
+
+    /** As {@link #read(Path, Path, int)}, for {@code copies} copies held at once (1 for a test file). */
+    public static Examples read(Path images, Path labels, int classes, int copies) {
         int[] y = readLabels(labels, classes);
-        return readImages(images, y, 2).examples();
+        return readImages(images, y, copies).examples();
     }
 
     /** Images of {@code height x width} grey pixels, flat, scaled to [0, 1]. */
@@ -63,6 +71,7 @@ public final class IdxReader {
                             + (classes - 1));
                 }
             }
+            refuseTrailing(file, in, count + " labels");
             return y;
         } catch (EOFException e) {
             throw truncated(file, "an incomplete header");
@@ -107,6 +116,7 @@ public final class IdxReader {
                     x[base + p] = (image[p] & 0xff) / 255f;
                 }
             }
+            refuseTrailing(file, in, count + " images");
             return new Images(new Examples(x, labels, width), rows, cols);
         } catch (EOFException e) {
             throw truncated(file, "an incomplete header or image");
@@ -144,6 +154,21 @@ public final class IdxReader {
             throw corrupt(file, "announces " + count + " " + what);
         }
         return count;
+    }
+
+    /**
+     * Bytes after what the header announces mean a wrong count or two files joined: the rest would be ignored in
+     * silence (and with it examples the user meant to give).
+     */
+    private static void refuseTrailing(Path file, DataInputStream in, String announced) throws IOException {
+        long more = in.skip(Long.MAX_VALUE);
+        while (in.read() >= 0) {
+            more += 1 + in.skip(Long.MAX_VALUE);
+        }
+        if (more > 0) {
+            throw corrupt(file, "holds " + more + " more byte(s) after the " + announced + " its header announces "
+                    + "(a wrong count in the header, or two files joined)");
+        }
     }
 
     private static DataException corrupt(Path file, String problem) {

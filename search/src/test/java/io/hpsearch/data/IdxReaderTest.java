@@ -54,6 +54,22 @@ class IdxReaderTest {
     }
 
     @Test
+    void bytesAfterTheAnnouncedImagesOrLabelsAreRefused() throws IOException {
+        // A header whose count is too small (or two files joined) left the rest unread, in silence.
+        byte[] images = IdxFiles.images(2051, 3, 2, 2, new byte[12]);
+        Path longer = IdxFiles.gzip(dir.resolve("longer.gz"), Arrays.copyOf(images, images.length + 4));
+        DataException e = assertThrows(DataException.class, () -> IdxReader.read(longer, labels(), 10));
+        assertEquals(longer + ": holds 4 more byte(s) after the 3 images its header announces (a wrong count in the "
+                + "header, or two files joined). Replace it with the original file.", e.getMessage());
+
+        byte[] labels = IdxFiles.labels(2049, 3, new byte[]{0, 9, 4, 1});
+        Path moreLabels = IdxFiles.gzip(dir.resolve("more-labels.gz"), labels);
+        DataException l = assertThrows(DataException.class, () -> IdxReader.read(images(), moreLabels, 10));
+        assertEquals(moreLabels + ": holds 1 more byte(s) after the 3 labels its header announces (a wrong count in "
+                + "the header, or two files joined). Replace it with the original file.", l.getMessage());
+    }
+
+    @Test
     void gzipStreamCutShortIsTruncated() throws IOException {
         Path whole = images();
         byte[] gz = Files.readAllBytes(whole);
