@@ -1,7 +1,7 @@
 package io.hpsearch.runner;
 
 /** A run cannot be resumed: it does not exist, is finished, or another process is running it. */
-public final class ResumeException extends RuntimeException {
+public class ResumeException extends RuntimeException {
     public ResumeException(String message) {
         super(message);
     }

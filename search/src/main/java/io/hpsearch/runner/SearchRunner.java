@@ -198,7 +198,7 @@ public final class SearchRunner {
     /**
      * Refuses to resume a run whose data changed on disk since it started: its trials would not be comparable.
      *
-     * @throws ResumeException naming the file that changed
+     * @throws DataMismatchException naming the file that changed
      */
     public static void checkSameData(Store store, long runId, List<Dataset.DataFile> now) {
         Optional<String> stored = store.runData(runId);
@@ -213,7 +213,7 @@ public final class SearchRunner {
                     .filter(f -> f.role().equals(file.get("role"))).findFirst();
             String was = (String) file.get("sha256");
             if (current.isEmpty() || !current.get().sha256().equals(was)) {
-                throw new ResumeException(file.get("path") + " changed since run " + runId + " started (SHA-256 "
+                throw new DataMismatchException(file.get("path") + " changed since run " + runId + " started (SHA-256 "
                         + abbreviate(was) + (current.isPresent() ? ", now " + abbreviate(current.get().sha256()) : "")
                         + "); a resumed run must train on the same data: restore the file or start a new run");
             }
@@ -303,7 +303,8 @@ public final class SearchRunner {
      * as it is.
      */
     public Outcome run(long runId, SpaceSpec spec) {
-        if (!store.startRun(runId)) {
+        // Cancelled (Ctrl-C) before it began: the run stays queued for another process, untouched.
+        if (cancelled.get() || !store.startRun(runId)) {
             Run now = store.run(runId).orElseThrow(() -> new IllegalArgumentException("no run " + runId));
             return new Outcome(runId, now.status(), now.message(), Optional.empty(),
                     Throughput.NONE);

@@ -3,10 +3,10 @@ package io.hpsearch.space;
 import java.util.Optional;
 
 /**
- * A pruner or early stopping that could never stop a trial before its last epoch: the search would run as without
- * it and nothing would say so. Refused where a space file is read (not for a stored run's space, see
- * {@code SpaceParser.parseStored}); `run --epochs` may leave them idle on purpose, except Hyperband's, whose brackets
- * need room below the epochs.
+ * A pruner that could never stop a trial before its last epoch: the search would run as without it and nothing would
+ * say so. Refused where a space file is read (not for a stored run's space, see {@code SpaceParser.parseStored});
+ * `run --epochs` may leave a median or ASHA pruner idle on purpose, not Hyperband, whose brackets need room below the
+ * epochs. (Early stopping is never idle: it keeps each trial's best epoch rather than its last.)
  *
  * @param key     the setting that leaves the rule nothing to do, as the space spells it ({@code pruner.min_epochs})
  * @param problem what is wrong, for the user

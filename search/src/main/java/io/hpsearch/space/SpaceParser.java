@@ -58,14 +58,17 @@ public final class SpaceParser {
     /** Relative data paths are resolved against it. */
     private final Path baseDir;
     private final DataPaths dataPaths;
-    /** A stored run's space: rules added since it was recorded must not make it unreadable (see parseStored). */
-    private final boolean stored;
+    /**
+     * Whether a pruner that could never stop a trial early is refused here: not for a stored run's space (rules added
+     * since it was recorded must not make it unreadable) nor for one run with other epochs (its caller checks).
+     */
+    private final boolean checkIdle;
 
-    private SpaceParser(String source, Path baseDir, DataPaths dataPaths, boolean stored) {
+    private SpaceParser(String source, Path baseDir, DataPaths dataPaths, boolean checkIdle) {
         this.source = source;
         this.baseDir = baseDir.toAbsolutePath().normalize();
         this.dataPaths = dataPaths;
-        this.stored = stored;
+        this.checkIdle = checkIdle;
     }
 
     /**
@@ -73,6 +76,18 @@ public final class SpaceParser {
      * resolved against the file's folder.
      */
     public static SpaceSpec parse(Path file) {
+        return parse(file, true);
+    }
+
+    /**
+     * As {@link #parse(Path)}, for a run that trains other epochs than the file's (run --epochs): whether a pruner
+     * could stop a trial early depends on those, so the caller checks {@link IdleRule}s against them.
+     */
+    public static SpaceSpec parseWithOtherEpochs(Path file) {
+        return parse(file, false);
+    }
+
+    private static SpaceSpec parse(Path file, boolean checkIdle) {
         String source = file.toString();
         byte[] bytes;
         try {
@@ -86,7 +101,7 @@ public final class SpaceParser {
         } catch (IOException e) {
             throw new SpaceException(source, 0, "", "cannot read the file (" + e.getMessage() + ")");
         }
-        return parse(decode(bytes, source), source, file.toAbsolutePath().getParent(), DataPaths.ANY);
+        return parse(decode(bytes, source), source, file.toAbsolutePath().getParent(), DataPaths.ANY, checkIdle);
     }
 
     /** Validates space YAML as bytes (a file's, a request body's): they must be UTF-8 text. */
@@ -118,24 +133,25 @@ public final class SpaceParser {
      * {@code dataPaths} refuses is an error on its key, and nothing is read.
      */
     public static SpaceSpec parse(String yaml, String source, Path baseDir, DataPaths dataPaths) {
-        return parse(yaml, source, baseDir, dataPaths, false);
+        return parse(yaml, source, baseDir, dataPaths, true);
     }
 
     /**
-     * A space as a run stored it, to resume or join the run: checked as a new one, except that a pruner or early
-     * stopping that could never stop a trial early ({@link IdleRule}, refused for new runs since) is taken as it
+     * A space as a run stored it, to resume or join the run: checked as a new one, except that a pruner that could
+     * never stop a trial early ({@link IdleRule}, refused for new runs since) is taken as it
      * was run, so that a run recorded before that rule stays resumable.
      */
     public static SpaceSpec parseStored(String yaml, String source, Path baseDir) {
-        return parse(yaml, source, baseDir, DataPaths.ANY, true);
+        return parse(yaml, source, baseDir, DataPaths.ANY, false);
     }
 
-    private static SpaceSpec parse(String yaml, String source, Path baseDir, DataPaths dataPaths, boolean stored) {
+    private static SpaceSpec parse(String yaml, String source, Path baseDir, DataPaths dataPaths,
+                                   boolean checkIdle) {
         if (yaml.length() > MAX_BYTES) {
             throw new SpaceException(source, 0, "", "the space is " + yaml.length()
                     + " characters long; a space must be under " + MAX_BYTES);
         }
-        return new SpaceParser(source, baseDir, dataPaths, stored).document(compose(yaml, source));
+        return new SpaceParser(source, baseDir, dataPaths, checkIdle).document(compose(yaml, source));
     }
 
     private static Node compose(String yaml, String source) {
@@ -424,7 +440,7 @@ public final class SpaceParser {
             default -> throw p.error("type", "unknown pruner '" + abbreviate(type) + "'; use median, asha, "
                     + "hyperband or none");
         };
-        if (!stored) {
+        if (checkIdle) {
             pruner.idleWith(training.epochs()).ifPresent(idle -> {
                 throw p.error(idle.leaf(), idle.problem());
             });
@@ -451,13 +467,7 @@ public final class SpaceParser {
             double minDelta = e.decimal("min_delta", v -> v >= 0, "must be 0 or more").orElse(0.0);
             Objective metric = e.text("metric").map(key -> Objective.fromKey(key).orElseThrow(() -> e.error("metric",
                     "unknown value '" + key + "'; use one of " + objectiveKeys()))).orElse(Objective.VAL_LOSS);
-            EarlyStopping stopping = new EarlyStopping(patience, minDelta, metric);
-            if (!stored) {
-                stopping.idleWith(epochs).ifPresent(idle -> {
-                    throw e.error(idle.leaf(), idle.problem());
-                });
-            }
-            return stopping;
+            return new EarlyStopping(patience, minDelta, metric);
         });
         Optional<TrainingSpec.Augment> augment = t.child("augment").map(a -> {
             a.allowOnly("shift", "horizontal_flip");

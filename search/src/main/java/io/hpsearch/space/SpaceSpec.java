@@ -38,8 +38,8 @@ public record SpaceSpec(String name, DataSpec dataset, Path spaceDir, SearchKind
     }
 
     /**
-     * With other training settings. Where a user changes the epochs (run --epochs) the caller checks
-     * {@link IdleRule#of} as the parser does; a stored run's settings are taken as they were run.
+     * With other training settings. Where a user changes the epochs (run --epochs) the caller checks the pruner's
+     * {@link PrunerSpec#idleWith}; a stored run's settings are taken as they were run.
      */
     public SpaceSpec withTraining(TrainingSpec value) {
         return new SpaceSpec(name, dataset, spaceDir, search, options, maxTrials, maxConsecutiveFailures, maxRetries,

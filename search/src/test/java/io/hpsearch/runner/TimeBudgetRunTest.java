@@ -125,13 +125,13 @@ class TimeBudgetRunTest {
 
     @Test
     void aRunCancelledWithTimeLeftResumesWithThatTime() {
-        // Cancelled as its first trial starts, long before its 3 seconds are up, and resumed after they would have
+        // Cancelled as its first trial starts, long before its 10 seconds are up, and resumed after they would have
         // passed by the clock: the time it lay cancelled does not count, so it trains and completes.
         String yaml = """
                 name: left
                 search: random
                 max_trials: 2
-                max_minutes: 0.05
+                max_minutes: 0.1667
                 training: {epochs: 1, batch_size: 64, train_limit: 300}
                 model:
                   type: mlp
@@ -151,8 +151,9 @@ class TimeBudgetRunTest {
             SearchRunner.Outcome cancelled = runner[0].run(SpaceParser.parse(yaml, "left.yaml"), yaml);
             assertEquals(RunStatus.CANCELLED, cancelled.status(), cancelled.message());
             Duration left = store.timeLeft(cancelled.runId()).orElseThrow();
-            assertTrue(left.compareTo(Duration.ofSeconds(1)) > 0, "most of its 3 s were left: " + left);
-            sleep(3500);
+            assertTrue(left.compareTo(Duration.ofSeconds(5)) > 0, "most of its 10 s were left: " + left);
+            sleep(Math.max(0, Duration.between(store.databaseNow(), store.run(cancelled.runId()).orElseThrow()
+                    .deadline()).toMillis() + 500));
 
             SearchRunner.Outcome resumed = new SearchRunner(store, data, 1, 1, RunListener.NONE)
                     .resume(cancelled.runId());

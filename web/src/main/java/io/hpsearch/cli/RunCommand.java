@@ -75,7 +75,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        SpaceSpec space = withOverrides(SpaceParser.parse(spaceFile));
+        // With --epochs, whether the pruner can stop a trial early is checked against those, not the file's.
+        SpaceSpec space = withOverrides(epochs != null ? SpaceParser.parseWithOtherEpochs(spaceFile)
+                : SpaceParser.parse(spaceFile));
         String yaml = Files.readString(spaceFile, StandardCharsets.UTF_8);
         ParallelismPolicy parallelism = pool.policy();
         Dataset dataset = data.load(space.dataset());
@@ -146,7 +148,7 @@ final class RunCommand implements Callable<Integer> {
         TrainingSpec t = space.training();
         SpaceSpec out = space.withTraining(t.withEpochs(epochs != null ? epochs : t.epochs())
                 .withTrainLimit(trainLimit != null ? trainLimit : t.trainLimit()));
-        // Fewer epochs on purpose (a quick try) may leave early stopping or ASHA nothing to do, and that is the
+        // Fewer epochs on purpose (a quick try) may leave a median or ASHA pruner nothing to do, and that is the
         // user's choice; Hyperband's brackets, whose max_resource is the epochs, cannot be built at all.
         if (epochs != null && out.options().pruner() instanceof PrunerSpec.Hyperband hyperband) {
             hyperband.idleWith(epochs).ifPresent(idle -> {

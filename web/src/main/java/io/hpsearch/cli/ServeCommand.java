@@ -158,7 +158,7 @@ final class ServeCommand implements Callable<Integer> {
         String advice;
         if (lower.contains("already in use")) {
             advice = "another process listens on port " + port + "; choose another with --port";
-        } else if (lower.contains("permission denied") || lower.contains("access denied")) {
+        } else if (port < 1024 && (lower.contains("permission denied") || lower.contains("access denied"))) {
             advice = "ports below 1024 need root; choose one above it with --port";
         } else if (lower.contains("assign requested address")) {
             advice = "--host " + host + " is not an address of this machine; use one of its own, 0.0.0.0 for all "

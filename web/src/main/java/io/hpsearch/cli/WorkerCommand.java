@@ -2,6 +2,7 @@ package io.hpsearch.cli;
 
 import io.hpsearch.data.DataException;
 import io.hpsearch.data.Dataset;
+import io.hpsearch.runner.DataMismatchException;
 import io.hpsearch.runner.ResumeException;
 import io.hpsearch.runner.SearchRunner;
 import io.hpsearch.space.SpaceSpec;
@@ -81,78 +82,112 @@ final class WorkerCommand implements Callable<Integer> {
                 throw new Main.UsageException("there is no run " + runId + " in " + store.shown()
                         + "; ./hpsearch runs lists them");
             }
-            // Runs this worker cannot serve (its data differ here): told once, then left to other workers.
-            Set<Long> refused = new TreeSet<>();
+            Turns turns = new Turns(s, out, current, stopping);
             Outage outage = new Outage(spec.commandLine().getErr());
             while (!stopping.get()) {
-                Optional<Run> next;
+                Optional<Integer> exit;
                 try {
-                    next = nextRun(s, refused);
+                    exit = turns.next();
                     outage.over();
                 } catch (StoreUnavailableException e) {
+                    // A run in progress is left as a dead process leaves it: interrupted once the grace passes, then
+                    // resumed or joined (by this worker too, once the database is back).
                     outage.waitOut(e);
                     continue;
                 }
-                if (next.isEmpty()) {
-                    if (runId != null) {
-                        Run run = s.run(runId).orElseThrow();
-                        out.println("Run " + runId + " is " + run.status().name().toLowerCase(Locale.ROOT)
-                                + (run.message() != null ? ": " + run.message() : ""));
-                        out.flush();
-                        return refused.contains(runId) ? 2 : RunCommand.exitCode(run.status());
-                    }
-                    if (!forever) {
-                        if (!refused.isEmpty()) {
-                            // Told run by run above; the exit says the work is not done.
-                            out.println("No unfinished run left in " + store.shown() + " that this worker can work "
-                                    + "on; not worked on: " + refused.stream().map(id -> "run " + id)
-                                    .collect(Collectors.joining(", ")) + " (see why above).");
-                            out.flush();
-                            return Main.BAD_INPUT;
-                        }
-                        out.println("No unfinished run left in " + store.shown() + ".");
-                        out.flush();
-                        return 0;
-                    }
-                    Thread.sleep(pollSeconds * 1000L);
-                    continue;
-                }
-                Run run = next.get();
-                try {
-                    Optional<SearchRunner.Outcome> outcome = work(s, run, current, stopping);
-                    // A queued run another worker started first is still running: the next turn joins it.
-                    if (outcome.isPresent() && outcome.get().status().isFinished()) {
-                        out.println("Run " + outcome.get().runId() + " "
-                                + outcome.get().status().name().toLowerCase(Locale.ROOT) + ": "
-                                + outcome.get().message());
-                        out.flush();
-                    }
-                } catch (ResumeException | DataException e) {
-                    // Two workers resuming one interrupted run at once: the one that lost finds it running, and
-                    // joins it on the next turn. A refusal stands only when the run is still as this worker saw it.
-                    boolean moved = e instanceof ResumeException
-                            && s.run(run.id()).map(Run::status).orElse(run.status()) != run.status();
-                    if (!moved) {
-                        refused.add(run.id());
-                        spec.commandLine().getErr().println("Not working on run " + run.id() + ": "
-                                + e.getMessage());
-                        spec.commandLine().getErr().flush();
-                    }
-                } catch (StoreUnavailableException e) {
-                    // The run is left as a dead process leaves it: interrupted once the grace passes, then resumed
-                    // or joined (by this worker too, once the database is back).
-                    outage.waitOut(e);
-                    continue;
-                }
-                if (runId != null) {
-                    RunStatus status = s.run(runId).orElseThrow().status();
-                    // An interrupted run is taken up again on the next turn, by this worker or another.
-                    if (status.isFinished() && status != RunStatus.INTERRUPTED) {
-                        return RunCommand.exitCode(status);
-                    }
+                if (exit.isPresent()) {
+                    return exit.get();
                 }
             }
             return RunCommand.CANCELLED;
+        }
+    }
+
+    /** The worker's turns: each takes the oldest run that needs a worker and works on it. */
+    private final class Turns {
+        private final Store s;
+        private final PrintWriter out;
+        private final AtomicReference<SearchRunner> current;
+        private final AtomicBoolean stopping;
+        /** Runs not to take again, told once: their data differ here, or nobody can take them up as they are. */
+        private final Set<Long> refused = new TreeSet<>();
+        /** Of those, the ones another worker with other data can serve: the exit says the work is not done. */
+        private final Set<Long> unserved = new TreeSet<>();
+
+        Turns(Store s, PrintWriter out, AtomicReference<SearchRunner> current, AtomicBoolean stopping) {
+            this.s = s;
+            this.out = out;
+            this.current = current;
+            this.stopping = stopping;
+        }
+
+        /** One turn; the exit code when the worker is done. */
+        Optional<Integer> next() throws InterruptedException {
+            Optional<Run> next = nextRun(s, refused);
+            if (next.isEmpty()) {
+                return nothingLeft();
+            }
+            Run run = next.get();
+            try {
+                Optional<SearchRunner.Outcome> outcome = work(s, run, current, stopping);
+                // A queued run another worker started first is still running: the next turn joins it.
+                if (outcome.isPresent() && outcome.get().status().isFinished()) {
+                    out.println("Run " + outcome.get().runId() + " "
+                            + outcome.get().status().name().toLowerCase(Locale.ROOT) + ": "
+                            + outcome.get().message());
+                    out.flush();
+                }
+            } catch (ResumeException | DataException e) {
+                // Two workers resuming one interrupted run at once: the one that lost finds it running, and joins
+                // it on the next turn. A refusal stands only when the run is still as this worker saw it.
+                boolean moved = e instanceof ResumeException
+                        && s.run(run.id()).map(Run::status).orElse(run.status()) != run.status();
+                if (!moved) {
+                    refused.add(run.id());
+                    if (e instanceof DataException || e instanceof DataMismatchException) {
+                        unserved.add(run.id());
+                    }
+                    spec.commandLine().getErr().println("Not working on run " + run.id() + ": " + e.getMessage());
+                    spec.commandLine().getErr().flush();
+                }
+            }
+            if (runId != null) {
+                RunStatus status = s.run(runId).orElseThrow().status();
+                // An interrupted run is taken up again on the next turn, by this worker or another.
+                if (status.isFinished() && status != RunStatus.INTERRUPTED) {
+                    return Optional.of(RunCommand.exitCode(status));
+                }
+            }
+            return Optional.empty();
+        }
+
+        private Optional<Integer> nothingLeft() throws InterruptedException {
+            if (runId != null) {
+                Run run = s.run(runId).orElseThrow();
+                out.println("Run " + runId + " is " + run.status().name().toLowerCase(Locale.ROOT)
+                        + (run.message() != null ? ": " + run.message() : ""));
+                out.flush();
+                return Optional.of(refused.contains(runId) ? Main.BAD_INPUT : RunCommand.exitCode(run.status()));
+            }
+            if (forever) {
+                Thread.sleep(pollSeconds * 1000L);
+                return Optional.empty();
+            }
+            // Runs another worker finished meanwhile are no longer this worker's concern.
+            List<Long> notServed = unserved.stream().filter(id -> s.run(id).map(r -> !r.status().isFinished()
+                    || r.status() == RunStatus.INTERRUPTED).orElse(false)).toList();
+            List<Long> leftAsTheyAre = refused.stream().filter(id -> !unserved.contains(id)).toList();
+            out.println("No unfinished run left in " + store.shown() + (refused.isEmpty() ? "." : " that this worker "
+                    + "can work on" + (notServed.isEmpty() ? "" : "; not worked on (their data differ or are missing here): "
+                    + runs(notServed)) + (leftAsTheyAre.isEmpty() ? "" : "; left as they are: "
+                    + runs(leftAsTheyAre)) + " (see why above)."));
+            out.flush();
+            // The exit says the work is not done where a worker with the run's data could do it.
+            return Optional.of(notServed.isEmpty() ? 0 : Main.BAD_INPUT);
+        }
+
+        private static String runs(List<Long> ids) {
+            return ids.stream().map(id -> "run " + id).collect(Collectors.joining(", "));
         }
     }
 
@@ -206,6 +241,9 @@ final class WorkerCommand implements Callable<Integer> {
      */
     private Optional<SearchRunner.Outcome> work(Store s, Run run, AtomicReference<SearchRunner> current,
                                                 AtomicBoolean stopping) {
+        if (run.status() == RunStatus.INTERRUPTED) {
+            SearchRunner.resumable(s, run.id()); // a run nobody can resume is told before its data are read
+        }
         SpaceSpec space = SearchRunner.storedSpec(run);
         // The data's hashes before the data is parsed: a worker whose files differ says which, and trains nothing.
         SearchRunner.checkSameData(s, run.id(), data.fingerprint(space.dataset()));

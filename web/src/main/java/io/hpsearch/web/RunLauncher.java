@@ -123,7 +123,8 @@ public final class RunLauncher implements AutoCloseable {
         try {
             runner.run(runId, spec);
         } catch (RuntimeException e) {
-            // The runner has already recorded the run as failed with this reason; the server keeps serving.
+            // The runner has recorded the run as failed with this reason, or, when the database stayed unreachable,
+            // left it to its heartbeat (interrupted, to be resumed); the server keeps serving.
             LOG.error("run {} failed", runId, e);
         } finally {
             active.set(null);

@@ -290,6 +290,21 @@ class RunCommandTest {
         assertEquals("hpsearch: --epochs 3: pruner.min_epochs: the first rung (min_epochs) is epoch 3, not before "
                 + "training.epochs (3): hyperband could never stop a trial before its last epoch; lower it or train "
                 + "more epochs", tooFew.err().strip());
+        // A file whose pruner the file's own epochs leave idle runs with --epochs that give it room, and --epochs
+        // may leave a median pruner idle on purpose (a quick try).
+        Path idle = dir.resolve("idle-median.yaml");
+        Files.writeString(idle, "name: idle\ntraining: {epochs: 2, train_limit: 100}\npruner: {type: median, "
+                + "warmup_epochs: 2}\nmodel: {type: mlp, hidden_layers: 1, units: 8, learning_rate: 0.01}\n");
+        Result fileOnly = cli("run", idle.toString(), "--db", db.toString());
+        assertEquals(2, fileOnly.code(), fileOnly.err());
+        assertTrue(fileOnly.err().contains("pruner.warmup_epochs: the first epoch judged after warmup_epochs (2) is "
+                + "epoch 3, not before training.epochs (2)"), fileOnly.err());
+        Result more = cli("run", idle.toString(), "--epochs", "4", "--max-trials", "1", "--data", DATA.toString(),
+                "--db", db.toString());
+        assertEquals(0, more.code(), more.out() + more.err());
+        Result fewer = cli("run", idle.toString(), "--epochs", "1", "--max-trials", "1", "--data", DATA.toString(),
+                "--db", db.toString());
+        assertEquals(0, fewer.code(), fewer.out() + fewer.err());
     }
 
     @Test

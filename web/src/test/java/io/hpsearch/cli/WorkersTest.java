@@ -214,8 +214,8 @@ class WorkersTest {
                 new PrintWriter(out), new PrintWriter(err));
         assertEquals(Main.BAD_INPUT, code, out + "\n" + err);
         assertTrue(err.toString().startsWith("Not working on run 1: "), err.toString());
-        assertEquals("No unfinished run left in " + h2 + " that this worker can work on; not worked on: run 1 (see "
-                + "why above).", out.toString().strip());
+        assertEquals("No unfinished run left in " + h2 + " that this worker can work on; not worked on (their data "
+                + "differ or are missing here): run 1 (see why above).", out.toString().strip());
         try (Store store = Store.open(h2)) {
             assertEquals(RunStatus.QUEUED, store.run(1).orElseThrow().status(), "left for another worker");
         }

@@ -148,7 +148,9 @@ public final class CsvDataset implements Dataset {
             int label = selection.label();
             int[] positions = selection.features();
             if (spec.header()) {
-                List<String> header = reader.header();
+                List<String> lookedUp = new ArrayList<>(selection.featureNames());
+                lookedUp.add(selection.labelName());
+                List<String> header = reader.header(lookedUp);
                 List<String> missing = new ArrayList<>();
                 label = find(header, selection.labelName(), missing);
                 positions = new int[selection.features().length];

@@ -312,15 +312,17 @@ final class CsvReader implements AutoCloseable {
     }
 
     /**
-     * The current row read as a header: its fields, each a column's name. A name given twice is refused, as columns
-     * are found by name (in test and prediction files, in any order) and the second would be silently ignored.
+     * The current row read as a header: its fields, each a column's name. A name the reader looks up
+     * ({@code lookedUp}; null: every name, as in a training file) given twice is refused: columns are found by name,
+     * and the second would be silently ignored. Other repeats (two empty names of a spreadsheet's trailing commas)
+     * are left alone in test and prediction files.
      */
-    List<String> header() {
+    List<String> header(java.util.Collection<String> lookedUp) {
         List<String> names = new ArrayList<>();
         for (int i = 0; i < size(); i++) {
             String name = text(i);
             int earlier = names.indexOf(name);
-            if (earlier >= 0) {
+            if (earlier >= 0 && (lookedUp == null || lookedUp.contains(name))) {
                 throw new DataException(file + ": the header names column '" + name + "' twice (fields "
                         + (earlier + 1) + " and " + (i + 1) + "); column names must be unique");
             }

@@ -112,7 +112,9 @@ final class PredictionReader {
 
     /** Finds each feature's field by header name; returns the label's field, or -1 when the input has none. */
     private int byName(CsvReader reader, Path file, int[] positions) {
-        List<String> header = reader.header();
+        List<String> lookedUp = new ArrayList<>(columns.stream().map(ColumnEncoder::name).toList());
+        lookedUp.add(format.label());
+        List<String> header = reader.header(lookedUp);
         List<String> missing = new ArrayList<>();
         for (int c = 0; c < columns.size(); c++) {
             positions[c] = header.indexOf(columns.get(c).name());

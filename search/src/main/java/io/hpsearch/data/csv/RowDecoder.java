@@ -115,14 +115,15 @@ final class RowDecoder {
 
     /**
      * How many rows the arrays of {@code rows} full rows grow to (twice as many), for rows not counted beforehand (a
-     * test file, rows to predict). Each step is checked, the old arrays and the new ones held at once, so that a
-     * huge file is refused in a line rather than by an OutOfMemoryError or a NegativeArraySizeException.
+     * test file, rows to predict). Each step is checked against the heap left, so that a huge file is refused in a
+     * line rather than by an OutOfMemoryError or a NegativeArraySizeException.
      */
     static int grownRows(Path file, int rows, int width) {
         int grown = (int) Math.min((long) rows * 2, Integer.MAX_VALUE - 16);
         long values = values(file, grown, width, "more than " + rows + " rows");
+        // The new arrays only: the old ones are in the heap already, counted as used.
         Memory.require(file, "more than " + rows + " rows x " + width + " columns",
-                Float.BYTES * (values + (long) rows * width) + Integer.BYTES * (grown + (long) rows), 1,
+                Float.BYTES * values + Integer.BYTES * (long) grown, 1,
                 "leave columns out with dataset.features, or use fewer rows");
         return grown;
     }

@@ -49,7 +49,7 @@ final class TrainingScan {
                 throw new DataException(file + ": the file is empty; it needs " + (spec.header()
                         ? "a header row and data rows" : "data rows"));
             }
-            List<String> names = spec.header() ? reader.header() : Selection.indexNames(reader.size());
+            List<String> names = spec.header() ? reader.header(null) : Selection.indexNames(reader.size());
             TrainingScan scan = new TrainingScan(spec, Selection.resolve(spec, names));
             if (!spec.header()) {
                 scan.row(reader);

@@ -209,6 +209,9 @@ class TableEncodingTest {
 
         assertEquals(input + ": the header names column 'x' twice (fields 2 and 4); column names must be unique",
                 e.getMessage());
+        // Repeats of names the model does not read (a spreadsheet's trailing commas) are left alone.
+        Path trailing = CsvFiles.write(dir, "trailing.csv", "c,x,y,,\na,1,p,,\n");
+        assertEquals(List.of("2"), data.fit(data.train()).read(trailing, data.classes()).ids());
     }
 
     @Test
