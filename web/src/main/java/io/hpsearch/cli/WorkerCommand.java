@@ -82,13 +82,12 @@ final class WorkerCommand implements Callable<Integer> {
                 throw new Main.UsageException("there is no run " + runId + " in " + store.shown()
                         + "; ./hpsearch runs lists them");
             }
-            Turns turns = new Turns(s, out, current, stopping);
             Outage outage = new Outage(spec.commandLine().getErr());
+            Turns turns = new Turns(s, out, current, stopping, outage);
             while (!stopping.get()) {
                 Optional<Integer> exit;
                 try {
                     exit = turns.next();
-                    outage.over();
                 } catch (StoreUnavailableException e) {
                     // A run in progress is left as a dead process leaves it: interrupted once the grace passes, then
                     // resumed or joined (by this worker too, once the database is back).
@@ -109,21 +108,25 @@ final class WorkerCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final AtomicReference<SearchRunner> current;
         private final AtomicBoolean stopping;
+        private final Outage outage;
         /** Runs not to take again, told once: their data differ here, or nobody can take them up as they are. */
         private final Set<Long> refused = new TreeSet<>();
         /** Of those, the ones another worker with other data can serve: the exit says the work is not done. */
         private final Set<Long> unserved = new TreeSet<>();
 
-        Turns(Store s, PrintWriter out, AtomicReference<SearchRunner> current, AtomicBoolean stopping) {
+        Turns(Store s, PrintWriter out, AtomicReference<SearchRunner> current, AtomicBoolean stopping,
+              Outage outage) {
             this.s = s;
             this.out = out;
             this.current = current;
             this.stopping = stopping;
+            this.outage = outage;
         }
 
         /** One turn; the exit code when the worker is done. */
         Optional<Integer> next() throws InterruptedException {
             Optional<Run> next = nextRun(s, refused);
+            outage.over(); // the database answered: said at once, not after the run this turn may work on
             if (next.isEmpty()) {
                 return nothingLeft();
             }
