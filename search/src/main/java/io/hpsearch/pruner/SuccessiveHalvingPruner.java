@@ -1,5 +1,6 @@
 package io.hpsearch.pruner;
 
+import io.hpsearch.space.PrunerSpec;
 import io.hpsearch.store.Objective;
 import io.hpsearch.trial.TrialRecord;
 
@@ -94,14 +95,7 @@ public final class SuccessiveHalvingPruner implements Pruner {
 
     /** min_resource x reduction_factor^(min_early_stopping_rate + k), saturating instead of overflowing. */
     private long rungEpoch(int k) {
-        long epoch = minEpochs;
-        for (int i = 0; i < minEarlyStoppingRate + k; i++) {
-            epoch *= reductionFactor;
-            if (epoch > Integer.MAX_VALUE) {
-                return Long.MAX_VALUE;
-            }
-        }
-        return epoch;
+        return PrunerSpec.Asha.rungEpoch(minEpochs, reductionFactor, minEarlyStoppingRate + k);
     }
 
     /** Whether {@code epoch} ends a rung that judges. */

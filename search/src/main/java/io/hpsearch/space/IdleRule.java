@@ -22,7 +22,10 @@ public record IdleRule(String key, String problem) {
         return key + ": " + problem;
     }
 
-    /** Idle when the first epoch the rule judges, {@code first} ({@code what} says how it comes), is not before the epochs. */
+    /**
+     * Idle when the first epoch the rule judges, {@code first} ({@code what} says how it comes), is not before the
+     * epochs.
+     */
     static Optional<IdleRule> unless(String key, long first, String what, int epochs, String rule) {
         return first < epochs ? Optional.empty() : Optional.of(new IdleRule(key, what + " is epoch " + first
                 + ", not before training.epochs (" + epochs + "): " + rule + " could never stop a trial before its "

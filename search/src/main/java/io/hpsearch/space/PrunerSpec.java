@@ -101,6 +101,21 @@ public sealed interface PrunerSpec {
             this(minEpochs, 0, reductionFactor, minEarlyStoppingRate, bootstrapCount);
         }
 
+        /**
+         * The epoch of {@code minEpochs x reductionFactor^exponent}, the rung the pruner and the check for an idle
+         * one both count; {@code Long.MAX_VALUE} past any epoch a trial can train, instead of overflowing.
+         */
+        public static long rungEpoch(int minEpochs, int reductionFactor, int exponent) {
+            long epoch = minEpochs;
+            for (int i = 0; i < exponent; i++) {
+                epoch *= reductionFactor;
+                if (epoch > Integer.MAX_VALUE) {
+                    return Long.MAX_VALUE;
+                }
+            }
+            return epoch;
+        }
+
         /** Whether the rungs are in minutes of training rather than epochs. */
         public boolean byTime() {
             return minMinutes > 0;
@@ -133,10 +148,7 @@ public sealed interface PrunerSpec {
             if (byTime()) {
                 return Optional.empty();
             }
-            long first = minEpochs;
-            for (int i = 0; i < minEarlyStoppingRate && first <= Integer.MAX_VALUE; i++) {
-                first *= reductionFactor; // at most 100 x a value below 2^31: no overflow
-            }
+            long first = rungEpoch(minEpochs, reductionFactor, minEarlyStoppingRate);
             if (minEarlyStoppingRate == 0) {
                 return IdleRule.unless("pruner.min_epochs", first, "the first rung (min_epochs)", epochs, "asha");
             }

@@ -138,8 +138,8 @@ public final class SpaceParser {
 
     /**
      * A space as a run stored it, to resume or join the run: checked as a new one, except that a pruner that could
-     * never stop a trial early ({@link IdleRule}, refused for new runs since) is taken as it
-     * was run, so that a run recorded before that rule stays resumable.
+     * never stop a trial early ({@link IdleRule}, refused for new runs since) is taken as it was run, so that a run
+     * recorded before that rule stays resumable.
      */
     public static SpaceSpec parseStored(String yaml, String source, Path baseDir) {
         return parse(yaml, source, baseDir, DataPaths.ANY, false);

@@ -825,8 +825,8 @@ public final class Store implements AutoCloseable {
 
     /**
      * Runs a statement, and on PostgreSQL runs it again while the server is unreachable (restarting, failing over),
-     * for up to {@link #reconnectFor} (5 minutes unless told): a worker carries on once the server is back instead of losing the trial it
-     * trains. The pool replaces the broken connections. Every write is one transaction, so a retried one either
+     * for up to {@link #reconnectFor} (5 minutes unless told): a worker carries on once the server is back instead of
+     * losing the trial it trains. The pool replaces the broken connections. Every write is one transaction, so a retried one either
      * committed before the connection broke or left nothing behind; the few that could be committed twice are
      * written to tolerate it (an epoch replaces itself).
      */

@@ -48,11 +48,11 @@ public final class Main {
         });
         cli.setExecutionExceptionHandler((ex, cmd, ignored) -> {
             // An outage or a full disk is neither the user's input nor a bug: said as it is, exit 1.
-            boolean outage = ex instanceof StoreUnavailableException || ex instanceof MachineException;
-            boolean badInput = !outage && (ex instanceof SpaceException || ex instanceof DataException
+            boolean machine = ex instanceof StoreUnavailableException || ex instanceof MachineException;
+            boolean badInput = !machine && (ex instanceof SpaceException || ex instanceof DataException
                     || ex instanceof StoreException || ex instanceof UsageException);
             PrintWriter errors = cmd.getErr();
-            errors.println("hpsearch: " + (badInput || outage ? ex.getMessage() : "internal error: " + ex
+            errors.println("hpsearch: " + (badInput || machine ? ex.getMessage() : "internal error: " + ex
                     + (main.verbose ? "" : " (run again with --verbose for the details to report)")));
             if (main.verbose) {
                 ex.printStackTrace(errors);

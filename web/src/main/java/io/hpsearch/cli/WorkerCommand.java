@@ -176,14 +176,24 @@ final class WorkerCommand implements Callable<Integer> {
                 Thread.sleep(pollSeconds * 1000L);
                 return Optional.empty();
             }
+            if (refused.isEmpty()) {
+                out.println("No unfinished run left in " + store.shown() + ".");
+                out.flush();
+                return Optional.of(0);
+            }
             // Runs another worker finished meanwhile are no longer this worker's concern.
-            List<Long> notServed = unserved.stream().filter(id -> s.run(id).map(r -> !r.status().isFinished()
-                    || r.status() == RunStatus.INTERRUPTED).orElse(false)).toList();
+            List<Long> notServed = unserved.stream()
+                    .filter(id -> s.run(id).map(r -> needsWorker(r.status())).orElse(false)).toList();
             List<Long> leftAsTheyAre = refused.stream().filter(id -> !unserved.contains(id)).toList();
-            out.println("No unfinished run left in " + store.shown() + (refused.isEmpty() ? "." : " that this worker "
-                    + "can work on" + (notServed.isEmpty() ? "" : "; not worked on (their data differ or are missing here): "
-                    + runs(notServed)) + (leftAsTheyAre.isEmpty() ? "" : "; left as they are: "
-                    + runs(leftAsTheyAre)) + " (see why above)."));
+            StringBuilder line = new StringBuilder("No unfinished run left in " + store.shown()
+                    + " that this worker can work on");
+            if (!notServed.isEmpty()) {
+                line.append("; not worked on (their data differ or are missing here): ").append(runs(notServed));
+            }
+            if (!leftAsTheyAre.isEmpty()) {
+                line.append("; left as they are: ").append(runs(leftAsTheyAre));
+            }
+            out.println(line.append(" (see why above)."));
             out.flush();
             // The exit says the work is not done where a worker with the run's data could do it.
             return Optional.of(notServed.isEmpty() ? 0 : Main.BAD_INPUT);
@@ -228,12 +238,16 @@ final class WorkerCommand implements Callable<Integer> {
         }
     }
 
-    /** The oldest run that needs a worker: running, queued, or interrupted (every worker died). */
+    /** Whether a run in this state is a worker's to take: running, queued, or interrupted (every worker died). */
+    private static boolean needsWorker(RunStatus status) {
+        return !status.isFinished() || status == RunStatus.INTERRUPTED;
+    }
+
+    /** The oldest run that needs a worker. */
     private Optional<Run> nextRun(Store s, Set<Long> refused) {
         List<Run> candidates = s.runSummaries().stream().map(RunSummary::run)
                 .filter(r -> runId == null || r.id() == runId)
-                .filter(r -> r.status() == RunStatus.RUNNING || r.status() == RunStatus.QUEUED
-                        || r.status() == RunStatus.INTERRUPTED)
+                .filter(r -> needsWorker(r.status()))
                 .filter(r -> !refused.contains(r.id()))
                 .sorted(Comparator.comparingLong(Run::id)).toList();
         return candidates.stream().findFirst();
