@@ -401,8 +401,20 @@
     const sha = String(file.sha256 || "");
     return el("tr", {},
       el("td", { text: fmt.value(file.role) }),
-      el("td", { className: "path", title: file.path, text: shortPath(file.path) }),
+      el("td", { className: "path", title: file.path }, shortPath(file.path), skippedNote(file)),
       el("td", { className: "hash", title: sha || null, text: sha ? sha.slice(0, 12) : HP.DASH }));
+  }
+
+  /** A folder's entries the run did not read (a .webp photo, a nested folder), the first names in the tooltip. */
+  function skippedNote(file) {
+    const count = Number(file.skipped) || 0;
+    if (count <= 0) return null;
+    const names = Array.isArray(file.skipped_entries) ? file.skipped_entries.map(String) : [];
+    return el("div", {
+      className: "muted skipped",
+      title: names.join("\n") + (names.length < count ? "\n..." : ""),
+      text: `${fmt.integer(count)} entr${count === 1 ? "y" : "ies"} not read (not images of a kind hpsearch reads)`,
+    });
   }
 
   /** A count from one part's per-class list, "-" where the record has none. */

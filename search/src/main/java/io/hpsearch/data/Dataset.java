@@ -41,8 +41,19 @@ public interface Dataset {
      *
      * @param role   what it holds: train, test, train_images, train_labels, ...
      * @param path   as the space resolved it
-     * @param sha256 of the file's bytes; of a folder, of its files' relative paths and contents, in sorted order
+     * @param sha256  of the file's bytes; of a folder, of its files' relative paths and contents, in sorted order
+     * @param skipped a folder's entries that were not read (files of kinds it does not read, folders nested in a
+     *                class folder), {@code /}-separated relative to it, a folder with a trailing slash; empty for
+     *                a file. Said when the data is read and kept in the run's record, so that a photo left out
+     *                (a {@code .webp}) is not left out in silence
      */
-    record DataFile(String role, String path, String sha256) {
+    record DataFile(String role, String path, String sha256, List<String> skipped) {
+        public DataFile {
+            skipped = List.copyOf(skipped);
+        }
+
+        public DataFile(String role, String path, String sha256) {
+            this(role, path, sha256, List.of());
+        }
     }
 }

@@ -10,6 +10,8 @@ import java.util.Map;
  * validation part they are scored on, the encoding fitted on the first part only, and all three parts encoded.
  */
 public record TrainingData(Dataset source, Examples train, Examples validation, Examples test, Encoding encoding) {
+    /** How many of a folder's entries that were not read the record names. */
+    static final int SKIPPED_KEPT = 20;
 
     /**
      * Splits, fits and encodes. The same dataset, fraction, seed and limit always give the same parts.
@@ -39,7 +41,7 @@ public record TrainingData(Dataset source, Examples train, Examples validation, 
     }
 
     /**
-     * What a run stores about its data: type, files and their SHA-256, counts per part and per class, the shape or
+     * What a run stores about its data: type, files and their SHA-256 (and a folder's entries not read), counts per part and per class, the shape or
      * feature columns, the class names. JSON-ready.
      */
     public Map<String, Object> record() {
@@ -51,6 +53,11 @@ public record TrainingData(Dataset source, Examples train, Examples validation, 
             file.put("role", f.role());
             file.put("path", f.path());
             file.put("sha256", f.sha256());
+            if (!f.skipped().isEmpty()) {
+                // The count and the first names: a folder of 50,000 .webp photos is not copied into every record.
+                file.put("skipped", f.skipped().size());
+                file.put("skipped_entries", f.skipped().subList(0, Math.min(SKIPPED_KEPT, f.skipped().size())));
+            }
             files.add(file);
         }
         m.put("files", files);

@@ -6,8 +6,12 @@ import io.hpsearch.data.Dataset;
 import io.hpsearch.data.Datasets;
 import io.hpsearch.data.FashionMnist;
 import io.hpsearch.data.FashionMnistFiles;
+import io.hpsearch.data.images.ImageFolders;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -19,14 +23,26 @@ public final class DataOptions {
                     + "(csv, images, idx) is named in the space file.")
     String data;
 
+    /** The command this mixin is part of, for its standard error. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     FashionMnist fashionMnist() {
         return new FashionMnistFiles(FashionMnistFiles.OFFICIAL_MIRROR, FashionMnistFiles.defaultCache(),
                 System.err::println).load(data, System.getenv("HPSEARCH_DATA"));
     }
 
-    /** Reads the data a space names. */
+    /** Reads the data a space names, and says on standard error what of its folders it did not read. */
     Dataset load(DataSpec spec) {
-        return Datasets.load(spec, this::fashionMnist);
+        Dataset dataset = Datasets.load(spec, this::fashionMnist);
+        PrintWriter err = mixee.commandLine().getErr();
+        for (Dataset.DataFile file : dataset.files()) {
+            if (!file.skipped().isEmpty()) {
+                err.println(ImageFolders.skippedNote(file.path(), file.skipped()));
+            }
+        }
+        err.flush();
+        return dataset;
     }
 
     /** What a resume compares before reading anything: the SHA-256 of each file the space names. */

@@ -101,11 +101,7 @@ final class PredictCommand implements Callable<Integer> {
             summary.println(source.note());
         }
         if (!inputs.skipped().isEmpty()) {
-            List<String> skipped = inputs.skipped();
-            summary.printf(Locale.ROOT, "Skipped %,d entr%s of %s that %s not an image it reads (%s): %s%s%n",
-                    skipped.size(), skipped.size() == 1 ? "y" : "ies", input, skipped.size() == 1 ? "is" : "are",
-                    ImageFolders.EXTENSION_LIST, String.join(", ", skipped.subList(0, Math.min(5, skipped.size()))),
-                    skipped.size() > 5 ? ", ..." : "");
+            summary.println(ImageFolders.skippedNote(input.toString(), inputs.skipped()));
         }
         if (predictions.labelled()) {
             int labelled = predictions.labelledCount();

@@ -85,6 +85,12 @@ public final class Text {
         for (Map<String, Object> file : (List<Map<String, Object>>) json.get("files")) {
             out.printf(Locale.ROOT, "  %s: %s (SHA-256 %s)%n", file.get("role"), file.get("path"),
                     String.valueOf(file.get("sha256")).substring(0, 12));
+            if (file.get("skipped") instanceof Number skipped) {
+                List<String> names = (List<String>) file.getOrDefault("skipped_entries", List.of());
+                out.printf(Locale.ROOT, "    not read: %,d entr%s (not an image of a kind hpsearch reads): %s%s%n",
+                        skipped.intValue(), skipped.intValue() == 1 ? "y" : "ies", String.join(", ", names),
+                        names.size() < skipped.intValue() ? ", ..." : "");
+            }
         }
     }
 

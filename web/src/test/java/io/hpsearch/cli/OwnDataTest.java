@@ -250,10 +250,18 @@ class OwnDataTest {
                   units: 32
                   learning_rate: 0.003
                 """);
+        // A training photo of a kind it does not read is said when the data is read and kept in the run's record.
+        Path trainWebp = Files.writeString(photos.resolve("train/Bag/beach.webp"), "RIFF");
         Path db = dir.resolve("images-db/hpsearch");
         Result run = cli("run", space.toString(), "--db", db.toString(), "--workers", "1");
         assertEquals(0, run.code(), run.out() + run.err());
         assertTrue(run.out().contains("Trouser"), "class names from the folders: " + run.out());
+        assertTrue(run.err().contains("Skipped 1 entry of " + photos.resolve("train") + " that is not an image it "
+                + "reads (.png, .jpg, .jpeg, .bmp, .gif, .tif, .tiff): Bag/beach.webp\n"), run.err());
+        Result show = cli("show", "1", "--db", db.toString());
+        assertTrue(show.out().contains("    not read: 1 entry (not an image of a kind hpsearch reads): Bag/beach.webp\n"),
+                show.out());
+        Files.delete(trainWebp);
 
         Result folder = cli("predict", "1", photos.resolve("test").toString(), "--db", db.toString());
         assertEquals(0, folder.code(), folder.err());

@@ -376,7 +376,8 @@ class BrowserTest {
         String hostilePath = "/data/" + XSS.get(1) + "/" + XSS.get(2);
         store.saveRunData(runId, new ObjectMapper().writeValueAsString(Map.of(
                 "type", XSS.get(0),
-                "files", List.of(Map.of("role", XSS.get(3), "path", hostilePath, "sha256", XSS.get(2))),
+                "files", List.of(Map.of("role", XSS.get(3), "path", hostilePath, "sha256", XSS.get(2),
+                        "skipped", 3, "skipped_entries", List.of(XSS.get(0), XSS.get(1)))),
                 "counts", Map.of("train", 3, "validation", 1, "test", 2),
                 "class_counts", Map.of("train", List.of(2, 1), "validation", List.of(1, 0), "test", List.of(1, 1)),
                 "shape", Map.of("features", 2),
@@ -394,6 +395,10 @@ class BrowserTest {
         assertEquals(XSS.get(0), text("data-type"));
         assertEquals("2 features", text("data-shape"));
         assertEquals(hostilePath, browser.findElement(By.cssSelector("#data-files td.path")).getAttribute("title"));
+        // A folder's entries that were not read (their names are the user's files': hostile too) are said, not run.
+        WebElement skipped = browser.findElement(By.cssSelector("#data-files td.path .skipped"));
+        assertEquals("3 entries not read (not images of a kind hpsearch reads)", skipped.getText());
+        assertEquals(XSS.get(0) + "\n" + XSS.get(1) + "\n...", skipped.getAttribute("title"));
         assertTrue(browser.findElement(By.id("feature-list")).getText().contains(XSS.get(4)));
         assertTrue(browser.findElement(By.id("class-counts")).getText().contains(XSS.get(1)));
         chartDrawn("importance-chart");

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -73,7 +74,8 @@ public final class ImageFolders {
         // Held out or not, the training images are copied once more when they are split into parts.
         Examples all = decoding.examples(trainFolder, trainClasses, classes, 2);
         List<Dataset.DataFile> files = new ArrayList<>();
-        files.add(new Dataset.DataFile("train", trainFolder.toString(), fingerprint(trainFolder, trainClasses)));
+        files.add(new Dataset.DataFile("train", trainFolder.toString(), fingerprint(trainFolder, trainClasses),
+                skipped(trainFolder, trainClasses)));
         Examples train;
         Examples test;
         if (spec.test().isPresent()) {
@@ -87,7 +89,8 @@ public final class ImageFolders {
             }
             train = all;
             test = decoding.examples(testFolder, testClasses, classes, 1);
-            files.add(new Dataset.DataFile("test", testFolder.toString(), fingerprint(testFolder, testClasses)));
+            files.add(new Dataset.DataFile("test", testFolder.toString(), fingerprint(testFolder, testClasses),
+                    skipped(testFolder, testClasses)));
         } else {
             Split held = Holdout.testSplit(all, spec.testSplit(), trainFolder.toString(), classes);
             train = held.train();
@@ -146,9 +149,7 @@ public final class ImageFolders {
         List<ClassFolder> classFolders = classFolders(input, "prediction input");
         List<Path> files = new ArrayList<>();
         List<Integer> labels = new ArrayList<>();
-        List<Path> skipped = new ArrayList<>();
         for (ClassFolder c : classFolders) {
-            skipped.addAll(c.skipped());
             int label = classes.indexOf(c.name());
             if (label < 0) {
                 throw new DataException(c.folder() + ": class '" + c.name() + "' is not a class of the model ("
@@ -160,7 +161,26 @@ public final class ImageFolders {
             }
         }
         Examples examples = decoding.examples(input, files, labels.stream().mapToInt(Integer::intValue).toArray(), 1);
-        return new Encoding.Inputs(ids(input, files), examples, true, skippedIds(input, skipped));
+        return new Encoding.Inputs(ids(input, files), examples, true, skipped(input, classFolders));
+    }
+
+    /**
+     * What a line of output says about entries that were not read: how many, of which folder, the first five.
+     *
+     * @param skipped as {@link Encoding.Inputs#skipped()} or {@link Dataset.DataFile#skipped()} list them
+     */
+    public static String skippedNote(String folder, List<String> skipped) {
+        return String.format(Locale.ROOT, "Skipped %,d entr%s of %s that %s not an image it reads (%s): %s%s",
+                skipped.size(), skipped.size() == 1 ? "y" : "ies", folder, skipped.size() == 1 ? "is" : "are",
+                EXTENSION_LIST, String.join(", ", skipped.subList(0, Math.min(5, skipped.size()))),
+                skipped.size() > 5 ? ", ..." : "");
+    }
+
+    /** The entries of the class folders that are not read, as ids under {@code folder}. */
+    private static List<String> skipped(Path folder, List<ClassFolder> classes) {
+        List<Path> skipped = new ArrayList<>();
+        classes.forEach(c -> skipped.addAll(c.skipped()));
+        return skippedIds(folder, skipped);
     }
 
     /** The folders and images, each checked against {@code paths} before anything is read from it. */
