@@ -3,6 +3,7 @@ package io.hpsearch.data;
 import io.hpsearch.data.csv.CsvDataset;
 import io.hpsearch.data.images.ImageFolders;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ public final class Datasets {
      */
     public static Dataset load(DataSpec spec, Supplier<FashionMnist> fashionMnist, DataPaths paths) {
         refuseOutside(spec, paths);
+        refuseCopiedTestFile(spec);
         Dataset dataset;
         if (spec instanceof DataSpec.Idx idx) {
             dataset = idx(idx);
@@ -48,23 +50,65 @@ public final class Datasets {
 
     /**
      * A test file or folder with the training data's contents (the same path, or a copy) would report the accuracy
-     * of networks on examples they trained on.
+     * of networks on examples they trained on. Checked on what was read: image folders (as fingerprints of the
+     * images read); files were checked before being read, {@link #refuseCopiedTestFile}.
      */
     private static void refuseTrainingAsTest(List<Dataset.DataFile> files) {
         for (Dataset.DataFile test : files) {
             if (!test.role().startsWith("test") || test.role().endsWith("_labels")) {
                 continue;
             }
-            String trainRole = "train" + test.role().substring("test".length());
+            String trainRole = trainRole(test.role());
             for (Dataset.DataFile train : files) {
                 if (train.role().equals(trainRole) && train.sha256().equals(test.sha256())) {
-                    throw new DataException("dataset." + test.role() + ": " + test.path() + " holds the same data as "
-                            + "dataset." + trainRole + " (" + train.path() + "); the test set must be examples the "
-                            + "search never trains on: give other examples, or leave " + test.role() + " out to hold"
-                            + " out test_split of the training data");
+                    throw sameData(test.role(), test.path(), train.path());
                 }
             }
         }
+    }
+
+    /**
+     * {@link #refuseTrainingAsTest} for a test file (a table, IDX images) that is the training file or a copy of it,
+     * before anything is parsed or decoded: a copied test set of a large table is refused in the time it takes to
+     * hash it, not after it has been read. Files of different sizes are not hashed. Image folders are checked once
+     * read, against the fingerprints of the images that were allowed to be read.
+     */
+    private static void refuseCopiedTestFile(DataSpec spec) {
+        if (spec instanceof DataSpec.Images) {
+            return;
+        }
+        Map<String, Path> paths = spec.paths();
+        for (Map.Entry<String, Path> e : paths.entrySet()) {
+            String role = e.getKey();
+            if (!role.startsWith("test") || role.endsWith("_labels") || !paths.containsKey(trainRole(role))) {
+                continue;
+            }
+            Path train = paths.get(trainRole(role));
+            if (sameBytes(train, e.getValue())) {
+                throw sameData(role, e.getValue().toString(), train.toString());
+            }
+        }
+    }
+
+    /** Whether two files hold the same bytes; false when either cannot be read (the loader then says why). */
+    private static boolean sameBytes(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b)
+                    || Files.size(a) == Files.size(b) && Hashes.sha256(a).equals(Hashes.sha256(b));
+        } catch (IOException | DataException unreadable) {
+            return false;
+        }
+    }
+
+    private static String trainRole(String testRole) {
+        return "train" + testRole.substring("test".length());
+    }
+
+    private static DataException sameData(String testRole, String testPath, String trainPath) {
+        return new DataException("dataset." + testRole + ": " + testPath + " holds the same data as dataset."
+                + trainRole(testRole) + " (" + trainPath + "); the test set must be examples the search never "
+                + "trains on: give other examples, or leave " + testRole + " out to hold out test_split of the "
+                + "training data");
     }
 
     /** The space's own paths against {@code paths}: a refused one is an error on its key, before anything is read. */

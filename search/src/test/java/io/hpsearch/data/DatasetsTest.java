@@ -62,6 +62,16 @@ class DatasetsTest {
         assertEquals("dataset.test_images: " + copy + " holds the same data as dataset.train_images (" + trainImages
                 + "); the test set must be examples the search never trains on: give other examples, or leave "
                 + "test_images out to hold out test_split of the training data", e.getMessage());
+
+        // Refused before either file is decoded: a copy of a file the reader refuses (a byte after its images)
+        // is told as a copy, in the time it takes to hash it, not after the whole of it was read.
+        byte[] good = Files.readAllBytes(trainImages);
+        Path broken = Files.write(dir.resolve("broken-images"), java.util.Arrays.copyOf(good, good.length + 1));
+        Path brokenCopy = Files.copy(broken, dir.resolve("broken-copy"));
+        DataException early = assertThrows(DataException.class, () -> Datasets.load(new DataSpec.Idx(broken,
+                trainLabels, Optional.of(brokenCopy), Optional.of(trainLabels), 0.2, List.of()), () -> null));
+        assertTrue(early.getMessage().startsWith("dataset.test_images: " + brokenCopy + " holds the same data as "
+                + "dataset.train_images (" + broken + ")"), early.getMessage());
     }
 
     @Test
