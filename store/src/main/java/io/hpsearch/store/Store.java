@@ -97,6 +97,7 @@ public final class Store implements AutoCloseable {
                 throw new StoreException("cannot create the database directory " + dir + " (" + e.getMessage()
                         + "); choose another place with --db PATH", e);
             }
+            refuseReadOnly(h2);
         }
         HikariConfig config = database.poolConfig();
         config.setPoolName("hpsearch");
@@ -119,6 +120,25 @@ public final class Store implements AutoCloseable {
             throw new StoreException(cannotOpen(database, e), e);
         }
         return new Store(database, pool);
+    }
+
+    /**
+     * An H2 file or folder this user may not write, said plainly: H2 opens the file for writing and keeps a lock file
+     * beside it even to read (and said "Feature not supported: AUTO_SERVER=TRUE && readOnly").
+     */
+    private static void refuseReadOnly(Database.H2 h2) {
+        Path file = h2.file();
+        String user = System.getProperty("user.name");
+        String fix = ": hpsearch writes to its database even to list runs. Give this user write access, or copy the"
+                + " database somewhere writable and pass --db with the copy";
+        if (Files.exists(file) && !Files.isWritable(file)) {
+            throw new StoreException("cannot open the database " + file + ": the file is read-only for " + user + fix);
+        }
+        Path dir = file.getParent();
+        if (!Files.isWritable(dir)) {
+            throw new StoreException("cannot open the database " + file + ": its folder " + dir + " is read-only for "
+                    + user + " (H2 keeps a lock file beside the database)" + fix);
+        }
     }
 
     private static String cannotOpen(Database database, Throwable e) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -95,6 +96,30 @@ class H2StoreTest extends StoreContract {
 
         assertTrue(e.getMessage().startsWith("cannot open the database " + junk + ".mv.db: "), e.getMessage());
         assertTrue(e.getMessage().endsWith("Choose another with --db PATH"), e.getMessage());
+    }
+
+    @Test
+    void aDatabaseThisUserCannotWriteIsSaidPlainly() throws Exception {
+        // H2 said "Feature not supported: AUTO_SERVER=TRUE && (readOnly ...)" for a file of someone else's.
+        Path base = dir.resolve("shared/hpsearch");
+        Store.open(base).close();
+        Path file = Path.of(base + ".mv.db");
+        OpenAsAnotherUser other = OpenAsAnotherUser.prepare(dir.resolve("classpath"));
+        String fix = ": hpsearch writes to its database even to list runs. Give this user write access, or copy the"
+                + " database somewhere writable and pass --db with the copy";
+
+        Files.setPosixFilePermissions(base.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+        assertEquals("cannot open the database " + file + ": the file is read-only for " + other.user() + fix,
+                other.open(base.toString()));
+
+        Files.setPosixFilePermissions(base.getParent(), PosixFilePermissions.fromString("r-xr-xr-x"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertEquals("cannot open the database " + file + ": its folder " + base.getParent() + " is read-only for "
+                + other.user() + " (H2 keeps a lock file beside the database)" + fix, other.open(base.toString()));
+
+        Files.setPosixFilePermissions(base.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertEquals("opened", other.open(base.toString()), "a file and folder it may write are opened");
     }
 
     @Test

@@ -66,6 +66,13 @@ class LauncherTest {
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("ready", out.readLine());
+            // The copy it runs from has the jar's modes: mktemp made it readable by its owner only, and another
+            // user of a shared checkout got "Unable to access jarfile".
+            try (var copies = Files.list(target)) {
+                Path copy = copies.filter(f -> f.getFileName().toString().matches("hpsearch-\\d+\\.jar"))
+                        .findFirst().orElseThrow();
+                assertEquals(Files.getPosixFilePermissions(jar), Files.getPosixFilePermissions(copy));
+            }
             // Maven's rebuild: the same file truncated and written again, its entries moved.
             writeJar(jar, mainClass, "y".repeat(100_000), "the rebuilt jar");
             try (Writer in = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
