@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -218,6 +219,39 @@ class WorkersTest {
                 + "differ or are missing here): run 1 (see why above).", out.toString().strip());
         try (Store store = Store.open(h2)) {
             assertEquals(RunStatus.QUEUED, store.run(1).orElseThrow().status(), "left for another worker");
+        }
+    }
+
+    @Test
+    void aWorkerLeavesAnInterruptedRunWhoseTimeRanOutWithoutReadingItsData() throws Exception {
+        // The state a process killed after its run's deadline, before any trial completed, leaves behind: every
+        // worker would read the whole dataset and then refuse the run, and a plain worker exit 2 for it forever.
+        String h2 = dir.resolve("spent/hpsearch").toString();
+        Path space = Files.writeString(dir.resolve("spent.yaml"), Files.readString(space("spent", 2, 1, 64))
+                .replace("max_trials: 2", "max_trials: 2\nmax_minutes: 1"));
+        record(space, h2);
+        try (Store store = Store.open(h2)) {
+            assertTrue(store.startRun(1));
+            store.startTimeBudget(1, Duration.ZERO);
+            Thread.sleep(20);
+            store.heartbeat(1); // alive past its deadline: its time is spent
+            Thread.sleep(20);
+            assertEquals(1, store.interruptStale(Duration.ZERO));
+        }
+        // Data that are not here: a worker that read them would say so and exit 2.
+        Path noData = Files.createDirectories(dir.resolve("no-data"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new String[]{"worker", "--db", h2, "--data", noData.toString()},
+                new PrintWriter(out), new PrintWriter(err));
+        assertEquals(0, code, out + "\n" + err);
+        assertEquals("Not working on run 1: run 1's time budget (max_minutes: 1) ran out before any trial completed, "
+                + "so a resume would train nothing; start a new run of its space with a larger max_minutes (run "
+                + "--max-minutes M)", err.toString().strip());
+        assertEquals("No unfinished run left in " + h2 + " that this worker can work on; left as they are: run 1 "
+                + "(see why above).", out.toString().strip());
+        try (Store store = Store.open(h2)) {
+            assertEquals(RunStatus.INTERRUPTED, store.run(1).orElseThrow().status());
         }
     }
 
