@@ -412,8 +412,9 @@
     const names = Array.isArray(file.skipped_entries) ? file.skipped_entries.map(String) : [];
     return el("div", {
       className: "muted skipped",
-      title: names.join("\n") + (names.length < count ? "\n..." : ""),
-      text: `${fmt.integer(count)} entr${count === 1 ? "y" : "ies"} not read (not images of a kind hpsearch reads)`,
+      title: names.length ? names.join("\n") + (names.length < count ? "\n..." : "") : null,
+      text: count === 1 ? "1 entry skipped: not an image hpsearch reads"
+        : `${fmt.integer(count)} entries skipped: not images hpsearch reads`,
     });
   }
 

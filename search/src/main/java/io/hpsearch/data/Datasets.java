@@ -90,9 +90,15 @@ public final class Datasets {
         }
     }
 
-    /** Whether two files hold the same bytes; false when either cannot be read (the loader then says why). */
+    /**
+     * Whether two files hold the same bytes; false when either is missing, empty or cannot be read: the loader then
+     * says which, as it would for one of them alone.
+     */
     private static boolean sameBytes(Path a, Path b) {
         try {
+            if (!Files.isRegularFile(a) || !Files.isRegularFile(b) || Files.size(a) == 0) {
+                return false;
+            }
             return Files.isSameFile(a, b)
                     || Files.size(a) == Files.size(b) && Hashes.sha256(a).equals(Hashes.sha256(b));
         } catch (IOException | DataException unreadable) {

@@ -72,6 +72,12 @@ class DatasetsTest {
                 trainLabels, Optional.of(brokenCopy), Optional.of(trainLabels), 0.2, List.of()), () -> null));
         assertTrue(early.getMessage().startsWith("dataset.test_images: " + brokenCopy + " holds the same data as "
                 + "dataset.train_images (" + broken + ")"), early.getMessage());
+        // A missing file named twice is missing, not a copy.
+        Path missing = dir.resolve("missing-images");
+        DataException notFound = assertThrows(DataException.class, () -> Datasets.load(new DataSpec.Idx(missing,
+                trainLabels, Optional.of(missing), Optional.of(trainLabels), 0.2, List.of()), () -> null));
+        assertTrue(notFound.getMessage().startsWith(missing + ": "), notFound.getMessage());
+        assertTrue(!notFound.getMessage().contains("holds the same data"), notFound.getMessage());
     }
 
     @Test

@@ -97,7 +97,9 @@ public final class Store implements AutoCloseable {
                 throw new StoreException("cannot create the database directory " + dir + " (" + e.getMessage()
                         + "); choose another place with --db PATH", e);
             }
-            refuseReadOnly(h2);
+            notWritable(h2).ifPresent(problem -> {
+                throw new StoreException(problem);
+            });
         }
         HikariConfig config = database.poolConfig();
         config.setPoolName("hpsearch");
@@ -123,22 +125,33 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * An H2 file or folder this user may not write, said plainly: H2 opens the file for writing and keeps a lock file
-     * beside it even to read (and said "Feature not supported: AUTO_SERVER=TRUE && readOnly").
+     * Why H2 cannot open a file or folder this user may not write, said plainly (H2 said "Feature not supported:
+     * AUTO_SERVER=TRUE && readOnly"): it opens the file for writing and keeps a lock file beside it even to read.
+     * Asked before H2 opens it, which also prints a trace of its own on standard output when it cannot write its
+     * trace file. Even while the owner's hpsearch serves the file (AUTO_SERVER), H2 opens it for writing first and
+     * fails the same way (tried: a read-only user's {@code runs} beside the owner's {@code serve}).
      */
-    private static void refuseReadOnly(Database.H2 h2) {
+    private static Optional<String> notWritable(Database.H2 h2) {
         Path file = h2.file();
+        Path dir = file.getParent();
         String user = System.getProperty("user.name");
+        String why = " (its permissions, or a read-only file system)";
+        if (!Files.exists(file)) {
+            return Files.isWritable(dir) ? Optional.empty() : Optional.of("cannot create the database " + file
+                    + ": its folder " + dir + " is not writable by " + user + why + "; choose another place with "
+                    + "--db PATH");
+        }
         String fix = ": hpsearch writes to its database even to list runs. Give this user write access, or copy the"
                 + " database somewhere writable and pass --db with the copy";
-        if (Files.exists(file) && !Files.isWritable(file)) {
-            throw new StoreException("cannot open the database " + file + ": the file is read-only for " + user + fix);
+        if (!Files.isWritable(file)) {
+            return Optional.of("cannot open the database " + file + ": the file is not writable by " + user + why
+                    + fix);
         }
-        Path dir = file.getParent();
         if (!Files.isWritable(dir)) {
-            throw new StoreException("cannot open the database " + file + ": its folder " + dir + " is read-only for "
-                    + user + " (H2 keeps a lock file beside the database)" + fix);
+            return Optional.of("cannot open the database " + file + ": its folder " + dir + " is not writable by "
+                    + user + why + ", and H2 keeps a lock file beside the database" + fix);
         }
+        return Optional.empty();
     }
 
     private static String cannotOpen(Database database, Throwable e) {

@@ -105,20 +105,29 @@ class H2StoreTest extends StoreContract {
         Store.open(base).close();
         Path file = Path.of(base + ".mv.db");
         OpenAsAnotherUser other = OpenAsAnotherUser.prepare(dir.resolve("classpath"));
+        String why = " (its permissions, or a read-only file system)";
         String fix = ": hpsearch writes to its database even to list runs. Give this user write access, or copy the"
                 + " database somewhere writable and pass --db with the copy";
 
         Files.setPosixFilePermissions(base.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
-        assertEquals("cannot open the database " + file + ": the file is read-only for " + other.user() + fix,
+        assertEquals("cannot open the database " + file + ": the file is not writable by " + other.user() + why + fix,
                 other.open(base.toString()));
 
         Files.setPosixFilePermissions(base.getParent(), PosixFilePermissions.fromString("r-xr-xr-x"));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
-        assertEquals("cannot open the database " + file + ": its folder " + base.getParent() + " is read-only for "
-                + other.user() + " (H2 keeps a lock file beside the database)" + fix, other.open(base.toString()));
+        assertEquals("cannot open the database " + file + ": its folder " + base.getParent() + " is not writable by "
+                + other.user() + why + ", and H2 keeps a lock file beside the database" + fix,
+                other.open(base.toString()));
+
+        // A new database in a folder it may not write.
+        Path elsewhere = base.resolveSibling("new");
+        assertEquals("cannot create the database " + elsewhere + ".mv.db: its folder " + base.getParent() + " is not "
+                + "writable by " + other.user() + why + "; choose another place with --db PATH",
+                other.open(elsewhere.toString()));
 
         Files.setPosixFilePermissions(base.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
         assertEquals("opened", other.open(base.toString()), "a file and folder it may write are opened");
     }
 

@@ -44,8 +44,11 @@ public final class OpenAsAnotherUser {
             copyTree(from, to);
             copies.add(to.toString());
         }
-        for (Path p = dir; p != null && root; p = p.getParent()) {
-            p.toFile().setExecutable(true, false); // every folder above the copy may be walked through
+        // Every folder from the temporary directory down to the copy may be walked through (by the other user, also
+        // to the databases the tests make beside it).
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(tmp) && !p.equals(tmp); p = p.getParent()) {
+            p.toFile().setExecutable(true, false);
         }
         List<String> launch = new ArrayList<>();
         if (root) {
@@ -81,13 +84,18 @@ public final class OpenAsAnotherUser {
         List<String> command = new ArrayList<>(launch);
         command.add(location);
         // Standard error holds SLF4J's notice that it has no logger; what counts is printed on standard output.
-        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        if (!p.waitFor(1, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not end:\n" + out);
+        Path out = Files.createTempFile("open-as-another-user", ".txt");
+        try {
+            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(out.toFile()).start();
+            if (!p.waitFor(1, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " did not end:\n" + Files.readString(out));
+            }
+            return Files.readString(out).strip();
+        } finally {
+            Files.deleteIfExists(out);
         }
-        return out;
     }
 
     /** Opens the database args[0] and prints {@code opened}, or what the store refused it with. */

@@ -86,10 +86,13 @@ public final class Text {
             out.printf(Locale.ROOT, "  %s: %s (SHA-256 %s)%n", file.get("role"), file.get("path"),
                     String.valueOf(file.get("sha256")).substring(0, 12));
             if (file.get("skipped") instanceof Number skipped) {
-                List<String> names = (List<String>) file.getOrDefault("skipped_entries", List.of());
-                out.printf(Locale.ROOT, "    not read: %,d entr%s (not an image of a kind hpsearch reads): %s%s%n",
-                        skipped.intValue(), skipped.intValue() == 1 ? "y" : "ies", String.join(", ", names),
-                        names.size() < skipped.intValue() ? ", ..." : "");
+                int count = skipped.intValue();
+                List<String> names = file.get("skipped_entries") instanceof List<?> list
+                        ? list.stream().map(String::valueOf).toList() : List.of();
+                out.printf(Locale.ROOT, "    skipped: %,d entr%s that %s hpsearch reads%s%s%n", count,
+                        count == 1 ? "y" : "ies", count == 1 ? "is not an image" : "are not images",
+                        names.isEmpty() ? "" : ": " + String.join(", ", names),
+                        !names.isEmpty() && names.size() < count ? ", ..." : "");
             }
         }
     }

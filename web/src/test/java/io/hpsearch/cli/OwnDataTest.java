@@ -256,10 +256,10 @@ class OwnDataTest {
         Result run = cli("run", space.toString(), "--db", db.toString(), "--workers", "1");
         assertEquals(0, run.code(), run.out() + run.err());
         assertTrue(run.out().contains("Trouser"), "class names from the folders: " + run.out());
-        assertTrue(run.err().contains("Skipped 1 entry of " + photos.resolve("train") + " that is not an image it "
-                + "reads (.png, .jpg, .jpeg, .bmp, .gif, .tif, .tiff): Bag/beach.webp\n"), run.err());
+        assertTrue(run.err().contains("Skipped 1 entry of " + photos.resolve("train") + " that is not an image "
+                + "hpsearch reads (.png, .jpg, .jpeg, .bmp, .gif, .tif, .tiff): Bag/beach.webp\n"), run.err());
         Result show = cli("show", "1", "--db", db.toString());
-        assertTrue(show.out().contains("    not read: 1 entry (not an image of a kind hpsearch reads): Bag/beach.webp\n"),
+        assertTrue(show.out().contains("    skipped: 1 entry that is not an image hpsearch reads: Bag/beach.webp\n"),
                 show.out());
         Files.delete(trainWebp);
 
@@ -275,8 +275,8 @@ class OwnDataTest {
         Result skipping = cli("predict", "1", photos.resolve("test").toString(), "--db", db.toString());
         assertEquals(0, skipping.code(), skipping.err());
         assertEquals(31, skipping.out().strip().lines().count(), skipping.out());
-        assertTrue(skipping.err().contains("Skipped 1 entry of " + photos.resolve("test") + " that is not an image it "
-                + "reads (.png, .jpg, .jpeg, .bmp, .gif, .tif, .tiff): Bag/holiday.webp\n"), skipping.err());
+        assertTrue(skipping.err().contains("Skipped 1 entry of " + photos.resolve("test") + " that is not an image "
+                + "hpsearch reads (.png, .jpg, .jpeg, .bmp, .gif, .tif, .tiff): Bag/holiday.webp\n"), skipping.err());
         Files.delete(webp);
 
         Path one = photos.resolve("test/Trouser/0.png");

@@ -397,7 +397,7 @@ class BrowserTest {
         assertEquals(hostilePath, browser.findElement(By.cssSelector("#data-files td.path")).getAttribute("title"));
         // A folder's entries that were not read (their names are the user's files': hostile too) are said, not run.
         WebElement skipped = browser.findElement(By.cssSelector("#data-files td.path .skipped"));
-        assertEquals("3 entries not read (not images of a kind hpsearch reads)", skipped.getText());
+        assertEquals("3 entries skipped: not images hpsearch reads", skipped.getText());
         assertEquals(XSS.get(0) + "\n" + XSS.get(1) + "\n...", skipped.getAttribute("title"));
         assertTrue(browser.findElement(By.id("feature-list")).getText().contains(XSS.get(4)));
         assertTrue(browser.findElement(By.id("class-counts")).getText().contains(XSS.get(1)));

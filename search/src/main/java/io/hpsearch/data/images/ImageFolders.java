@@ -170,8 +170,9 @@ public final class ImageFolders {
      * @param skipped as {@link Encoding.Inputs#skipped()} or {@link Dataset.DataFile#skipped()} list them
      */
     public static String skippedNote(String folder, List<String> skipped) {
-        return String.format(Locale.ROOT, "Skipped %,d entr%s of %s that %s not an image it reads (%s): %s%s",
-                skipped.size(), skipped.size() == 1 ? "y" : "ies", folder, skipped.size() == 1 ? "is" : "are",
+        return String.format(Locale.ROOT, "Skipped %,d entr%s of %s that %s hpsearch reads (%s): %s%s",
+                skipped.size(), skipped.size() == 1 ? "y" : "ies", folder,
+                skipped.size() == 1 ? "is not an image" : "are not images",
                 EXTENSION_LIST, String.join(", ", skipped.subList(0, Math.min(5, skipped.size()))),
                 skipped.size() > 5 ? ", ..." : "");
     }
