@@ -54,6 +54,10 @@
     const message = byId("validation");
     message.textContent =
       `Valid: “${summary.name}”, ${summary.search} search, ${summary.plannedTrials} trials planned${grid}.`;
+    // What reading the data noticed and the run would go on without (image files of kinds it does not read).
+    for (const note of Array.isArray(summary.notes) ? summary.notes : []) {
+      message.append(el("br"), String(note));
+    }
     message.hidden = false;
   }
 

@@ -137,7 +137,13 @@ public final class Views {
     public record TrialDetail(TrialView trial, List<EpochMetrics> epochs, NetworkSummary network) {
     }
 
-    public record Validation(String name, String search, int plannedTrials, Long gridSize) {
+    /**
+     * A space that would run.
+     *
+     * @param notes what reading its data noticed and the run would go on without: a folder's entries that are not
+     *              images hpsearch reads
+     */
+    public record Validation(String name, String search, int plannedTrials, Long gridSize, List<String> notes) {
     }
 
     /** Every error body; file, line, key and problem only for a bad space file. */

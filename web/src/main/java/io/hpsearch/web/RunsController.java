@@ -1,6 +1,7 @@
 package io.hpsearch.web;
 
 import io.hpsearch.data.Dataset;
+import io.hpsearch.data.images.ImageFolders;
 import io.hpsearch.importance.ParamImportances;
 import io.hpsearch.report.RunData;
 import io.hpsearch.report.RankedTrials;
@@ -241,7 +242,7 @@ public final class RunsController {
      * A space sent to the dashboard: its data paths resolve under the data root and may not leave it, and its data
      * is read and checked (the same errors as the command line, before anything is stored).
      */
-    private record Checked(SpaceSpec spec, String yaml) {
+    private record Checked(SpaceSpec spec, String yaml, Dataset dataset) {
     }
 
     private Checked check(Context ctx) {
@@ -250,14 +251,18 @@ public final class RunsController {
         SpaceSpec spec = SpaceParser.parse(yaml, BODY_SOURCE, data.root(), data);
         Dataset dataset = data.load(spec.dataset());
         SearchRunner.check(dataset, spec);
-        return new Checked(spec, yaml);
+        return new Checked(spec, yaml, dataset);
     }
 
     /** Checks a space and its data without running it: the same errors as the command line. */
     public void validate(Context ctx) {
-        SpaceSpec spec = check(ctx).spec();
+        Checked checked = check(ctx);
+        SpaceSpec spec = checked.spec();
         Long gridSize = spec.search() == SearchKind.GRID ? SpaceSize.distinctNetworks(spec).longValue() : null;
-        ctx.json(new Views.Validation(spec.name(), spec.search().key(), Samplers.plannedTrials(spec), gridSize));
+        List<String> notes = checked.dataset().files().stream().filter(f -> !f.skipped().isEmpty())
+                .map(f -> ImageFolders.skippedNote(f.path(), f.skipped())).toList();
+        ctx.json(new Views.Validation(spec.name(), spec.search().key(), Samplers.plannedTrials(spec), gridSize,
+                notes));
     }
 
     public void launch(Context ctx) {

@@ -213,6 +213,25 @@ class ApiTest {
             assertTrue(JSON.readTree(linked.body()).get("error").asText().startsWith(root.resolve("photos/b") + ": '"
                     + root.resolve("photos/b") + "' leads outside the dashboard's data root"), linked.body());
 
+            // Its own folder instead, with a photo of a kind it does not read: valid, and the answer names it.
+            Files.delete(root.resolve("photos/b"));
+            for (int i = 0; i < 3; i++) {
+                javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(4, 4,
+                        java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", Files.createDirectories(
+                        root.resolve("photos/b")).resolve(i + ".png").toFile());
+            }
+            Files.writeString(root.resolve("photos/b/beach.webp"), "RIFF");
+            HttpResponse<String> valid = http.send(HttpRequest.newBuilder(URI.create(base + "/api/spaces/validate"))
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            name: own
+                            dataset: {type: images, train: photos, height: 4, width: 4, channels: 1}
+                            model: {type: mlp, hidden_layers: 1, units: 4, learning_rate: 0.01}
+                            """)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, valid.statusCode(), valid.body());
+            assertEquals("Skipped 1 entry of " + root.resolve("photos") + " that is not an image hpsearch reads (.png, "
+                    + ".jpg, .jpeg, .bmp, .gif, .tif, .tiff): b/beach.webp",
+                    JSON.readTree(valid.body()).get("notes").get(0).asText(), valid.body());
+
             // A run recorded elsewhere (the command line reads any path) is not resumed here from outside the root.
             Path space = Files.writeString(dir.resolve("outside.yaml"), """
                     name: outside
@@ -456,6 +475,7 @@ class ApiTest {
         assertEquals("grid", ok.get("search").asText());
         assertEquals(3, ok.get("plannedTrials").asInt());
         assertEquals(3, ok.get("gridSize").asInt());
+        assertEquals(0, ok.get("notes").size(), "nothing to say about Fashion-MNIST");
         assertTrue(get("/api/spaces/default").body().startsWith("# The reference MLP space"));
     }
 
