@@ -36,11 +36,7 @@ public final class DataOptions {
     Dataset load(DataSpec spec) {
         Dataset dataset = Datasets.load(spec, this::fashionMnist);
         PrintWriter err = mixee.commandLine().getErr();
-        for (Dataset.DataFile file : dataset.files()) {
-            if (!file.skipped().isEmpty()) {
-                err.println(ImageFolders.skippedNote(file.path(), file.skipped()));
-            }
-        }
+        ImageFolders.skippedNotes(dataset).forEach(err::println);
         err.flush();
         return dataset;
     }

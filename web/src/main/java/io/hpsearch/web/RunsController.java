@@ -259,10 +259,8 @@ public final class RunsController {
         Checked checked = check(ctx);
         SpaceSpec spec = checked.spec();
         Long gridSize = spec.search() == SearchKind.GRID ? SpaceSize.distinctNetworks(spec).longValue() : null;
-        List<String> notes = checked.dataset().files().stream().filter(f -> !f.skipped().isEmpty())
-                .map(f -> ImageFolders.skippedNote(f.path(), f.skipped())).toList();
         ctx.json(new Views.Validation(spec.name(), spec.search().key(), Samplers.plannedTrials(spec), gridSize,
-                notes));
+                ImageFolders.skippedNotes(checked.dataset())));
     }
 
     public void launch(Context ctx) {

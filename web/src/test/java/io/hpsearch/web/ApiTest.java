@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -153,6 +154,14 @@ class ApiTest {
         assertEquals("Ankle boot", data.get("classes").get(9).asText());
     }
 
+    /** Three 4x4 grey PNGs, 0.png to 2.png, in {@code folder}: a class folder of an image dataset. */
+    private static void threeGreyImages(Path folder) throws IOException {
+        for (int i = 0; i < 3; i++) {
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(4, 4,
+                    java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve(i + ".png").toFile());
+        }
+    }
+
     @Test
     void aSpaceSentToTheDashboardReadsDataOnlyUnderItsDataRoot() throws Exception {
         Path root = Files.createDirectories(dir.resolve("data-root"));
@@ -197,10 +206,7 @@ class ApiTest {
             Path secret = Files.createDirectories(dir.resolve("outside-photos/b"));
             Path photos = Files.createDirectories(root.resolve("photos/a"));
             for (Path folder : List.of(secret, photos)) {
-                for (int i = 0; i < 3; i++) {
-                    javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(4, 4,
-                            java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", folder.resolve(i + ".png").toFile());
-                }
+                threeGreyImages(folder);
             }
             Files.createSymbolicLink(root.resolve("photos/b"), secret);
             HttpResponse<String> linked = http.send(HttpRequest.newBuilder(URI.create(base + "/api/runs"))
@@ -215,11 +221,7 @@ class ApiTest {
 
             // Its own folder instead, with a photo of a kind it does not read: valid, and the answer names it.
             Files.delete(root.resolve("photos/b"));
-            for (int i = 0; i < 3; i++) {
-                javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(4, 4,
-                        java.awt.image.BufferedImage.TYPE_BYTE_GRAY), "png", Files.createDirectories(
-                        root.resolve("photos/b")).resolve(i + ".png").toFile());
-            }
+            threeGreyImages(Files.createDirectories(root.resolve("photos/b")));
             Files.writeString(root.resolve("photos/b/beach.webp"), "RIFF");
             HttpResponse<String> valid = http.send(HttpRequest.newBuilder(URI.create(base + "/api/spaces/validate"))
                     .POST(HttpRequest.BodyPublishers.ofString("""

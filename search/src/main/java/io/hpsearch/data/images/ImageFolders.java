@@ -177,6 +177,12 @@ public final class ImageFolders {
                 skipped.size() > 5 ? ", ..." : "");
     }
 
+    /** {@link #skippedNote} for each of the dataset's folders that has entries it did not read. */
+    public static List<String> skippedNotes(Dataset dataset) {
+        return dataset.files().stream().filter(f -> !f.skipped().isEmpty())
+                .map(f -> skippedNote(f.path(), f.skipped())).toList();
+    }
+
     /** The entries of the class folders that are not read, as ids under {@code folder}. */
     private static List<String> skipped(Path folder, List<ClassFolder> classes) {
         List<Path> skipped = new ArrayList<>();
